@@ -1,0 +1,242 @@
+import hashlib
+import json
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from devopslearn.lib.markdown import plain_text, render_markdown
+
+
+def lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+class ImportedContent(models.Model):
+    """Content that may come from fixtures/content/ and may also be edited in the admin.
+
+    ``import_hash`` is the fingerprint of the fields as the importer last wrote them. When the
+    row's current fingerprint differs, somebody edited it in the admin since, and the importer
+    leaves it alone unless told to overwrite.
+    """
+
+    IMPORT_FIELDS: tuple[str, ...] = ()
+
+    import_hash = models.CharField(max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+    def import_values(self) -> dict:
+        values = {}
+        for name in self.IMPORT_FIELDS:
+            value = self._meta.get_field(name).to_python(getattr(self, name))
+            if isinstance(value, str):
+                # A textarea sends \r\n and forms strip: neither is an edit.
+                value = value.replace("\r\n", "\n").strip()
+            elif isinstance(value, Decimal):
+                value = format(value.normalize(), "f")
+            values[name] = value
+        return values
+
+    def fingerprint(self) -> str:
+        payload = json.dumps(self.import_values(), sort_keys=True, default=str)
+        return hashlib.sha256(payload.encode()).hexdigest()
+
+    @property
+    def edited_since_import(self) -> bool:
+        return self.pk is not None and self.import_hash != self.fingerprint()
+
+
+class LearningPath(ImportedContent):
+    IMPORT_FIELDS = ("title", "summary")
+
+    slug = models.SlugField(_("slug"), unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+
+    class Meta:
+        verbose_name = _("learning path")
+        verbose_name_plural = _("learning paths")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:path", args=[self.slug])
+
+
+class ModuleQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True)
+
+
+class Module(ImportedContent):
+    IMPORT_FIELDS = ("title", "summary", "order", "estimated_minutes", "objectives", "published")
+
+    path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="modules")
+    slug = models.SlugField(_("slug"))
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"), blank=True)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=60)
+    objectives = models.TextField(_("learning objectives"), blank=True, help_text=_("One objective a line."))
+    prerequisites = models.ManyToManyField(
+        "self",
+        symmetrical=False,
+        blank=True,
+        related_name="unlocks",
+        verbose_name=_("prerequisites"),
+        help_text=_("Modules of the same path a learner completes first."),
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    objects = ModuleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["path", "slug"], name="courses_module_unique_slug_in_path")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:module", args=[self.path.slug, self.slug])
+
+    def import_values(self) -> dict:
+        values = super().import_values()
+        values["prerequisites"] = sorted(self.prerequisites.values_list("slug", flat=True)) if self.pk else []
+        return values
+
+    @property
+    def objective_list(self) -> list[str]:
+        return lines(self.objectives)
+
+    def check_prerequisites(self, prerequisites) -> None:
+        """Raise ValidationError, in plain words, for a prerequisite outside the path or a cycle."""
+        prerequisites = list(prerequisites)
+        for other in prerequisites:
+            if other.path_id != self.path_id:
+                raise ValidationError(_("“%(module)s” belongs to another learning path.") % {"module": other})
+            if other.pk == self.pk:
+                raise ValidationError(_("A module cannot be its own prerequisite."))
+        if self.pk is None:
+            return
+        edges = {
+            module_id: set(prereq_ids)
+            for module_id, prereq_ids in prerequisite_map(Module.objects.filter(path_id=self.path_id)).items()
+        }
+        edges[self.pk] = {other.pk for other in prerequisites}
+        cycle = find_cycle(edges)
+        if cycle:
+            names = dict(Module.objects.filter(pk__in=cycle).values_list("pk", "title"))
+            raise ValidationError(
+                _("These prerequisites would make a cycle: %(cycle)s.")
+                % {"cycle": " → ".join(names[pk] for pk in cycle)}
+            )
+
+
+def prerequisite_map(modules) -> dict[int, list[int]]:
+    """{module id: [prerequisite ids]} for the given modules, in one query."""
+    through = Module.prerequisites.through
+    edges: dict[int, list[int]] = {module.pk if isinstance(module, Module) else module: [] for module in modules}
+    rows = through.objects.filter(from_module_id__in=list(edges)).values_list("from_module_id", "to_module_id")
+    for module_id, prereq_id in rows:
+        edges[module_id].append(prereq_id)
+    return edges
+
+
+def find_cycle(edges: dict) -> list | None:
+    """A list of nodes forming a cycle in {node: {prerequisites}}, or None. Iterative DFS."""
+    state: dict = {}
+    for start in edges:
+        if start in state:
+            continue
+        stack = [(start, iter(edges.get(start, ())))]
+        trail = [start]
+        state[start] = "open"
+        while stack:
+            node, children = stack[-1]
+            child = next(children, None)
+            if child is None:
+                stack.pop()
+                trail.pop()
+                state[node] = "done"
+            elif state.get(child) == "open":
+                return trail[trail.index(child) :] + [child]
+            elif child not in state:
+                state[child] = "open"
+                trail.append(child)
+                stack.append((child, iter(edges.get(child, ()))))
+    return None
+
+
+class LessonQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(published=True, module__published=True)
+
+
+class Lesson(ImportedContent):
+    IMPORT_FIELDS = ("slug", "title", "order", "estimated_minutes", "body_md", "takeaways", "sources", "published")
+
+    module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
+    key = models.SlugField(
+        _("key"), help_text=_("Stable identifier used by the content files; never shown to learners.")
+    )
+    slug = models.SlugField(_("slug"))
+    title = models.CharField(_("title"), max_length=200)
+    order = models.PositiveIntegerField(_("order"), default=0)
+    estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=10)
+    body_md = models.TextField(_("body (markdown)"))
+    body_html = models.TextField(_("body (rendered)"), editable=False, blank=True)
+    body_text = models.TextField(editable=False, blank=True)
+    takeaways = models.TextField(_("key takeaways"), blank=True, help_text=_("One takeaway a line."))
+    sources = models.CharField(
+        _("source reports"), max_length=500, blank=True, help_text=_("The workshop reports this lesson draws on.")
+    )
+    published = models.BooleanField(_("published"), default=False)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("lesson")
+        verbose_name_plural = _("lessons")
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["module", "slug"], name="courses_lesson_unique_slug_in_module"),
+            models.UniqueConstraint(fields=["module", "key"], name="courses_lesson_unique_key_in_module"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def save(self, *args, **kwargs):
+        if not self.key:
+            self.key = self.slug
+        self.body_html = render_markdown(self.body_md)
+        self.body_text = plain_text(self.body_html)
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "body_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("courses:lesson", args=[self.module.path.slug, self.module.slug, self.slug])
+
+    def body_html_safe(self):
+        """The stored, sanitised rendering: the only lesson HTML ever marked safe."""
+        return mark_safe(self.body_html)  # noqa: S308 - sanitised by render_markdown when saved
+
+    @property
+    def takeaway_list(self) -> list[str]:
+        return lines(self.takeaways)
+
+    @property
+    def source_list(self) -> list[str]:
+        return [s.strip() for s in self.sources.split(",") if s.strip()]

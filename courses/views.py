@@ -1,0 +1,245 @@
+import re
+
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+from django.db.models import Q
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_htmx.http import HttpResponseClientRedirect
+
+from courses.models import LearningPath, Lesson, Module
+from courses.pathmap import layout
+from progress import services as progress_services
+from progress.models import LessonCompletion, ReviewCard
+from progress.states import RULE, ModuleStatus, learner_statuses
+from quizzes.models import Quiz
+
+SEARCH_MAX = 100
+
+
+def _status_of(statuses: list[ModuleStatus], module: Module) -> ModuleStatus:
+    for status in statuses:
+        if status.module.pk == module.pk:
+            return status
+    raise Http404
+
+
+def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
+    """Load a published module and the visitor's standing on its path.
+
+    Anonymous visitors may open only modules without prerequisites; the rest asks them to log in.
+    Returns (path, module, statuses, status) or an HttpResponse redirect.
+    """
+    path = get_object_or_404(LearningPath, slug=path_slug)
+    statuses = learner_statuses(path, request.user)
+    status = next((s for s in statuses if s.module.slug == module_slug), None)
+    if status is None:
+        raise Http404
+    if not request.user.is_authenticated and status.prerequisites:
+        return redirect_to_login(request.get_full_path())
+    return path, status.module, statuses, status
+
+
+def _default_path() -> LearningPath | None:
+    return LearningPath.objects.order_by("id").first()
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    path = _default_path()
+    if path is None:
+        return render(request, "courses/empty.html", {"nav": "path"})
+    return path_page(request, path.slug)
+
+
+@require_GET
+def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
+    path = get_object_or_404(LearningPath, slug=path_slug)
+    statuses = learner_statuses(path, request.user)
+    due = ReviewCard.objects.filter(user=request.user).due().count() if request.user.is_authenticated else 0
+    done = sum(1 for s in statuses if s.is_completed)
+    steps_total = sum(s.steps_total for s in statuses)
+    steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
+    return render(
+        request,
+        "courses/path.html",
+        {
+            "nav": "path",
+            "path": path,
+            "statuses": statuses,
+            "map": layout(statuses),
+            "due_cards": due,
+            "modules_done": done,
+            "overall_percent": round(100 * steps_done / steps_total) if steps_total else 0,
+            "next_status": next((s for s in statuses if not s.is_locked and not s.is_completed), None),
+        },
+    )
+
+
+@require_GET
+def module_page(request: HttpRequest, path_slug: str, module_slug: str) -> HttpResponse:
+    loaded = _module_for(request, path_slug, module_slug)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    path, module, statuses, status = loaded
+    lessons = list(module.lessons.filter(published=True).order_by("order", "id"))
+    done_ids = set()
+    if request.user.is_authenticated:
+        done_ids = set(
+            LessonCompletion.objects.filter(user=request.user, lesson__module=module).values_list(
+                "lesson_id", flat=True
+            )
+        )
+    quiz = Quiz.objects.filter(pk=status.quiz_id).first() if status.quiz_id else None
+    return render(
+        request,
+        "courses/module.html",
+        {
+            "nav": "path",
+            "path": path,
+            "module": module,
+            "status": status,
+            "lessons": [(lesson, lesson.pk in done_ids) for lesson in lessons],
+            "quiz": quiz,
+            "rule": RULE,
+            "next_lesson": next((lesson for lesson in lessons if lesson.pk not in done_ids), None),
+        },
+    )
+
+
+def _lesson_context(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str):
+    loaded = _module_for(request, path_slug, module_slug)
+    if isinstance(loaded, HttpResponse):
+        return loaded
+    path, module, statuses, status = loaded
+    lessons = list(module.lessons.filter(published=True).order_by("order", "id"))
+    index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
+    if index is None:
+        raise Http404
+    lesson = lessons[index]
+    done_ids = set()
+    if request.user.is_authenticated:
+        done_ids = set(
+            LessonCompletion.objects.filter(user=request.user, lesson__module=module).values_list(
+                "lesson_id", flat=True
+            )
+        )
+    for item in lessons:
+        item.module = module
+        module.path = path
+    return {
+        "nav": "path",
+        "path": path,
+        "module": module,
+        "status": status,
+        "lesson": lesson,
+        "lessons": [(item, item.pk in done_ids) for item in lessons],
+        "is_done": lesson.pk in done_ids,
+        "previous": lessons[index - 1] if index > 0 else None,
+        "next": lessons[index + 1] if index + 1 < len(lessons) else None,
+        "position": index + 1,
+    }
+
+
+@require_GET
+def lesson_page(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
+    context = _lesson_context(request, path_slug, module_slug, lesson_slug)
+    if isinstance(context, HttpResponse):
+        return context
+    return render(request, "courses/lesson.html", context)
+
+
+def _locked_reason(status: ModuleStatus) -> str:
+    names = ", ".join(f"“{m.title}”" for m in status.missing)
+    return _("This module is locked. Finish %(modules)s first.") % {"modules": names}
+
+
+@login_required
+@require_POST
+def complete_lesson(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
+    return _set_completion(request, path_slug, module_slug, lesson_slug, done=True)
+
+
+@login_required
+@require_POST
+def undo_lesson(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
+    return _set_completion(request, path_slug, module_slug, lesson_slug, done=False)
+
+
+def _set_completion(request, path_slug, module_slug, lesson_slug, *, done: bool) -> HttpResponse:
+    context = _lesson_context(request, path_slug, module_slug, lesson_slug)
+    if isinstance(context, HttpResponse):
+        return context
+    status, lesson = context["status"], context["lesson"]
+    if status.is_locked:
+        raise PermissionDenied(_locked_reason(status))
+    if done:
+        progress_services.complete_lesson(request.user, lesson)
+    else:
+        progress_services.undo_lesson(request.user, lesson)
+    if not request.htmx:
+        return redirect(lesson.get_absolute_url())
+    # Re-read the lesson's state and the module's progress after the write: the fragment shows both.
+    context = _lesson_context(request, path_slug, module_slug, lesson_slug)
+    if isinstance(context, HttpResponse):  # pragma: no cover - the user is logged in
+        return HttpResponseClientRedirect(lesson.get_absolute_url())
+    return render(request, "courses/_completion_update.html", context)
+
+
+def _highlight(text: str, terms: list[str], width: int = 220) -> str:
+    """An escaped excerpt of ``text`` around the first match, each match wrapped in <mark>."""
+    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
+    match = pattern.search(text) if pattern else None
+    start = max(0, (match.start() if match else 0) - width // 3)
+    excerpt = text[start : start + width]
+    prefix = "…" if start > 0 else ""
+    suffix = "…" if start + width < len(text) else ""
+    if not pattern:
+        return escape(prefix + excerpt + suffix)
+    pieces, last = [], 0
+    for found in pattern.finditer(excerpt):
+        pieces.append(escape(excerpt[last : found.start()]))
+        pieces.append(f"<mark>{escape(found.group())}</mark>")
+        last = found.end()
+    pieces.append(escape(excerpt[last:]))
+    return mark_safe(escape(prefix) + "".join(pieces) + escape(suffix))  # noqa: S308 - built from escaped pieces
+
+
+def search_lessons(query: str):
+    lessons = Lesson.objects.published().select_related("module__path")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+        vector = SearchVector("title", weight="A", config="english") + SearchVector(
+            "body_text", weight="B", config="english"
+        )
+        search = SearchQuery(query, search_type="websearch", config="english")
+        return lessons.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0).order_by("-rank", "module__order")
+    terms = query.split()
+    condition = Q()
+    for term in terms:
+        condition &= Q(title__icontains=term) | Q(body_text__icontains=term)
+    return lessons.filter(condition).order_by("module__order", "order")
+
+
+@login_required
+@require_GET
+def search(request: HttpRequest) -> HttpResponse:
+    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:SEARCH_MAX]
+    results, error = [], ""
+    if query and len(query) < 2:
+        error = _("Type at least two characters.")
+    elif query:
+        terms = [t for t in re.findall(r"\w[\w.\-]*", query) if len(t) > 1][:10]
+        for lesson in search_lessons(query)[:30]:
+            lesson.snippet = _highlight(lesson.body_text, terms)
+            lesson.title_marked = _highlight(lesson.title, terms, width=len(lesson.title) + 1)
+            results.append(lesson)
+    template = "courses/search.html#results" if request.htmx else "courses/search.html"
+    return render(request, template, {"nav": "search", "query": query, "results": results, "error": error})

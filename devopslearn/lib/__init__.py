@@ -1,0 +1,1 @@
+"""Shared helpers of the project: no models, nothing that imports an app."""

@@ -1,0 +1,35 @@
+"""Error pages that need no database: they render from static templates only."""
+
+import logging
+import sys
+
+from django.db import InterfaceError, OperationalError
+from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
+
+
+def _page(template: str, status: int, **headers: str) -> HttpResponse:
+    return HttpResponse(render_to_string(template), status=status, headers=headers)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _page("400.html", 400)
+
+
+def permission_denied(request: HttpRequest, exception: Exception) -> HttpResponse:
+    # The reason a view gives (PermissionDenied("Finish ... first")) is shown to the user.
+    message = str(exception) if exception and str(exception) else ""
+    return HttpResponse(render_to_string("403.html", {"reason": message}), status=403)
+
+
+def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    return _page("404.html", 404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """A 500, or a 503 when the cause is a database that cannot be reached."""
+    exception = sys.exception()
+    if isinstance(exception, OperationalError | InterfaceError):
+        logging.getLogger("devopslearn").error("database unavailable: %s", exception)
+        return _page("503.html", 503, **{"Retry-After": "30"})
+    return _page("500.html", 500)

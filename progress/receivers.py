@@ -1,0 +1,54 @@
+"""The progress app reacts to what the content and quiz apps announce, in their transaction."""
+
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from courses.models import Lesson
+from progress import services
+from progress.models import LessonCompletion, ModuleProgress
+from quizzes.models import Attempt
+from quizzes.signals import attempt_closed, attempt_regraded, question_answered
+
+
+@receiver(attempt_closed, sender=Attempt)
+def on_attempt_closed(sender, attempt: Attempt, **kwargs):
+    if attempt.user_id is None or attempt.quiz.lesson_id is not None:
+        return
+    services.update_progress(attempt.user, attempt.quiz.module, when=attempt.submitted_at)
+    services.record_activity(attempt.user, attempt.submitted_at, attempts_closed=1)
+
+
+@receiver(attempt_regraded, sender=Attempt)
+def on_attempt_regraded(sender, attempt: Attempt, **kwargs):
+    if attempt.user_id is None or attempt.quiz.lesson_id is not None:
+        return
+    row = services.progress_row(attempt.user, attempt.quiz.module)
+    services.refresh_row(row)
+    row.save()
+
+
+@receiver(question_answered)
+def on_question_answered(sender, response, **kwargs):
+    user = response.attempt.user
+    if user is None:
+        return
+    services.record_answer_for_review(user, response.question, response.fraction, response.answered_at)
+    services.record_activity(user, response.answered_at, questions_answered=1)
+
+
+@receiver([post_save, post_delete], sender=Lesson)
+def on_lesson_changed(sender, instance: Lesson, **kwargs):
+    """A lesson added, removed, published or unpublished changes the lesson counts of its module.
+    Completed modules stay completed; other rows are recounted in one pass over the module."""
+    if kwargs.get("raw"):
+        return
+    for row in ModuleProgress.objects.filter(module_id=instance.module_id).select_related("user", "module"):
+        before = (row.lessons_completed, row.completed_at)
+        services.refresh_row(row)
+        if (row.lessons_completed, row.completed_at) != before:
+            row.save(update_fields=["lessons_completed", "completed_at", "started_at"])
+
+
+@receiver(post_delete, sender=LessonCompletion)
+def on_completion_deleted(sender, instance, **kwargs):
+    """Nothing to do here: undo_lesson updates the row; a lesson's deletion is handled above."""

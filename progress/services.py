@@ -1,0 +1,159 @@
+"""Writes that change a learner's progress. Each runs in one transaction with the progress row it
+affects, so that ModuleProgress always agrees with the ground truth (rebuild_progress checks it)."""
+
+from datetime import date
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from fsrs import Rating
+
+from courses.models import Lesson, Module
+from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
+from progress.states import is_complete, path_modules
+from quizzes.models import Attempt, Quiz
+
+
+def local_day(user, when=None) -> date:
+    return timezone.localtime(when or timezone.now(), user.zone).date()
+
+
+def record_activity(user, when=None, **counts: int) -> None:
+    """Add to the learner's activity on the day it happened, in their time zone."""
+    day = local_day(user, when)
+    updated = DailyActivity.objects.filter(user=user, day=day).update(
+        **{name: F(name) + value for name, value in counts.items()}
+    )
+    if not updated:
+        try:
+            with transaction.atomic():
+                DailyActivity.objects.create(user=user, day=day, **counts)
+        except IntegrityError:  # created meanwhile by a concurrent request
+            DailyActivity.objects.filter(user=user, day=day).update(
+                **{name: F(name) + value for name, value in counts.items()}
+            )
+
+
+def progress_row(user, module: Module, *, lock: bool = True) -> ModuleProgress:
+    """The learner's row for a module, created if missing, locked for update on PostgreSQL."""
+    queryset = ModuleProgress.objects.select_for_update() if lock else ModuleProgress.objects
+    row = queryset.filter(user=user, module=module).first()
+    if row is None:
+        try:
+            with transaction.atomic():
+                row = ModuleProgress.objects.create(user=user, module=module)
+        except IntegrityError:
+            row = queryset.get(user=user, module=module)
+    return row
+
+
+def module_quiz(module: Module) -> Quiz | None:
+    return Quiz.objects.published().module_quizzes().filter(module=module).first()
+
+
+def refresh_row(row: ModuleProgress, now=None) -> ModuleProgress:
+    """Recompute a row from the ground truth: completions and closed attempts. Completion is sticky."""
+    user, module = row.user, row.module
+    row.lessons_completed = LessonCompletion.objects.filter(
+        user=user, lesson__module=module, lesson__published=True
+    ).count()
+    quiz = module_quiz(module)
+    attempts = (
+        list(
+            Attempt.objects.closed()
+            .filter(user=user, quiz=quiz)
+            .order_by("submitted_at", "id")
+            .values("score", "max_score", "passed", "submitted_at")
+        )
+        if quiz
+        else []
+    )
+    percents = [a["score"] * 100 / a["max_score"] if a["max_score"] else 0 for a in attempts]
+    row.attempts = len(attempts)
+    row.failed_attempts = sum(1 for a in attempts if not a["passed"])
+    row.best_percent = max(percents) if percents else None
+    row.last_percent = percents[-1] if percents else None
+    row.quiz_passed = any(a["passed"] for a in attempts)
+    total = Lesson.objects.published().filter(module=module).count()
+    if row.completed_at is None and is_complete(row.lessons_completed, total, quiz is not None, row.quiz_passed):
+        row.completed_at = now or timezone.now()
+    if row.started_at is None and (row.lessons_completed or row.attempts):
+        row.started_at = now or timezone.now()
+    return row
+
+
+@transaction.atomic
+def update_progress(user, module: Module, *, when=None) -> ModuleProgress:
+    row = progress_row(user, module)
+    refresh_row(row, when)
+    row.last_activity_at = when or timezone.now()
+    row.save()
+    if row.completed_at:
+        maybe_issue_certificate(user, module)
+    return row
+
+
+def maybe_issue_certificate(user, module: Module) -> Certificate | None:
+    """Issue the path's certificate once, when every published module of it is completed."""
+    path = module.path
+    if Certificate.objects.filter(user=user, path=path).exists():
+        return None
+    module_ids = [m.pk for m in path_modules(path)]
+    done = ModuleProgress.objects.filter(user=user, module_id__in=module_ids, completed_at__isnull=False).count()
+    if not module_ids or done < len(module_ids):
+        return None
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(user=user, path=path, name=user.shown_name, path_title=path.title)
+    except IntegrityError:
+        return None
+
+
+@transaction.atomic
+def complete_lesson(user, lesson: Lesson) -> bool:
+    """Mark a lesson complete; returns False when it already was (a replay changes nothing)."""
+    try:
+        with transaction.atomic():
+            LessonCompletion.objects.create(user=user, lesson=lesson)
+    except IntegrityError:
+        return False
+    update_progress(user, lesson.module)
+    record_activity(user, lessons_completed=1)
+    return True
+
+
+@transaction.atomic
+def undo_lesson(user, lesson: Lesson) -> bool:
+    deleted, _ = LessonCompletion.objects.filter(user=user, lesson=lesson).delete()
+    if deleted:
+        update_progress(user, lesson.module)
+    return bool(deleted)
+
+
+RATING_FOR_FRACTION = {"wrong": Rating.Again, "partial": Rating.Hard, "right": Rating.Good}
+
+
+def rating_for(fraction) -> Rating:
+    if fraction >= 1:
+        return Rating.Good
+    return Rating.Hard if fraction > 0 else Rating.Again
+
+
+def record_answer_for_review(user, question, fraction, when=None) -> ReviewCard | None:
+    """A missed (or partly missed) question becomes a review card; a card answered again is rescheduled."""
+    card = ReviewCard.objects.select_for_update().filter(user=user, question=question).first()
+    if card is None:
+        if fraction >= 1:
+            return None
+        card = ReviewCard(user=user, question=question, module_id=question.quiz.module_id)
+    card.schedule(rating_for(fraction), when)
+    card.save()
+    return card
+
+
+@transaction.atomic
+def review(card: ReviewCard, rating: Rating, when=None) -> ReviewCard:
+    card.schedule(rating, when)
+    card.save()
+    record_activity(card.user, when, reviews=1)
+    return card

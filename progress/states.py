@@ -1,0 +1,205 @@
+"""The module state rule, written once, and a learner's (or a cohort's) standing on a path computed
+in a fixed number of queries, however many modules, lessons, attempts and reviews there are."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from courses.models import LearningPath, Module, prerequisite_map
+from progress.models import ModuleProgress, ReviewCard
+from quizzes.models import Quiz
+
+MASTERY_PERCENT = Decimal(90)
+
+
+class State:
+    LOCKED = "locked"
+    AVAILABLE = "available"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    MASTERED = "mastered"
+
+    LABELS = {
+        LOCKED: _("Locked"),
+        AVAILABLE: _("Available"),
+        IN_PROGRESS: _("In progress"),
+        COMPLETED: _("Completed"),
+        MASTERED: _("Mastered"),
+    }
+    ORDER = [LOCKED, AVAILABLE, IN_PROGRESS, COMPLETED, MASTERED]
+
+
+RULE = _(
+    "A module unlocks when its prerequisites are completed; it is completed when every lesson is "
+    "marked complete and its quiz is passed, and mastered when your best quiz score is at least 90% "
+    "and none of its review cards is overdue."
+)
+
+
+def is_complete(lessons_done: int, lessons_total: int, has_quiz: bool, quiz_passed: bool) -> bool:
+    return lessons_done >= lessons_total and (quiz_passed or not has_quiz)
+
+
+def module_state(row: ModuleProgress | None, *, has_quiz: bool, prerequisites_done: bool, overdue: int) -> str:
+    """The one rule: locked, available, in progress, completed or mastered."""
+    if row is not None and row.completed_at is not None:
+        best = row.best_percent or Decimal(0)
+        if (not has_quiz or best >= MASTERY_PERCENT) and overdue == 0:
+            return State.MASTERED
+        return State.COMPLETED
+    if not prerequisites_done:
+        return State.LOCKED
+    if row is not None and (row.lessons_completed or row.attempts):
+        return State.IN_PROGRESS
+    return State.AVAILABLE
+
+
+@dataclass
+class ModuleStatus:
+    module: Module
+    state: str
+    lessons_total: int
+    quiz_id: int | None
+    row: ModuleProgress | None
+    missing: list[Module] = field(default_factory=list)
+    unlocks: list[Module] = field(default_factory=list)
+    prerequisites: list[Module] = field(default_factory=list)
+    overdue: int = 0
+    due: int = 0
+
+    @property
+    def label(self) -> str:
+        return State.LABELS[self.state]
+
+    @property
+    def lessons_done(self) -> int:
+        return min(self.row.lessons_completed, self.lessons_total) if self.row else 0
+
+    @property
+    def has_quiz(self) -> bool:
+        return self.quiz_id is not None
+
+    @property
+    def steps_total(self) -> int:
+        return self.lessons_total + (1 if self.has_quiz else 0)
+
+    @property
+    def steps_done(self) -> int:
+        passed = 1 if self.has_quiz and self.row is not None and self.row.quiz_passed else 0
+        return self.lessons_done + passed
+
+    @property
+    def percent(self) -> int:
+        if self.is_completed and self.steps_done >= self.steps_total:
+            return 100
+        if not self.steps_total:
+            return 100 if self.is_completed else 0
+        return round(100 * self.steps_done / self.steps_total)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.state == State.LOCKED
+
+    @property
+    def is_completed(self) -> bool:
+        return self.state in (State.COMPLETED, State.MASTERED)
+
+    @property
+    def new_lessons(self) -> int:
+        """Lessons added after the learner completed the module (it stays completed)."""
+        return max(0, self.lessons_total - self.lessons_done) if self.is_completed else 0
+
+    @property
+    def regraded_below_pass(self) -> bool:
+        return self.is_completed and self.has_quiz and self.row is not None and not self.row.quiz_passed
+
+    @property
+    def best_percent(self):
+        return self.row.best_percent if self.row else None
+
+    @property
+    def last_percent(self):
+        return self.row.last_percent if self.row else None
+
+    @property
+    def attempts(self) -> int:
+        return self.row.attempts if self.row else 0
+
+
+def path_modules(path: LearningPath) -> list[Module]:
+    """The published modules of a path, each annotated with its lesson count and quiz: one query."""
+    module_quiz = Quiz.objects.published().module_quizzes().filter(module=OuterRef("pk")).values("pk")[:1]
+    return list(
+        Module.objects.published()
+        .filter(path=path)
+        .annotate(
+            lessons_total=Count("lessons", filter=Q(lessons__published=True)),
+            quiz_id=Subquery(module_quiz),
+        )
+        .order_by("order", "id")
+    )
+
+
+def statuses_for(
+    path: LearningPath, user_ids: list[int], *, staff_ids=(), modules=None
+) -> dict[int, list[ModuleStatus]]:
+    """{user id: [ModuleStatus in path order]} for many learners in four queries."""
+    modules = path_modules(path) if modules is None else modules
+    by_id = {module.pk: module for module in modules}
+    edges = {pk: [p for p in prereqs if p in by_id] for pk, prereqs in prerequisite_map(modules).items()}
+    unlocks: dict[int, list[Module]] = {pk: [] for pk in by_id}
+    for pk, prereqs in edges.items():
+        for prereq in prereqs:
+            unlocks[prereq].append(by_id[pk])
+    rows: dict[tuple[int, int], ModuleProgress] = {}
+    for row in ModuleProgress.objects.filter(user_id__in=user_ids, module_id__in=list(by_id)):
+        rows[(row.user_id, row.module_id)] = row
+    now = timezone.now()
+    cards: dict[tuple[int, int], tuple[int, int]] = {}
+    for item in (
+        ReviewCard.objects.filter(user_id__in=user_ids, module_id__in=list(by_id), due__lte=now)
+        .values("user_id", "module_id")
+        .annotate(n=Count("id"))
+    ):
+        cards[(item["user_id"], item["module_id"])] = (item["n"], item["n"])
+    result = {}
+    for user_id in user_ids:
+        completed = {pk for pk in by_id if (row := rows.get((user_id, pk))) and row.completed_at}
+        statuses = []
+        for module in modules:
+            prereqs = [by_id[p] for p in edges.get(module.pk, [])]
+            missing = [] if user_id in staff_ids else [p for p in prereqs if p.pk not in completed]
+            overdue, due = cards.get((user_id, module.pk), (0, 0))
+            row = rows.get((user_id, module.pk))
+            statuses.append(
+                ModuleStatus(
+                    module=module,
+                    state=module_state(
+                        row, has_quiz=module.quiz_id is not None, prerequisites_done=not missing, overdue=overdue
+                    ),
+                    lessons_total=module.lessons_total,
+                    quiz_id=module.quiz_id,
+                    row=row,
+                    missing=missing,
+                    unlocks=unlocks[module.pk],
+                    prerequisites=prereqs,
+                    overdue=overdue,
+                    due=due,
+                )
+            )
+        result[user_id] = statuses
+    return result
+
+
+def anonymous_statuses(path: LearningPath, modules=None) -> list[ModuleStatus]:
+    """What a visitor sees: only modules without prerequisites are open."""
+    return statuses_for(path, [0], modules=modules)[0]
+
+
+def learner_statuses(path: LearningPath, user) -> list[ModuleStatus]:
+    if not user.is_authenticated:
+        return anonymous_statuses(path)
+    return statuses_for(path, [user.pk], staff_ids={user.pk} if user.is_staff else ())[user.pk]

@@ -1,0 +1,243 @@
+from datetime import timedelta
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from fsrs import Rating
+
+from courses.models import LearningPath, Lesson
+from progress import services
+from progress.models import Certificate, DailyActivity, LessonCompletion, ReviewCard
+from progress.states import RULE, learner_statuses, statuses_for
+from quizzes.attempts import ordered_choices
+from quizzes.feedback import feedback_for, form_fields
+from quizzes.grading import AnswerError, grade, parse_answer
+from quizzes.models import Response
+
+CALENDAR_WEEKS = 12
+
+
+def calendar(user, rows: dict, today) -> dict:
+    """The last 12 weeks as an SVG grid (weeks across, weekdays down) with a level per day."""
+    start = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
+    cells, active = [], 0
+    for offset in range((today - start).days + 1):
+        day = start + timedelta(days=offset)
+        count = rows.get(day, 0)
+        active += 1 if count else 0
+        level = 0 if not count else 1 if count < 3 else 2 if count < 8 else 3 if count < 15 else 4
+        cells.append(
+            {"x": 4 + (offset // 7) * 16, "y": 18 + (offset % 7) * 16, "day": day, "count": count, "level": level}
+        )
+    months = []
+    for week in range(CALENDAR_WEEKS):
+        first = start + timedelta(days=7 * week)
+        if week == 0 or first.day <= 7:
+            months.append({"x": 4 + week * 16, "label": first.strftime("%b")})
+    return {
+        "cells": cells,
+        "active_days": active,
+        "days": len(cells),
+        "months": months,
+        "width": 8 + CALENDAR_WEEKS * 16,
+        "height": 18 + 7 * 16 + 4,
+    }
+
+
+def streak(days: set, today) -> int:
+    """Consecutive active days ending today (or yesterday, when today has no activity yet)."""
+    current = today if today in days else today - timedelta(days=1)
+    count = 0
+    while current in days:
+        count += 1
+        current -= timedelta(days=1)
+    return count
+
+
+def progress_context(learner, path: LearningPath, statuses) -> dict:
+    """Everything the progress page shows, in a fixed number of queries."""
+    today = services.local_day(learner)
+    totals = {
+        row["day"]: row["lessons_completed"] + row["questions_answered"] + row["attempts_closed"] + row["reviews"]
+        for row in DailyActivity.objects.filter(user=learner, day__gte=today - timedelta(days=400)).values(
+            "day", "lessons_completed", "questions_answered", "attempts_closed", "reviews"
+        )
+    }
+    done_ids = set(
+        LessonCompletion.objects.filter(user=learner, lesson__module__path=path).values_list("lesson_id", flat=True)
+    )
+    minutes = Lesson.objects.filter(pk__in=done_ids).aggregate(m=Sum("estimated_minutes"))["m"] or 0
+    answered = DailyActivity.objects.filter(user=learner).aggregate(n=Sum("questions_answered"))["n"] or 0
+    steps_total = sum(s.steps_total for s in statuses)
+    steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
+    continue_to = None
+    open_modules = [s for s in statuses if not s.is_locked and not s.is_completed]
+    if open_modules:
+        target = open_modules[0]
+        lessons = list(Lesson.objects.filter(module=target.module, published=True).order_by("order", "id"))
+        lesson = next((item for item in lessons if item.pk not in done_ids), None)
+        if lesson is not None:
+            lesson.module = target.module
+            target.module.path = path
+            continue_to = {"url": lesson.get_absolute_url(), "label": lesson.title, "module": target.module.title}
+        elif target.has_quiz:
+            continue_to = {
+                "url": f"/quizzes/{target.quiz_id}/",
+                "label": _("the module quiz"),
+                "module": target.module.title,
+            }
+    return {
+        "learner": learner,
+        "path": path,
+        "statuses": statuses,
+        "overall_percent": round(100 * steps_done / steps_total) if steps_total else 0,
+        "modules_done": sum(1 for s in statuses if s.is_completed),
+        "due_cards": sum(s.due for s in statuses),
+        "minutes": minutes + answered,  # about a minute a question
+        "calendar": calendar(learner, totals, today),
+        "streak": streak({d for d, n in totals.items() if n}, today),
+        "continue_to": continue_to,
+        "certificate": Certificate.objects.filter(user=learner, path=path).first(),
+        "rule": RULE,
+    }
+
+
+@login_required
+@require_GET
+def mine(request: HttpRequest) -> HttpResponse:
+    path = LearningPath.objects.order_by("id").first()
+    if path is None:
+        return render(request, "courses/empty.html", {"nav": "progress"})
+    context = progress_context(request.user, path, learner_statuses(path, request.user))
+    context.update(nav="progress", readonly=False)
+    return render(request, "progress/progress.html", context)
+
+
+def learner_progress_page(request: HttpRequest, learner, path: LearningPath, **extra) -> HttpResponse:
+    """Another learner's progress page, read-only (used by the cohort dashboard's drill-down)."""
+    statuses = statuses_for(path, [learner.pk])[learner.pk]
+    context = progress_context(learner, path, statuses)
+    context.update(readonly=True, **extra)
+    return render(request, "progress/progress.html", context)
+
+
+@require_GET
+def certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """Public: anyone with the link can verify the certificate; it shows nothing else of the learner."""
+    cert = get_object_or_404(Certificate, code=code)
+    return render(request, "progress/certificate.html", {"certificate": cert})
+
+
+# --- review ----------------------------------------------------------------------------------------
+
+
+def _due_cards(user):
+    return ReviewCard.objects.filter(user=user).due().select_related("question__quiz__module").order_by("due", "pk")
+
+
+def _card_context(card: ReviewCard | None, *, error: str = "", submitted=None, due_count: int = 0) -> dict:
+    if card is None:
+        return {"card": None, "due_count": due_count}
+    question = card.question
+    choices = ordered_choices(card, question, list(question.choices.all()))
+    context = {"card": card, "question": question, "due_count": due_count, "error": error}
+    if card.pending_fraction is not None:
+        response = Response(
+            answer=card.pending_answer or {},
+            fraction=card.pending_fraction,
+            is_correct=card.pending_fraction >= 1,
+            answered=True,
+            points=question.points * card.pending_fraction,
+        )
+        response.answer_text = grade(question, choices, card.pending_answer or {}).answer_text
+        context.update(
+            response=response,
+            feedback=feedback_for(question, choices, response),
+            rating=services.rating_for(card.pending_fraction).name,
+        )
+    else:
+        context["fields"] = form_fields(card, question, choices, submitted)
+    return context
+
+
+@login_required
+@require_GET
+def review(request: HttpRequest) -> HttpResponse:
+    due = list(_due_cards(request.user)[:1])
+    count = ReviewCard.objects.filter(user=request.user).due().count()
+    upcoming = ReviewCard.objects.filter(user=request.user, due__gt=timezone.now()).order_by("due").first()
+    context = _card_context(due[0] if due else None, due_count=count)
+    context.update(nav="review", upcoming=upcoming, total_cards=ReviewCard.objects.filter(user=request.user).count())
+    return render(request, "progress/review.html", context)
+
+
+def _own_card(request: HttpRequest, card_id: int) -> ReviewCard:
+    return get_object_or_404(ReviewCard.objects.select_related("question__quiz__module"), pk=card_id, user=request.user)
+
+
+@login_required
+@require_http_methods(["POST"])
+def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = _own_card(request, card_id)
+    error, submitted = "", None
+    if card.pending_fraction is None:
+        if not card.is_due:
+            messages.info(request, _("That card is not due any more."))
+            return redirect("progress:review")
+        choices = list(card.question.choices.all())
+        try:
+            answer = parse_answer(card.question, choices, request.POST, card.token)
+        except AnswerError as problem:
+            error, submitted = str(problem), request.POST
+        else:
+            result = grade(card.question, choices, answer)
+            ReviewCard.objects.filter(pk=card.pk, pending_fraction__isnull=True).update(
+                pending_answer=answer, pending_fraction=result.fraction
+            )
+            card.refresh_from_db()
+    if not request.htmx and not error:
+        return redirect("progress:review_card", card.pk)
+    context = _card_context(
+        card, error=error, submitted=submitted, due_count=ReviewCard.objects.filter(user=request.user).due().count()
+    )
+    context["nav"] = "review"
+    template = "progress/review.html#card-panel" if request.htmx else "progress/review.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_GET
+def review_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = _own_card(request, card_id)
+    context = _card_context(card, due_count=ReviewCard.objects.filter(user=request.user).due().count())
+    context.update(nav="review")
+    return render(request, "progress/review.html", context)
+
+
+@login_required
+@require_POST
+def review_rate(request: HttpRequest, card_id: int) -> HttpResponse:
+    card = _own_card(request, card_id)
+    if card.pending_fraction is not None:
+        rating = services.rating_for(card.pending_fraction)
+        if request.POST.get("rating") == "easy" and card.pending_fraction >= Decimal(1):
+            rating = Rating.Easy
+        card.pending_answer, card.pending_fraction = None, None
+        services.review(card, rating)
+    if not request.htmx:
+        return redirect("progress:review")
+    due = list(_due_cards(request.user)[:1])
+    context = _card_context(
+        due[0] if due else None, due_count=ReviewCard.objects.filter(user=request.user).due().count()
+    )
+    context.update(
+        nav="review",
+        upcoming=ReviewCard.objects.filter(user=request.user, due__gt=timezone.now()).order_by("due").first(),
+    )
+    return render(request, "progress/review.html#card-panel", context)

@@ -1,0 +1,248 @@
+"""The life of an attempt: start (or resume), answer one question at a time, close, regrade.
+
+Grading happens only here, on the server. An answer once given is final: answering again returns
+the stored response and changes nothing.
+"""
+
+import random
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from quizzes.grading import AnswerError, grade, parse_answer
+from quizzes.models import SIX_PLACES, Attempt, Choice, Question, QuestionKind, Quiz, Response, ResponseChoice
+from quizzes.signals import attempt_closed, attempt_regraded, question_answered
+
+_random = random.SystemRandom()
+
+
+class AttemptRefused(Exception):
+    """Starting or answering is not allowed; the message says why, in plain words."""
+
+
+def shuffled_not_identity(items: list) -> list:
+    """A random order that is never the given (correct) one, for 2+ distinct items."""
+    if len(items) < 2:
+        return list(items)
+    result = list(items)
+    while result == items:
+        _random.shuffle(result)
+    return result
+
+
+def display_order(quiz: Quiz, question: Question, choices: list[Choice]) -> list[int]:
+    ids = [c.pk for c in choices]
+    if question.kind in (QuestionKind.ORDERING, QuestionKind.MATCHING):
+        return shuffled_not_identity(ids)  # showing the right order would give the answer away
+    if question.kind == QuestionKind.TRUE_FALSE or not quiz.shuffle_choices:
+        return ids
+    return _random.sample(ids, len(ids))
+
+
+def closed_count(user, quiz: Quiz) -> int:
+    return Attempt.objects.closed().filter(user=user, quiz=quiz).count()
+
+
+def attempts_left(user, quiz: Quiz) -> int | None:
+    allowed = quiz.attempts_allowed_for(user)
+    return None if allowed is None else max(0, allowed - closed_count(user, quiz))
+
+
+def start_attempt(user, quiz: Quiz) -> Attempt:
+    """Resume the learner's open attempt, or start a new one within the attempt limit."""
+    current = Attempt.objects.open().filter(user=user, quiz=quiz).first()
+    if current is not None:
+        if not current.is_expired():
+            return current
+        close_attempt(current, timed_out=True)
+    if attempts_left(user, quiz) == 0:
+        raise AttemptRefused(
+            _("You have used all your attempts at this quiz. Ask your instructor or cohort lead for an extra attempt.")
+        )
+    questions = list(quiz.questions.published().prefetch_related("choices"))
+    if not questions:
+        raise AttemptRefused(_("This quiz has no questions yet."))
+    if quiz.shuffle_questions:
+        _random.shuffle(questions)
+    now = timezone.now()
+    previous = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
+    try:
+        with transaction.atomic():
+            return Attempt.objects.create(
+                user=user,
+                quiz=quiz,
+                number=previous + 1,
+                started_at=now,
+                deadline=Attempt.new_deadline(quiz, now),
+                max_score=sum((q.points for q in questions), Decimal(0)),
+                question_order=[q.pk for q in questions],
+                choice_order={str(q.pk): display_order(quiz, q, list(q.choices.all())) for q in questions},
+            )
+    except IntegrityError:
+        # Another request (a double click) started it a moment ago: resume that one.
+        return Attempt.objects.open().get(user=user, quiz=quiz)
+
+
+def ordered_choices(attempt: Attempt, question: Question, choices: list[Choice]) -> list[Choice]:
+    """The question's choices in the order this attempt shows them."""
+    by_id = {c.pk: c for c in choices}
+    order = attempt.choice_order.get(str(question.pk), [])
+    shown = [by_id[pk] for pk in order if pk in by_id]
+    return shown + [c for c in choices if c.pk not in set(order)]
+
+
+@dataclass
+class Answered:
+    response: Response
+    created: bool
+
+
+def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
+    """Grade and store the answer to one question; a repeat returns the first answer unchanged."""
+    existing = Response.objects.filter(attempt=attempt, question=question).first()
+    if existing is not None:
+        return Answered(existing, created=False)
+    if not attempt.is_open:
+        raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
+    if attempt.is_expired():
+        close_attempt(attempt, timed_out=True)
+        raise AttemptRefused(_("Time is up: the attempt was closed and unanswered questions score 0."))
+    choices = list(question.choices.all())
+    answer = parse_answer(question, choices, data, attempt.token)  # AnswerError: a form error
+    result = grade(question, choices, answer)
+    with transaction.atomic():
+        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        existing = Response.objects.filter(attempt=locked, question=question).first()
+        if existing is not None:
+            return Answered(existing, created=False)
+        if not locked.is_open:
+            raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
+        try:
+            with transaction.atomic():
+                response = Response.objects.create(
+                    attempt=locked,
+                    question=question,
+                    answer=answer,
+                    answer_text=result.answer_text,
+                    fraction=result.fraction,
+                    points=(question.points * result.fraction).quantize(SIX_PLACES),
+                    is_correct=result.is_correct,
+                )
+        except IntegrityError:
+            return Answered(Response.objects.get(attempt=locked, question=question), created=False)
+        ResponseChoice.objects.bulk_create(
+            ResponseChoice(response=response, choice_id=pk) for pk in result.selected_ids
+        )
+        response.attempt = locked
+        question_answered.send(sender=Response, response=response)
+    return Answered(response, created=True)
+
+
+def close_attempt(attempt: Attempt, *, timed_out: bool = False) -> Attempt:
+    """Close the attempt: unanswered questions score 0, the score and pass are stored, progress reacts."""
+    with transaction.atomic():
+        attempt = Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt.pk)
+        if not attempt.is_open:
+            return attempt
+        now = timezone.now()
+        answered = set(attempt.responses.values_list("question_id", flat=True))
+        Response.objects.bulk_create(
+            Response(attempt=attempt, question_id=qid, answered=False, answered_at=now)
+            for qid in attempt.question_order
+            if qid not in answered
+        )
+        attempt.score = attempt.responses.aggregate(total=Sum("points"))["total"] or Decimal(0)
+        attempt.passed = attempt.percent >= attempt.quiz.pass_mark
+        attempt.submitted_at = min(now, attempt.deadline) if timed_out and attempt.deadline else now
+        attempt.timed_out = timed_out
+        attempt.save(update_fields=["score", "passed", "submitted_at", "timed_out"])
+        attempt_closed.send(sender=Attempt, attempt=attempt)
+    return attempt
+
+
+@dataclass
+class RegradeChange:
+    attempt: Attempt
+    old_score: Decimal
+    new_score: Decimal
+    old_max: Decimal
+    new_max: Decimal
+    old_passed: bool
+    new_passed: bool
+
+    @property
+    def old_percent(self) -> Decimal:
+        return (self.old_score * 100 / self.old_max).quantize(SIX_PLACES) if self.old_max else Decimal(0)
+
+    @property
+    def new_percent(self) -> Decimal:
+        return (self.new_score * 100 / self.new_max).quantize(SIX_PLACES) if self.new_max else Decimal(0)
+
+
+def regrade(questions, *, apply: bool) -> list[RegradeChange]:
+    """Grade every stored answer to ``questions`` again, as the questions are now.
+
+    Returns the attempts whose score or pass would change. With ``apply``, writes the new points,
+    scores and pass states in one transaction and announces each changed closed attempt.
+    """
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related("choices")}
+    responses = list(
+        Response.objects.filter(question_id__in=list(questions)).select_related("attempt__quiz").order_by("pk")
+    )
+    delta: dict[int, Decimal] = {}
+    attempts: dict[int, Attempt] = {}
+    changed_responses = []
+    for response in responses:
+        question = questions[response.question_id]
+        attempts[response.attempt_id] = response.attempt
+        if response.answered:
+            result = grade(question, list(question.choices.all()), response.answer)
+            fraction = result.fraction
+        else:
+            fraction = Decimal(0)
+        points = (question.points * fraction).quantize(SIX_PLACES)
+        if points != response.points or fraction != response.fraction:
+            delta[response.attempt_id] = delta.get(response.attempt_id, Decimal(0)) + points - response.points
+            response.points, response.fraction, response.is_correct = points, fraction, fraction == 1
+            changed_responses.append(response)
+    maxima = _max_scores(list(attempts.values()))
+    changes = []
+    for attempt_id, attempt in attempts.items():
+        new_score = attempt.score + delta.get(attempt_id, Decimal(0))
+        new_max = maxima[attempt_id]
+        change = RegradeChange(attempt, attempt.score, new_score, attempt.max_score, new_max, attempt.passed, False)
+        change.new_passed = change.new_percent >= attempt.quiz.pass_mark if not attempt.is_open else attempt.passed
+        if (change.new_score, change.new_max, change.new_passed) != (
+            change.old_score,
+            change.old_max,
+            change.old_passed,
+        ):
+            changes.append(change)
+    if apply:
+        with transaction.atomic():
+            Response.objects.bulk_update(changed_responses, ["points", "fraction", "is_correct"])
+            for change in changes:
+                attempt = change.attempt
+                attempt.score, attempt.max_score, attempt.passed = change.new_score, change.new_max, change.new_passed
+                attempt.save(update_fields=["score", "max_score", "passed"])
+                if not attempt.is_open:
+                    attempt_regraded.send(
+                        sender=Attempt,
+                        attempt=attempt,
+                        previous_percent=change.old_percent,
+                        previous_passed=change.old_passed,
+                    )
+    return changes
+
+
+def _max_scores(attempts: list[Attempt]) -> dict[int, Decimal]:
+    ids = {qid for a in attempts for qid in a.question_order}
+    points = dict(Question.objects.filter(pk__in=ids).values_list("pk", "points"))
+    return {a.pk: sum((points.get(qid, Decimal(0)) for qid in a.question_order), Decimal(0)) for a in attempts}
+
+
+__all__ = ["AnswerError", "AttemptRefused", "close_attempt", "regrade", "start_attempt", "submit_answer"]

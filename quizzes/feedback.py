@@ -1,0 +1,154 @@
+"""What a learner sees of a question: the form before answering (no answer key anywhere in it),
+and the feedback after (right answer, explanation, the feedback of the chosen choices)."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+
+from quizzes.grading import correct_answer_text, match_options, normalize_text
+from quizzes.models import Attempt, Choice, Question, QuestionKind, Response
+
+
+@dataclass
+class Option:
+    token: str
+    text: str
+    checked: bool = False
+
+
+@dataclass
+class Item:
+    token: str
+    text: str
+    selected: str = ""
+
+
+@dataclass
+class FormFields:
+    kind: str
+    options: list[Option] = field(default_factory=list)  # single, multiple, true/false
+    items: list[Item] = field(default_factory=list)  # ordering, matching
+    targets: list[Option] = field(default_factory=list)  # matching: the right-hand sides
+    positions: list[int] = field(default_factory=list)  # ordering: 1..n
+    value: str = ""  # numeric, short text
+
+
+def form_fields(attempt: Attempt, question: Question, choices: list[Choice], submitted=None) -> FormFields:
+    """Names and texts only: the tokens reveal neither ids nor which choice is right."""
+    data = submitted or {}
+    getlist = data.getlist if hasattr(data, "getlist") else (lambda key: [])
+    fields = FormFields(kind=question.kind)
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE):
+        picked = set(getlist("answer"))
+        fields.options = [Option(token := attempt.token("c", c.pk), c.text, token in picked) for c in choices]
+    elif question.kind == QuestionKind.ORDERING:
+        fields.positions = list(range(1, len(choices) + 1))
+        fields.items = [
+            Item(token := attempt.token("o", c.pk), c.text, str(data.get(f"position-{token}", ""))) for c in choices
+        ]
+    elif question.kind == QuestionKind.MATCHING:
+        # ``choices`` come in this attempt's shuffled order; the right-hand sides get an order of
+        # their own, never lined up with the items, so their position says nothing either.
+        options = sorted(match_options(choices), key=lambda c: attempt.token("m", c.pk))
+        if [c.pk for c in options] == [c.pk for c in choices]:
+            options = options[1:] + options[:1]
+        fields.targets = [Option(attempt.token("m", c.pk), c.match_text) for c in options]
+        fields.items = [
+            Item(token := attempt.token("i", c.pk), c.text, str(data.get(f"match-{token}", ""))) for c in choices
+        ]
+    else:
+        fields.value = str(data.get("answer", ""))[:200]
+    return fields
+
+
+@dataclass
+class ChoiceFeedback:
+    text: str
+    is_correct: bool
+    feedback: str
+
+
+@dataclass
+class Feedback:
+    verdict: str  # right, partial, wrong, unanswered
+    your_answer: str
+    correct_answer: str
+    chosen: list[ChoiceFeedback]
+    pairs: list[tuple[str, str, str, bool]]  # item, given, right, ok (matching and ordering)
+    explanation_html: str
+
+    @property
+    def heading(self) -> str:
+        return {
+            "right": _("Correct"),
+            "partial": _("Partly right"),
+            "wrong": _("Not quite"),
+            "unanswered": _("Not answered"),
+        }[self.verdict]
+
+
+def feedback_for(question: Question, choices: list[Choice], response: Response | None) -> Feedback:
+    by_id = {c.pk: c for c in choices}
+    if response is None or not response.answered:
+        verdict = "unanswered"
+    elif response.is_correct:
+        verdict = "right"
+    elif response.fraction > 0:
+        verdict = "partial"
+    else:
+        verdict = "wrong"
+    chosen: list[ChoiceFeedback] = []
+    pairs: list[tuple[str, str, str, bool]] = []
+    answer = response.answer if response is not None else {}
+    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE):
+        chosen = [
+            ChoiceFeedback(by_id[pk].text, by_id[pk].is_correct, by_id[pk].feedback)
+            for pk in answer.get("choices", [])
+            if pk in by_id
+        ]
+    elif question.kind == QuestionKind.ORDERING:
+        right = sorted(choices, key=lambda c: (c.order, c.pk))
+        for position, pk in enumerate(answer.get("order", []), start=1):
+            if pk in by_id:
+                expected = right[position - 1] if position <= len(right) else None
+                pairs.append(
+                    (
+                        str(position),
+                        by_id[pk].text,
+                        expected.text if expected else "",
+                        expected is not None and expected.pk == pk,
+                    )
+                )
+    elif question.kind == QuestionKind.MATCHING:
+        given = answer.get("pairs", {})
+        for choice in choices:
+            match = by_id.get(given.get(str(choice.pk)))
+            pairs.append(
+                (
+                    choice.text,
+                    match.match_text if match else "",
+                    choice.match_text,
+                    match is not None and match.pk == choice.pk,
+                )
+            )
+    elif question.kind == QuestionKind.SHORT_TEXT:
+        text = answer.get("text", "")
+        matched = next((c for c in choices if normalize_text(c.text) == normalize_text(text)), None) if text else None
+        if matched is not None and matched.feedback:
+            chosen = [ChoiceFeedback(matched.text, matched.is_correct, matched.feedback)]
+    your = ""
+    if response is not None and response.answered:
+        if question.kind == QuestionKind.NUMERIC:
+            your = answer.get("number", "") + (f" {question.unit}" if question.unit else "")
+        elif question.kind == QuestionKind.SHORT_TEXT:
+            your = answer.get("text", "")
+        else:
+            your = response.answer_text
+    return Feedback(
+        verdict=verdict,
+        your_answer=your,
+        correct_answer=correct_answer_text(question, choices),
+        chosen=chosen,
+        pairs=pairs,
+        explanation_html=question.explanation_html,
+    )

@@ -1,0 +1,116 @@
+"""Item statistics of questions, computed with database aggregates (never a loop over responses).
+
+As Moodle defines them, over each non-staff learner's first closed attempt:
+- facility index: mean score / maximum score;
+- discrimination index: 100 x the Pearson correlation between the item's score and the rest of the
+  test (attempt total minus the item), empty when either variance is zero;
+- the most chosen wrong choice (choice questions) or the most common wrong answer (other kinds).
+"""
+
+import math
+from dataclasses import dataclass
+
+from django.db.models import Count, F, FloatField, Q, Sum
+from django.db.models.functions import Cast
+
+from quizzes.models import Question, Response, ResponseChoice
+
+EXPLANATIONS = {
+    "responses": "How many learners' first finished attempts included the question.",
+    "facility": "Facility index: the average score as a share of the maximum; high means easy.",
+    "discrimination": (
+        "Discrimination index: how well the question separates strong from weak learners (correlation with the "
+        "rest of the quiz, ×100); above 30 is good, below 0 suggests a flawed question. Empty when everyone "
+        "scored the same."
+    ),
+    "wrong": "The wrong answer learners gave most often: what to re-teach.",
+}
+
+
+@dataclass
+class QuestionStats:
+    question_id: int
+    responses: int = 0
+    facility: float | None = None
+    discrimination: float | None = None
+    top_wrong: str = ""
+    top_wrong_count: int = 0
+
+    @property
+    def facility_percent(self) -> float | None:
+        return None if self.facility is None else 100 * self.facility
+
+
+def statistics_responses(user_ids=None):
+    """The responses statistics are computed from; optionally only some learners' (a cohort)."""
+    responses = Response.objects.filter(attempt__number=1, attempt__submitted_at__isnull=False).filter(
+        ~Q(attempt__user__is_staff=True)
+    )
+    if user_ids is not None:
+        responses = responses.filter(attempt__user_id__in=user_ids)
+    return responses
+
+
+def question_statistics(question_ids, user_ids=None) -> dict[int, QuestionStats]:
+    """{question id: QuestionStats} for the given questions, in three queries."""
+    question_ids = list(question_ids)
+    base = statistics_responses(user_ids).filter(question_id__in=question_ids)
+    x = Cast("points", FloatField())
+    rest = Cast(F("attempt__score") - F("points"), FloatField())
+    rows = (
+        base.values("question_id", "question__points")
+        .annotate(
+            n=Count("id"),
+            sx=Sum(x),
+            sxx=Sum(x * x),
+            sr=Sum(rest),
+            srr=Sum(rest * rest),
+            sxr=Sum(x * rest),
+        )
+        .order_by()
+    )
+    stats = {qid: QuestionStats(qid) for qid in question_ids}
+    for row in rows:
+        item = stats[row["question_id"]]
+        n = row["n"]
+        item.responses = n
+        maximum = float(row["question__points"] or 0)
+        if n and maximum:
+            item.facility = (row["sx"] or 0.0) / n / maximum
+        item.discrimination = pearson(n, row["sx"], row["sxx"], row["sr"], row["srr"], row["sxr"])
+    kinds = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "kind"))
+    wrong_choices = (
+        ResponseChoice.objects.filter(response__in=base, choice__is_correct=False)
+        .values("response__question_id", "choice__text")
+        .annotate(n=Count("id"))
+        .order_by("response__question_id", "-n", "choice__text")
+    )
+    for row in wrong_choices:
+        item = stats[row["response__question_id"]]
+        if row["n"] > item.top_wrong_count:
+            item.top_wrong, item.top_wrong_count = row["choice__text"], row["n"]
+    choice_kinds = {"single", "multiple", "true_false"}
+    other = [qid for qid, kind in kinds.items() if kind not in choice_kinds]
+    if other:
+        wrong_answers = (
+            base.filter(question_id__in=other, is_correct=False, answered=True)
+            .values("question_id", "answer_text")
+            .annotate(n=Count("id"))
+            .order_by("question_id", "-n", "answer_text")
+        )
+        for row in wrong_answers:
+            item = stats[row["question_id"]]
+            if row["n"] > item.top_wrong_count:
+                item.top_wrong, item.top_wrong_count = row["answer_text"], row["n"]
+    return stats
+
+
+def pearson(n, sx, sxx, sr, srr, sxr) -> float | None:
+    """100 x the correlation of x and r from their sums; None when undefined (n < 2 or no variance)."""
+    if not n or n < 2 or sx is None:
+        return None
+    var_x = n * sxx - sx * sx
+    var_r = n * srr - sr * sr
+    if var_x <= 1e-12 or var_r <= 1e-12:
+        return None
+    return 100 * (n * sxr - sx * sr) / math.sqrt(var_x * var_r)

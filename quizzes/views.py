@@ -1,0 +1,217 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from progress.states import learner_statuses
+from quizzes import attempts as lifecycle
+from quizzes.feedback import feedback_for, form_fields
+from quizzes.grading import AnswerError
+from quizzes.models import Attempt, Question, Quiz, Response
+
+
+def _quiz_for_learner(request: HttpRequest, quiz_id: int):
+    """A published quiz and the learner's standing in its module: 404 if unpublished."""
+    quiz = get_object_or_404(
+        Quiz.objects.published().select_related("module__path", "lesson"), pk=quiz_id, module__published=True
+    )
+    statuses = learner_statuses(quiz.module.path, request.user)
+    status = next((s for s in statuses if s.module.pk == quiz.module_id), None)
+    if status is None:
+        raise Http404
+    return quiz, status
+
+
+def _refuse_if_locked(status) -> None:
+    if status.is_locked:
+        names = ", ".join(f"“{m.title}”" for m in status.missing)
+        raise PermissionDenied(_("This quiz is locked. Finish %(modules)s first.") % {"modules": names})
+
+
+def _own_attempt(request: HttpRequest, public_id) -> Attempt:
+    """The learner's own attempt; anybody else's is a 404, so that its existence is not revealed."""
+    return get_object_or_404(
+        Attempt.objects.select_related("quiz__module__path"), public_id=public_id, user=request.user
+    )
+
+
+@login_required
+@require_GET
+def quiz_page(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz, status = _quiz_for_learner(request, quiz_id)
+    history = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
+    current = next((a for a in history if a.is_open), None)
+    closed = [a for a in history if not a.is_open]
+    allowed = quiz.attempts_allowed_for(request.user)
+    left = None if allowed is None else max(0, allowed - len(closed))
+    return render(
+        request,
+        "quizzes/quiz.html",
+        {
+            "nav": "path",
+            "quiz": quiz,
+            "module": quiz.module,
+            "status": status,
+            "current": current,
+            "closed": closed,
+            "attempts_left": left,
+            "question_count": quiz.questions.published().count(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
+    quiz, status = _quiz_for_learner(request, quiz_id)
+    _refuse_if_locked(status)
+    try:
+        attempt = lifecycle.start_attempt(request.user, quiz)
+    except lifecycle.AttemptRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(quiz.get_absolute_url())
+    return redirect(attempt.get_absolute_url())
+
+
+def _question_context(
+    attempt: Attempt, position: int, response: Response | None, *, error: str = "", submitted=None
+) -> dict:
+    if not 1 <= position <= len(attempt.question_order):
+        raise Http404
+    question = get_object_or_404(Question, pk=attempt.question_order[position - 1])
+    choices = lifecycle.ordered_choices(attempt, question, list(question.choices.all()))
+    answered = set(attempt.responses.filter(answered=True).values_list("question_id", flat=True))
+    if response is not None:
+        answered.add(question.pk)
+    total = len(attempt.question_order)
+    next_unanswered = next(
+        (i for i, qid in enumerate(attempt.question_order, start=1) if qid not in answered and i != position), None
+    )
+    return {
+        "nav": "path",
+        "attempt": attempt,
+        "quiz": attempt.quiz,
+        "question": question,
+        "position": position,
+        "total": total,
+        "steps": [(i, qid in answered) for i, qid in enumerate(attempt.question_order, start=1)],
+        "answered_count": len(answered),
+        "all_answered": len(answered) >= total,
+        "next_position": position + 1 if position < total else None,
+        "next_unanswered": next_unanswered,
+        "response": response,
+        "feedback": feedback_for(question, choices, response) if response else None,
+        "fields": None if response else form_fields(attempt, question, choices, submitted),
+        "error": error,
+    }
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
+    attempt = _own_attempt(request, public_id)
+    if not 1 <= position <= len(attempt.question_order):
+        raise Http404
+    question_id = attempt.question_order[position - 1]
+    response = (
+        Response.objects.filter(attempt=attempt, question_id=question_id).prefetch_related("selected_choices").first()
+    )
+    if response is not None and not response.answered:
+        response = None  # left unanswered when the attempt closed
+    if attempt.is_open and attempt.is_expired():
+        lifecycle.close_attempt(attempt, timed_out=True)
+        messages.warning(request, _("Time is up: the attempt was closed and unanswered questions score 0."))
+        return redirect("quizzes:result", attempt.public_id)
+    if not attempt.is_open and response is None:
+        if request.method == "POST":
+            messages.error(request, _("This attempt is closed: its answers can no longer change."))
+        return redirect("quizzes:result", attempt.public_id)
+    error, submitted, status = "", None, 200
+    if request.method == "POST" and response is None:
+        question_obj = get_object_or_404(Question, pk=question_id)
+        try:
+            response = lifecycle.submit_answer(attempt, question_obj, request.POST).response
+        except AnswerError as problem:
+            error, submitted = str(problem), request.POST
+        except lifecycle.AttemptRefused as refusal:
+            messages.error(request, str(refusal))
+            return redirect("quizzes:result", attempt.public_id)
+        else:
+            if not request.htmx:
+                return redirect("quizzes:question", attempt.public_id, position)
+    context = _question_context(attempt, position, response, error=error, submitted=submitted)
+    template = "quizzes/question.html#answer-panel" if request.htmx else "quizzes/question.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def finish(request: HttpRequest, public_id) -> HttpResponse:
+    attempt = _own_attempt(request, public_id)
+    was_open = attempt.is_open
+    attempt = lifecycle.close_attempt(attempt, timed_out=attempt.is_expired())
+    if was_open and attempt.timed_out:
+        messages.warning(request, _("Time was up: unanswered questions score 0."))
+    return redirect("quizzes:result", attempt.public_id)
+
+
+@login_required
+@require_GET
+def result(request: HttpRequest, public_id) -> HttpResponse:
+    attempt = _own_attempt(request, public_id)
+    if attempt.is_open:
+        if not attempt.is_expired():
+            return redirect(attempt.get_absolute_url())
+        attempt = lifecycle.close_attempt(attempt, timed_out=True)
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices")}
+    responses = {r.question_id: r for r in attempt.responses.prefetch_related("selected_choices")}
+    rows = []
+    for qid in attempt.question_order:
+        question_obj = questions.get(qid)
+        if question_obj is None:
+            continue
+        response = responses.get(qid)
+        choices = lifecycle.ordered_choices(attempt, question_obj, list(question_obj.choices.all()))
+        rows.append((question_obj, response, feedback_for(question_obj, choices, response)))
+    allowed = attempt.quiz.attempts_allowed_for(request.user)
+    closed = Attempt.objects.closed().filter(user=request.user, quiz=attempt.quiz).count()
+    return render(
+        request,
+        "quizzes/result.html",
+        {
+            "nav": "path",
+            "attempt": attempt,
+            "quiz": attempt.quiz,
+            "module": attempt.quiz.module,
+            "rows": rows,
+            "can_retry": allowed is None or closed < allowed,
+            "attempts_left": None if allowed is None else max(0, allowed - closed),
+        },
+    )
+
+
+@login_required
+@require_GET
+def preview(request: HttpRequest, question_id: int) -> HttpResponse:
+    """The question as a learner sees it, for instructors (with the answer key below the form)."""
+    if not request.user.has_perm("quizzes.view_question"):
+        raise Http404
+    question_obj = get_object_or_404(Question.objects.select_related("quiz__module"), pk=question_id)
+    choices = list(question_obj.choices.all())
+    sample = Attempt(quiz=question_obj.quiz, question_order=[question_obj.pk])
+    sample.choice_order = {str(question_obj.pk): lifecycle.display_order(question_obj.quiz, question_obj, choices)}
+    shown = lifecycle.ordered_choices(sample, question_obj, choices)
+    return render(
+        request,
+        "quizzes/preview.html",
+        {
+            "question": question_obj,
+            "quiz": question_obj.quiz,
+            "fields": form_fields(sample, question_obj, shown),
+            "key": feedback_for(question_obj, choices, None),
+            "choices": choices,
+        },
+    )

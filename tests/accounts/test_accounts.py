@@ -1,0 +1,115 @@
+import pytest
+from django.core import mail
+
+from accounts.models import User
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+
+def signup(client, **overrides):
+    data = {
+        "username": "newbie",
+        "email": "newbie@example.com",
+        "display_name": "New Bie",
+        "password1": "a-long-unusual-passphrase",
+        "password2": "a-long-unusual-passphrase",
+        **overrides,
+    }
+    return client.post("/accounts/signup/", data)
+
+
+def test_signup_creates_the_account_and_logs_in(client):
+    response = signup(client)
+    assert response.status_code == 302 and response.url == "/"
+    user = User.objects.get(username="newbie")
+    assert user.time_zone == "Asia/Ho_Chi_Minh"
+    assert client.get("/progress/").status_code == 200
+
+
+def test_signup_rejects_an_email_taken_in_another_case(client, learner):
+    response = signup(client, email=learner.email.upper())
+    assert response.status_code == 200
+    assert "already exists" in response.content.decode()
+    assert not User.objects.filter(username="newbie").exists()
+
+
+def test_signup_applies_the_password_validators(client):
+    response = signup(client, password1="12345678", password2="12345678")
+    assert "too common" in response.content.decode() or "entirely numeric" in response.content.decode()
+    assert not User.objects.filter(username="newbie").exists()
+
+
+def test_login_lands_on_the_learning_path(client, learner, curriculum):
+    response = client.post("/accounts/login/", {"username": learner.username, "password": PASSWORD})
+    assert response.status_code == 302 and response.url == "/"
+
+
+def test_pages_that_need_a_login_redirect_there_and_back(client, learner):
+    response = client.get("/progress/")
+    assert response.status_code == 302
+    assert response.url == "/accounts/login/?next=/progress/"
+    response = client.post(
+        "/accounts/login/?next=/progress/", {"username": learner.username, "password": PASSWORD, "next": "/progress/"}
+    )
+    assert response.url == "/progress/"
+
+
+def test_login_ignores_a_next_url_on_another_site(client, learner):
+    response = client.post(
+        "/accounts/login/", {"username": learner.username, "password": PASSWORD, "next": "https://evil.example.com/"}
+    )
+    assert response.url == "/"
+
+
+def test_logout_needs_a_post(learner_client):
+    assert learner_client.get("/accounts/logout/").status_code == 405
+    response = learner_client.post("/accounts/logout/")
+    assert response.status_code == 302
+    assert learner_client.get("/progress/").status_code == 302
+
+
+def test_account_page_updates_profile_and_time_zone(learner_client, learner):
+    response = learner_client.post(
+        "/accounts/me/", {"display_name": "Lan N.", "email": "lan@example.com", "time_zone": "Europe/Paris"}
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert (learner.display_name, learner.email, learner.time_zone) == ("Lan N.", "lan@example.com", "Europe/Paris")
+
+
+def test_account_page_rejects_an_unknown_time_zone(learner_client, learner):
+    response = learner_client.post(
+        "/accounts/me/", {"display_name": "X", "email": learner.email, "time_zone": "Mars/Olympus"}
+    )
+    assert response.status_code == 200
+    assert "Select a valid choice" in response.content.decode()
+    learner.refresh_from_db()
+    assert learner.time_zone == "Asia/Ho_Chi_Minh"
+
+
+def test_password_change(learner_client, learner):
+    response = learner_client.post(
+        "/accounts/me/password/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "another-long-passphrase",
+            "new_password2": "another-long-passphrase",
+        },
+    )
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.check_password("another-long-passphrase")
+
+
+def test_password_reset_does_not_reveal_whether_an_account_exists(client, learner):
+    known = client.post("/accounts/password-reset/", {"email": learner.email})
+    unknown = client.post("/accounts/password-reset/", {"email": "nobody@example.com"})
+    assert known.status_code == unknown.status_code == 302
+    assert known.url == unknown.url
+    assert len(mail.outbox) == 1 and learner.email in mail.outbox[0].to
+
+
+def test_display_name_falls_back_to_the_username(learner):
+    learner.display_name = ""
+    assert learner.shown_name == learner.username
