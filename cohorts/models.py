@@ -25,7 +25,7 @@ class CohortQuerySet(models.QuerySet):
 
 class Cohort(models.Model):
     name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     path = models.ForeignKey(
         LearningPath, on_delete=models.PROTECT, related_name="cohorts", verbose_name=_("learning path")
     )

@@ -55,7 +55,7 @@ class ImportedContent(models.Model):
 class LearningPath(ImportedContent):
     IMPORT_FIELDS = ("title", "summary")
 
-    slug = models.SlugField(_("slug"), unique=True)
+    slug = models.SlugField(_("slug"), max_length=120, unique=True)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
 
@@ -80,7 +80,7 @@ class Module(ImportedContent):
     IMPORT_FIELDS = ("title", "summary", "order", "estimated_minutes", "objectives", "published")
 
     path = models.ForeignKey(LearningPath, on_delete=models.CASCADE, related_name="modules")
-    slug = models.SlugField(_("slug"))
+    slug = models.SlugField(_("slug"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
     order = models.PositiveIntegerField(_("order"), default=0)
@@ -188,9 +188,10 @@ class Lesson(ImportedContent):
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     key = models.SlugField(
-        _("key"), help_text=_("Stable identifier used by the content files; never shown to learners.")
+        _("key"),
+        max_length=120, help_text=_("Stable identifier used by the content files; never shown to learners.")
     )
-    slug = models.SlugField(_("slug"))
+    slug = models.SlugField(_("slug"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
     order = models.PositiveIntegerField(_("order"), default=0)
     estimated_minutes = models.PositiveIntegerField(_("estimated minutes"), default=10)

@@ -9,7 +9,8 @@ from devopslearn.settings import *  # noqa: E402,F403
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":  # noqa: F405
     # A real file (one per xdist worker), in WAL mode like production, rather than a shared in-memory DB.
-    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / "test.sqlite3")}  # noqa: F405
+    # The process id keeps two test runs on one machine apart; pytest-xdist adds its worker suffix.
+    DATABASES["default"]["TEST"] = {"NAME": str(BASE_DIR / "var" / f"test-{os.getpid()}.sqlite3")}  # noqa: F405
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 STORAGES = {

@@ -38,7 +38,7 @@ def calendar(user, rows: dict, today) -> dict:
     months = []
     for week in range(CALENDAR_WEEKS):
         first = start + timedelta(days=7 * week)
-        if week == 0 or first.day <= 7:
+        if first.day <= 7 or (week == 0 and first.day <= 17):  # label a month where it starts
             months.append({"x": 4 + week * 16, "label": first.strftime("%b")})
     return {
         "cells": cells,

@@ -47,7 +47,7 @@ class Quiz(ImportedContent):
         related_name="knowledge_checks",
         help_text=_("Leave empty for the module quiz; set it for a short knowledge check after a lesson."),
     )
-    key = models.SlugField(_("key"), default="module")
+    key = models.SlugField(_("key"), max_length=120, default="module")
     title = models.CharField(_("title"), max_length=200)
     pass_mark = models.PositiveSmallIntegerField(
         _("pass mark (%)"), default=70, validators=[MinValueValidator(0), MaxValueValidator(100)]
@@ -128,7 +128,7 @@ class Question(ImportedContent):
     )
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
-    key = models.SlugField(_("key"), help_text=_("Stable identifier used by the content files."))
+    key = models.SlugField(_("key"), max_length=120, help_text=_("Stable identifier used by the content files."))
     kind = models.CharField(_("kind"), max_length=16, choices=QuestionKind.choices, default=QuestionKind.SINGLE)
     prompt_md = models.TextField(_("prompt (markdown)"))
     prompt_html = models.TextField(editable=False, blank=True)
@@ -183,7 +183,7 @@ class Choice(ImportedContent):
     IMPORT_FIELDS = ("text", "is_correct", "feedback", "order", "match_text")
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
-    key = models.SlugField(_("key"))
+    key = models.SlugField(_("key"), max_length=120)
     text = models.CharField(_("text"), max_length=500)
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.TextField(_("feedback"), blank=True, help_text=_("Shown when the learner picks this choice."))
