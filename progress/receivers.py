@@ -3,9 +3,9 @@
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses.models import Lesson
-from progress import services
-from progress.models import LessonCompletion, ModuleProgress
+from courses.models import Lesson, Module
+from progress import rebuild, services
+from progress.models import ModuleProgress
 from quizzes.models import Attempt
 from quizzes.signals import attempt_closed, attempt_regraded, question_answered
 
@@ -14,7 +14,7 @@ from quizzes.signals import attempt_closed, attempt_regraded, question_answered
 def on_attempt_closed(sender, attempt: Attempt, **kwargs):
     if attempt.user_id is None or attempt.quiz.lesson_id is not None:
         return
-    services.update_progress(attempt.user, attempt.quiz.module, when=attempt.submitted_at)
+    services.update_progress(attempt.user, attempt.quiz.module)
     services.record_activity(attempt.user, attempt.submitted_at, attempts_closed=1)
 
 
@@ -42,13 +42,7 @@ def on_lesson_changed(sender, instance: Lesson, **kwargs):
     Completed modules stay completed; other rows are recounted in one pass over the module."""
     if kwargs.get("raw"):
         return
-    for row in ModuleProgress.objects.filter(module_id=instance.module_id).select_related("user", "module"):
-        before = (row.lessons_completed, row.completed_at)
-        services.refresh_row(row)
-        if (row.lessons_completed, row.completed_at) != before:
-            row.save(update_fields=["lessons_completed", "completed_at", "started_at"])
-
-
-@receiver(post_delete, sender=LessonCompletion)
-def on_completion_deleted(sender, instance, **kwargs):
-    """Nothing to do here: undo_lesson updates the row; a lesson's deletion is handled above."""
+    module = Module.objects.filter(pk=instance.module_id).first()  # gone when the module itself is deleted
+    users = list(ModuleProgress.objects.filter(module_id=instance.module_id).values_list("user_id", flat=True))
+    if module is not None and users:
+        rebuild.rebuild(users, [module])

@@ -9,9 +9,9 @@ from django.utils import timezone
 from fsrs import Rating
 
 from courses.models import Lesson, Module
+from progress import rebuild
 from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
-from progress.states import is_complete, path_modules
-from quizzes.models import Attempt, Quiz
+from progress.states import path_modules
 
 
 def local_day(user, when=None) -> date:
@@ -47,46 +47,19 @@ def progress_row(user, module: Module, *, lock: bool = True) -> ModuleProgress:
     return row
 
 
-def module_quiz(module: Module) -> Quiz | None:
-    return Quiz.objects.published().module_quizzes().filter(module=module).first()
-
-
-def refresh_row(row: ModuleProgress, now=None) -> ModuleProgress:
-    """Recompute a row from the ground truth: completions and closed attempts. Completion is sticky."""
-    user, module = row.user, row.module
-    row.lessons_completed = LessonCompletion.objects.filter(
-        user=user, lesson__module=module, lesson__published=True
-    ).count()
-    quiz = module_quiz(module)
-    attempts = (
-        list(
-            Attempt.objects.closed()
-            .filter(user=user, quiz=quiz)
-            .order_by("submitted_at", "id")
-            .values("score", "max_score", "passed", "submitted_at")
-        )
-        if quiz
-        else []
-    )
-    percents = [a["score"] * 100 / a["max_score"] if a["max_score"] else 0 for a in attempts]
-    row.attempts = len(attempts)
-    row.failed_attempts = sum(1 for a in attempts if not a["passed"])
-    row.best_percent = max(percents) if percents else None
-    row.last_percent = percents[-1] if percents else None
-    row.quiz_passed = any(a["passed"] for a in attempts)
-    total = Lesson.objects.published().filter(module=module).count()
-    if row.completed_at is None and is_complete(row.lessons_completed, total, quiz is not None, row.quiz_passed):
-        row.completed_at = now or timezone.now()
-    if row.started_at is None and (row.lessons_completed or row.attempts):
-        row.started_at = now or timezone.now()
+def refresh_row(row: ModuleProgress) -> ModuleProgress:
+    """Recompute one row from the ground truth, exactly as rebuild_progress does for everyone."""
+    shapes = rebuild.module_shapes([row.module])
+    facts = rebuild.gather([row.user_id], [row.module]).get((row.user_id, row.module_id), rebuild.Facts())
+    lessons_total, has_quiz = shapes[row.module_id]
+    rebuild.apply_facts(row, facts, lessons_total=lessons_total, has_quiz=has_quiz)
     return row
 
 
 @transaction.atomic
-def update_progress(user, module: Module, *, when=None) -> ModuleProgress:
+def update_progress(user, module: Module) -> ModuleProgress:
     row = progress_row(user, module)
-    refresh_row(row, when)
-    row.last_activity_at = when or timezone.now()
+    refresh_row(row)
     row.save()
     if row.completed_at:
         maybe_issue_certificate(user, module)
@@ -128,9 +101,6 @@ def undo_lesson(user, lesson: Lesson) -> bool:
     if deleted:
         update_progress(user, lesson.module)
     return bool(deleted)
-
-
-RATING_FOR_FRACTION = {"wrong": Rating.Again, "partial": Rating.Hard, "right": Rating.Good}
 
 
 def rating_for(fraction) -> Rating:
