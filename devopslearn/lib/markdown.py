@@ -11,6 +11,8 @@ from functools import partial
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
+from markdown.extensions.toc import slugify
+from pygments.token import STANDARD_TYPES
 
 ALLOWED_TAGS = frozenset(
     {
@@ -51,25 +53,67 @@ ALLOWED_TAGS = frozenset(
         "abbr",
     }
 )
-ALLOWED_ATTRIBUTES = {
-    "a": ["href", "title", "rel", "class"],
-    "abbr": ["title"],
-    "h2": ["id"],
-    "h3": ["id"],
-    "h4": ["id"],
-    "h5": ["id"],
-    "h6": ["id"],
-    "span": ["class"],
-    "div": ["class"],
-    "code": ["class"],
-    "pre": ["class"],
-    "th": ["class"],
-    "td": ["class"],
-    "ol": ["start"],
-}
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
 
+# Heading ids get a prefix so that a lesson heading ("## Completion", "## Content") can never take the
+# id of an element of the page around it (#completion is the target of the "Mark as complete" swap).
+HEADING_ID_PREFIX = "section-"
+_HEADING_ID = re.compile(rf"^{HEADING_ID_PREFIX}[\w-]+$")
+# The only classes content may carry: table alignment, and what the code highlighter writes
+# (Pygments token classes such as "nt", "c1" or "l-Scalar-Plain"). No class of the app's own.
+_ALIGN_CLASS = re.compile(r"^align-(left|center|right)$")
+_PYGMENTS_CLASSES = frozenset(name for name in STANDARD_TYPES.values() if name)
+_TOKEN_CLASS = re.compile(r"^[a-z0-9]+(-[A-Za-z0-9]+)*$")
+_LANGUAGE_CLASS = re.compile(r"^language-[\w+#.-]+$")
+# Where a link may point: the web, e-mail, this site, or a place on the page.
+_SAFE_HREF = re.compile(r"^(https?:|mailto:|/|#)", re.IGNORECASE)
+
+
+def _classes(pattern: re.Pattern):
+    return lambda value: bool(value.split()) and all(pattern.match(token) for token in value.split())
+
+
+def _token_classes(value: str) -> bool:
+    tokens = value.split()
+    return bool(tokens) and all(
+        _TOKEN_CLASS.match(token) and token.split("-", 1)[0] in _PYGMENTS_CLASSES for token in tokens
+    )
+
+
+_ATTRIBUTE_RULES = {
+    "a": {"href": _SAFE_HREF.match, "title": None, "rel": None},
+    "abbr": {"title": None},
+    "h2": {"id": _HEADING_ID.match},
+    "h3": {"id": _HEADING_ID.match},
+    "h4": {"id": _HEADING_ID.match},
+    "h5": {"id": _HEADING_ID.match},
+    "h6": {"id": _HEADING_ID.match},
+    "span": {"class": _token_classes},
+    "div": {"class": lambda value: value == "highlight"},
+    "code": {"class": _classes(_LANGUAGE_CLASS)},
+    "th": {"class": _classes(_ALIGN_CLASS)},
+    "td": {"class": _classes(_ALIGN_CLASS)},
+    "ol": {"start": str.isdigit},
+}
+
+
+def allowed_attribute(tag: str, name: str, value: str) -> bool:
+    """The explicit allow-list: no event handler, no style, no id or class of the page's own.
+
+    bleach checks the protocols of href on top of this (entities and mixed case included).
+    """
+    rules = _ATTRIBUTE_RULES.get(tag, {})
+    if name not in rules:
+        return False
+    check = rules[name]
+    return check is None or bool(check(value.strip()))
+
+
 _ALIGN_STYLE = re.compile(r'\sstyle="text-align:\s*(left|center|right);?"')
+_H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
+# Linkify only what is plainly a web address: "README.md", "deploy.sh" or "main.tf" are file names,
+# even though .md, .sh and .tf are also top-level domains.
+_URL = re.compile(r"\bhttps?://[^\s<>\"'`]*[^\s<>\"'`.,;:!?\]]", re.IGNORECASE)
 
 
 def _link_rel(attrs: dict, new: bool = False) -> dict:
@@ -79,12 +123,16 @@ def _link_rel(attrs: dict, new: bool = False) -> dict:
 
 _cleaner = bleach.Cleaner(
     tags=ALLOWED_TAGS,
-    attributes=ALLOWED_ATTRIBUTES,
+    attributes=allowed_attribute,
     protocols=ALLOWED_PROTOCOLS,
     strip=True,
     strip_comments=True,
-    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"})],
+    filters=[partial(LinkifyFilter, callbacks=[_link_rel], skip_tags={"pre", "code"}, url_re=_URL, parse_email=False)],
 )
+
+
+def _slugify(value: str, separator: str) -> str:
+    return HEADING_ID_PREFIX + (slugify(value, separator) or "part")
 
 
 def _markdown() -> markdown.Markdown:
@@ -92,7 +140,7 @@ def _markdown() -> markdown.Markdown:
         extensions=["tables", "fenced_code", "codehilite", "toc", "sane_lists"],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False},
-            "toc": {"permalink": False, "baselevel": 2},
+            "toc": {"permalink": False, "slugify": _slugify},
         },
         output_format="html",
     )
@@ -103,10 +151,12 @@ def render_markdown(text: str) -> str:
 
     No script, no event handlers, no style attributes (table alignment becomes a class so that the
     strict Content-Security-Policy holds), no javascript:/data: URLs; links get rel="noopener nofollow".
+    The page's title is its only h1: a ``#`` heading in the body becomes an h2, like ``##``.
     """
     if not text:
         return ""
     html = _markdown().convert(text.replace("\x00", ""))
+    html = _H1.sub(r"<\1h2", html)
     html = _ALIGN_STYLE.sub(r' class="align-\1"', html)
     return _scrollable(_cleaner.clean(html))
 
