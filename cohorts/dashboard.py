@@ -10,7 +10,9 @@ from decimal import Decimal
 
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower, TruncWeek
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -78,8 +80,8 @@ SORTS = {
 
 
 def overview_queryset(context: Context, *, sort: str = "name", state: str = "", module_id: str = "", text: str = ""):
-    """Members of the cohort, filtered and sorted in SQL, with their sort keys annotated."""
-    members = context.members().select_related("user").annotate(**_progress_sums(context))
+    """Members of the cohort, filtered and sorted in SQL; only the sort key in use is computed."""
+    members = context.members().select_related("user")
     if text:
         members = members.filter(
             Q(user__username__icontains=text) | Q(user__display_name__icontains=text) | Q(user__email__icontains=text)
@@ -101,8 +103,11 @@ def overview_queryset(context: Context, *, sort: str = "name", state: str = "", 
     key = sort.lstrip("-")
     if key.startswith("m") and context.module(key[1:]):
         module = context.module(key[1:])
-        members = members.annotate(sort_state=state_rank(module, context.edges.get(module.pk, [])))
-        fields = ("sort_state",)
+        members = members.annotate(sort_key=state_rank(module, context.edges.get(module.pk, [])))
+        fields = ("sort_key",)
+    elif key in ("progress", "activity", "quiz"):
+        members = members.annotate(sort_key=_progress_sums(context)[SORT_KEYS[key]])
+        fields = ("sort_key",)
     else:
         fields = SORTS.get(key, SORTS["name"])
     order = []
@@ -112,35 +117,56 @@ def overview_queryset(context: Context, *, sort: str = "name", state: str = "", 
     return members.order_by(*order, "user_id")
 
 
+SORT_KEYS = {"progress": "steps_done", "activity": "last_activity", "quiz": "quiz_average"}
+
+
 @dataclass
 class MemberRow:
-    membership: Membership
-    statuses: list
-    steps_done: int
-    steps_total: int
+    """One line of the overview, with everything the template shows computed once, here."""
 
-    @property
-    def user(self):
-        return self.membership.user
+    user: object
+    url: str
+    cells: list
+    percent: int
+    last_activity: object
+    quiz_average: Decimal | None
 
-    @property
-    def percent(self) -> int:
-        return round(100 * min(self.steps_done, self.steps_total) / self.steps_total) if self.steps_total else 0
 
-    @property
-    def quiz_average(self) -> Decimal | None:
-        return getattr(self.membership, "quiz_average", None)
-
-    @property
-    def last_activity(self):
-        return getattr(self.membership, "last_activity", None)
+def _cell(status, labels: dict, cache: dict) -> str:
+    failed = status.row.failed_attempts if status.row is not None and not status.row.quiz_passed else 0
+    key = (status.state, failed if failed >= FAILED_TWICE else 0)
+    if key not in cache:
+        note = (
+            format_html('<br><span class="small">{}</span>', _("quiz failed ×%(n)d") % {"n": key[1]}) if key[1] else ""
+        )
+        cache[key] = format_html('<td><span class="badge state-{}">{}</span>{}</td>', key[0], labels[key[0]], note)
+    return cache[key]
 
 
 def member_rows(context: Context, memberships: list[Membership]) -> list[MemberRow]:
-    """The page's members with their module states (four queries whatever the page holds)."""
+    """The page's members with their module states and summary figures (four queries per page)."""
     statuses = statuses_for(context.cohort.path, [m.user_id for m in memberships], modules=context.modules)
+    labels = {state: str(label) for state, label in State.LABELS.items()}
     total = context.steps_total
-    return [MemberRow(m, statuses[m.user_id], m.steps_done or 0, total) for m in memberships]
+    url = reverse("cohorts:member", args=[context.cohort.slug, 0]).removesuffix("0/")
+    cache: dict = {}
+    rows = []
+    for membership in memberships:
+        mine = statuses[membership.user_id]
+        done = sum(min(s.steps_done, s.steps_total) for s in mine)
+        scores = [s.row.best_percent for s in mine if s.row is not None and s.row.attempts]
+        moments = [s.row.last_activity_at for s in mine if s.row is not None and s.row.last_activity_at]
+        rows.append(
+            MemberRow(
+                user=membership.user,
+                url=f"{url}{membership.user_id}/",
+                cells=[_cell(s, labels, cache) for s in mine],
+                percent=round(100 * min(done, total) / total) if total else 0,
+                last_activity=max(moments) if moments else None,
+                quiz_average=sum(scores) / len(scores) if scores else None,
+            )
+        )
+    return rows
 
 
 # --- needs attention -----------------------------------------------------------------------------
