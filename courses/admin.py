@@ -80,6 +80,11 @@ class LessonAdmin(admin.ModelAdmin):
     )
     ordering = ("module__order", "order")
 
+    def get_readonly_fields(self, request, obj=None):
+        # The key ties a lesson to its file; changed here, the next load_content would not find it.
+        fields = super().get_readonly_fields(request, obj)
+        return (*fields, "key") if obj is not None else fields
+
     @admin.display(description=_("Rendered HTML"))
     def rendered_preview(self, obj):
         if not obj.pk:

@@ -21,6 +21,8 @@ from typing import Any, Protocol
 
 import yaml
 from django.db import transaction
+from django.db.models import PositiveIntegerField
+from django.utils import translation
 
 from courses.models import ImportedContent, LearningPath, Lesson, Module, find_cycle
 
@@ -54,15 +56,28 @@ def register_module_file(loader: ModuleFileLoader) -> None:
 # --- reading -------------------------------------------------------------------------------------
 
 
-def line_of(text: str, needle: str, default: int = 1) -> int:
+def line_of(text: str, needle: str, default: int = 1, *, after: str | None = None) -> int:
+    """The number of the first line containing ``needle`` (after the first line containing ``after``)."""
+    start = line_of(text, after, 0) if after else 0
     for number, line in enumerate(text.splitlines(), start=1):
-        if needle in line:
+        if number >= start and needle in line:
             return number
     return default
 
 
+def read_text(path: Path) -> str:
+    """A content file's text; a file that is not UTF-8 is a ContentError naming the line."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise ContentError(path, line, "the file is not UTF-8 text (save it as UTF-8)") from exc
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
+
+
 def read_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Any:
-    text = path.read_text(encoding="utf-8") if text is None else text
+    text = read_text(path) if text is None else text
     try:
         return yaml.safe_load(text)
     except yaml.YAMLError as exc:
@@ -91,10 +106,33 @@ def require(path: Path, text: str, data: dict, key: str, kind: type | tuple = st
 
 
 def require_slug(path: Path, text: str, data: dict, key: str) -> str:
-    value = str(require(path, text, data, key, (str, int)))
-    if not SLUG.match(value):
+    value = require(path, text, data, key, (str, int))
+    if isinstance(value, bool) or not SLUG.match(str(value)):
         raise ContentError(path, line_of(text, f"{key}:"), f"'{key}' must be letters, digits, - and _ only")
-    return value
+    return str(value)
+
+
+def check_fields(path: Path, text: str, data: dict, known: tuple[str, ...], what: str) -> None:
+    """A misspelt field ("publised: false") is an error, not a silent default."""
+    for key in data:
+        if key not in known:
+            raise ContentError(
+                path, line_of(text, f"{key}:"), f"unknown field '{key}' in {what} (known: {', '.join(known)})"
+            )
+
+
+def check_columns(path: Path, text: str, model: type, values: dict) -> None:
+    """Values their database column would refuse (too long, negative) are an error here, naming the
+    file and line, rather than a database error halfway through the import."""
+    for name, value in values.items():
+        column = model._meta.get_field(name)
+        limit = getattr(column, "max_length", None)
+        if limit and isinstance(value, str) and len(value) > limit:
+            raise ContentError(
+                path, line_of(text, f"{name}:"), f"'{name}' is {len(value)} characters long; the limit is {limit}"
+            )
+        if isinstance(column, PositiveIntegerField) and isinstance(value, int) and value < 0:
+            raise ContentError(path, line_of(text, f"{name}:"), f"'{name}' must be zero or more")
 
 
 def string_list(path: Path, text: str, data: dict, key: str) -> list[str]:
@@ -113,6 +151,7 @@ class LessonData:
     path: Path
     values: dict
     key: str
+    text: str = ""
 
 
 @dataclass
@@ -133,12 +172,18 @@ class Curriculum:
     modules: list[ModuleData]
 
 
+LESSON_FIELDS = ("key", "slug", "title", "order", "estimated_minutes", "sources", "takeaways", "published")
+MODULE_FIELDS = ("slug", "title", "summary", "order", "estimated_minutes", "objectives", "prerequisites", "published")
+PATH_FIELDS = ("slug", "title", "summary")
+
+
 def parse_lesson(path: Path) -> LessonData:
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     match = FRONT_MATTER.match(text)
     if not match:
         raise ContentError(path, 1, "a lesson starts with YAML front matter between two '---' lines")
     meta = require_mapping(path, read_yaml(path, match.group(1), first_line=2), "the front matter")
+    check_fields(path, text, meta, LESSON_FIELDS, "the front matter")
     key = require_slug(path, text, meta, "key")
     body = match.group(2).strip()
     if not body:
@@ -153,15 +198,17 @@ def parse_lesson(path: Path) -> LessonData:
         "published": require(path, text, meta, "published", bool, True),
         "body_md": body,
     }
-    return LessonData(path=path, values=values, key=key)
+    check_columns(path, text, Lesson, {"key": key, **values})
+    return LessonData(path=path, values=values, key=key, text=text)
 
 
 def parse_module(folder: Path) -> ModuleData:
     path = folder / "module.yaml"
     if not path.exists():
         raise ContentError(path, 1, "every module folder needs a module.yaml")
-    text = path.read_text(encoding="utf-8")
+    text = read_text(path)
     data = require_mapping(path, read_yaml(path, text), "module.yaml")
+    check_fields(path, text, data, MODULE_FIELDS, "module.yaml")
     module = ModuleData(
         path=path,
         text=text,
@@ -176,6 +223,7 @@ def parse_module(folder: Path) -> ModuleData:
         },
         prerequisites=string_list(path, text, data, "prerequisites"),
     )
+    check_columns(path, text, Module, {"slug": module.slug, **module.values})
     seen: dict[str, Path] = {}
     seen_keys: dict[str, Path] = {}
     for lesson_path in sorted(folder.glob("*.md")):
@@ -183,7 +231,7 @@ def parse_module(folder: Path) -> ModuleData:
             continue
         lesson = parse_lesson(lesson_path)
         slug = lesson.values["slug"]
-        lesson_text = lesson_path.read_text(encoding="utf-8")
+        lesson_text = lesson.text
         if slug in seen:
             raise ContentError(
                 lesson_path,
@@ -210,13 +258,15 @@ def parse_curriculum(root: Path) -> Curriculum:
     path_file = root / "path.yaml"
     if not path_file.exists():
         raise ContentError(path_file, 1, "the content folder needs a path.yaml describing the learning path")
-    text = path_file.read_text(encoding="utf-8")
+    text = read_text(path_file)
     data = require_mapping(path_file, read_yaml(path_file, text), "path.yaml")
+    check_fields(path_file, text, data, PATH_FIELDS, "path.yaml")
     slug = require_slug(path_file, text, data, "slug")
     values = {
         "title": require(path_file, text, data, "title"),
         "summary": require(path_file, text, data, "summary", str, ""),
     }
+    check_columns(path_file, text, LearningPath, {"slug": slug, **values})
     modules: list[ModuleData] = []
     by_slug: dict[str, ModuleData] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and (p / "module.yaml").exists()):
@@ -231,14 +281,11 @@ def parse_curriculum(root: Path) -> Curriculum:
         modules.append(module)
     for module in modules:
         for prerequisite in module.prerequisites:
+            line = line_of(module.text, prerequisite, after="prerequisites")
             if prerequisite not in by_slug:
-                raise ContentError(
-                    module.path,
-                    line_of(module.text, prerequisite),
-                    f"unknown prerequisite '{prerequisite}': no module has that slug",
-                )
+                raise ContentError(module.path, line, f"unknown prerequisite '{prerequisite}': no module has that slug")
             if prerequisite == module.slug:
-                raise ContentError(module.path, line_of(module.text, prerequisite), "a module cannot require itself")
+                raise ContentError(module.path, line, "a module cannot require itself")
     cycle = find_cycle({m.slug: set(m.prerequisites) for m in modules})
     if cycle:
         first = by_slug[cycle[0]]
@@ -250,13 +297,23 @@ def parse_curriculum(root: Path) -> Curriculum:
 
 # --- writing -------------------------------------------------------------------------------------
 
+OUTCOMES = ("created", "updated", "unchanged", "skipped")
+
 
 @dataclass
 class ImportContext:
     overwrite: bool = False
     counts: Counter = field(default_factory=Counter)
+    kinds: dict[str, Counter] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    rerendered: int = 0
+
+    def count(self, instance: ImportedContent, outcome: str) -> None:
+        self.counts[outcome] += 1
+        with translation.override(None):  # the report is in English, like its other messages
+            kind = str(instance._meta.verbose_name_plural)
+        self.kinds.setdefault(kind, Counter())[outcome] += 1
 
     def sync(
         self,
@@ -264,40 +321,62 @@ class ImportContext:
         make: Callable[[], ImportedContent],
         values: dict,
         label: str,
-        after_save: Callable[[ImportedContent], None] | None = None,
+        *,
+        related: dict[str, list] | None = None,
     ) -> tuple[ImportedContent, str]:
-        """Create or update one row; returns it with 'created', 'updated', 'unchanged' or 'skipped'."""
+        """Create or update one row; returns it with 'created', 'updated', 'unchanged' or 'skipped'.
+
+        ``related`` sets many-to-many fields after the save ({"prerequisites": [module, ...]}); they
+        take part in the fingerprint by slug, as the model's ``import_values`` reports them.
+        """
+        edited = False
         if instance is None:
             instance, outcome = make(), "created"
-        elif instance.edited_since_import and not self.overwrite:
-            self.skipped.append(f"{label}: edited in the admin")
-            self.counts["skipped"] += 1
-            return instance, "skipped"
         else:
-            outcome = "updated"
+            outcome, edited = "updated", instance.edited_since_import
+            if edited and not self.overwrite:
+                self.skipped.append(f"{label}: edited in the admin")
+                self.count(instance, "skipped")
+                self.rerendered += instance.refresh_rendering()
+                return instance, "skipped"
         previous = instance.import_hash
         for name, value in values.items():
             setattr(instance, name, value)
-        if outcome == "updated" and after_save is None and instance.fingerprint() == previous:
-            self.counts["unchanged"] += 1
+        slugs = {name: sorted(item.slug for item in items) for name, items in (related or {}).items()}
+        if outcome == "updated" and not edited and instance.fingerprint(slugs) == previous:
+            self.count(instance, "unchanged")
+            self.rerendered += instance.refresh_rendering()
             return instance, "unchanged"
         instance.save()
-        if after_save:
-            after_save(instance)
+        for name, items in (related or {}).items():
+            getattr(instance, name).set(items)
         instance.import_hash = instance.fingerprint()
-        if outcome == "updated" and instance.import_hash == previous:
-            outcome = "unchanged"
-        if instance.import_hash != previous:
-            type(instance).objects.filter(pk=instance.pk).update(import_hash=instance.import_hash)
-        self.counts[outcome] += 1
+        type(instance).objects.filter(pk=instance.pk).update(import_hash=instance.import_hash)
+        self.count(instance, outcome)
         return instance, outcome
 
     def summary(self) -> str:
-        parts = [f"{self.counts[k]} {k}" for k in ("created", "updated", "unchanged", "skipped")]
-        lines = ["Content: " + ", ".join(parts) + "."]
+        totals = ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in OUTCOMES)
+        lines = [f"Content: {totals}."]
+        for kind, counts in self.kinds.items():
+            lines.append(f"  {kind}: " + ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o]))
         lines += [f"  skipped: {item} (use --overwrite to replace it)" for item in self.skipped]
+        if self.rerendered:
+            lines.append(f"  re-rendered: {self.rerendered} stored renderings made by an older renderer")
         lines += [f"  note: {note}" for note in self.notes]
         return "\n".join(lines)
+
+
+def _check_slug_free(lesson: LessonData, owners: dict[str, Lesson], will_write: bool) -> None:
+    """A lesson may take a slug only from itself: a key changed in the file would otherwise collide."""
+    owner = owners.get(lesson.values["slug"])
+    if will_write and owner is not None and owner.key != lesson.key:
+        raise ContentError(
+            lesson.path,
+            line_of(lesson.text, "slug:"),
+            f"slug '{owner.slug}' already belongs to the lesson with key '{owner.key}' in the database; "
+            "keep a lesson's key when you rename it, or change the other lesson's slug first",
+        )
 
 
 @transaction.atomic
@@ -311,43 +390,40 @@ def load_content(root: Path | str, *, overwrite: bool = False) -> ImportContext:
         curriculum.values,
         f"path '{curriculum.slug}'",
     )
-    existing = {m.slug: m for m in Module.objects.filter(path=path)}
-    modules: dict[str, Module] = {}
-    pending_prerequisites: list[tuple[ModuleData, Module, str]] = []
+    # Every module exists before any prerequisite points at it.
+    modules = {m.slug: m for m in Module.objects.filter(path=path)}
+    created = set()
     for data in curriculum.modules:
-        instance = existing.get(data.slug)
-        skip = instance is not None and instance.edited_since_import and not overwrite
-        if skip:
-            context.sync(instance, lambda: None, {}, f"module '{data.slug}'")
-            modules[data.slug] = instance
-            continue
-        if instance is None:
-            instance = Module(path=path, slug=data.slug, **data.values)
-            instance.save()
-            outcome = "created"
-        else:
-            outcome = "existing"
-        modules[data.slug] = instance
-        pending_prerequisites.append((data, instance, outcome))
-    for data, instance, outcome in pending_prerequisites:
-        wanted = [modules[slug] for slug in data.prerequisites]
+        if data.slug not in modules:
+            modules[data.slug] = Module.objects.create(path=path, slug=data.slug, **data.values)
+            created.add(data.slug)
+    for data in curriculum.modules:
         context.sync(
-            None if outcome == "created" else instance,
-            lambda instance=instance: instance,
+            None if data.slug in created else modules[data.slug],
+            lambda module=modules[data.slug]: module,
             data.values,
-            f"module '{data.slug}'",
-            after_save=lambda module, wanted=wanted: module.prerequisites.set(wanted),
+            f"module '{data.slug}' ({data.path.parent.name}/{data.path.name})",
+            related={"prerequisites": [modules[slug] for slug in data.prerequisites]},
         )
     for data in curriculum.modules:
         module = modules[data.slug]
-        lessons = {lesson.key: lesson for lesson in Lesson.objects.filter(module=module)}
+        existing = list(Lesson.objects.filter(module=module))
+        by_key = {lesson.key: lesson for lesson in existing}
+        owners = {lesson.slug: lesson for lesson in existing}
         for lesson in data.lessons:
-            context.sync(
-                lessons.get(lesson.key),
+            instance = by_key.get(lesson.key)
+            writes = instance is None or overwrite or not instance.edited_since_import
+            _check_slug_free(lesson, owners, writes)
+            old_slug = instance.slug if instance else None
+            instance, _ = context.sync(
+                instance,
                 lambda module=module, lesson=lesson: Lesson(module=module, key=lesson.key),
                 lesson.values,
-                f"lesson '{data.slug}/{lesson.key}' ({lesson.path.name})",
+                f"lesson '{data.slug}/{lesson.key}' ({data.path.parent.name}/{lesson.path.name})",
             )
+            if old_slug != instance.slug:
+                owners.pop(old_slug, None)
+                owners[instance.slug] = instance
         for filename, parsed in data.extras.items():
             _module_file_loaders[filename].apply(parsed, module, context)
     return context

@@ -3,7 +3,8 @@ import json
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connection, models
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -43,13 +44,30 @@ class ImportedContent(models.Model):
             values[name] = value
         return values
 
-    def fingerprint(self) -> str:
-        payload = json.dumps(self.import_values(), sort_keys=True, default=str)
+    def fingerprint(self, overrides: dict | None = None) -> str:
+        """The hash of the imported fields; ``overrides`` stands in for related rows not saved yet."""
+        payload = json.dumps({**self.import_values(), **(overrides or {})}, sort_keys=True, default=str)
         return hashlib.sha256(payload.encode()).hexdigest()
 
     @property
     def edited_since_import(self) -> bool:
         return self.pk is not None and self.import_hash != self.fingerprint()
+
+    def rendered_values(self) -> dict:
+        """The stored renderings of the source fields ({field: value}), computed afresh."""
+        return {}
+
+    def refresh_rendering(self) -> bool:
+        """Store the renderings again if the renderer changed since they were stored; True if it did.
+
+        The source fields (and so the import fingerprint and any admin edit) are left as they are.
+        """
+        stale = {name: value for name, value in self.rendered_values().items() if getattr(self, name) != value}
+        if stale and self.pk is not None:
+            type(self).objects.filter(pk=self.pk).update(**stale)
+            for name, value in stale.items():
+                setattr(self, name, value)
+        return bool(stale)
 
 
 class LearningPath(ImportedContent):
@@ -182,14 +200,34 @@ class LessonQuerySet(models.QuerySet):
     def published(self):
         return self.filter(published=True, module__published=True)
 
+    def search(self, query: str):
+        """Lessons whose title or text match ``query``, best first: PostgreSQL full-text search
+        (English stemming, web-search syntax) on PostgreSQL, every word as a substring elsewhere."""
+        lessons = self.select_related("module__path")
+        if connection.vendor == "postgresql":
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+
+            vector = SearchVector("title", weight="A", config="english") + SearchVector(
+                "body_text", weight="B", config="english"
+            )
+            search = SearchQuery(query, search_type="websearch", config="english")
+            return (
+                lessons.annotate(rank=SearchRank(vector, search))
+                .filter(rank__gt=0)
+                .order_by("-rank", "module__order", "order")
+            )
+        condition = Q()
+        for term in query.split():
+            condition &= Q(title__icontains=term) | Q(body_text__icontains=term)
+        return lessons.filter(condition).order_by("module__order", "order")
+
 
 class Lesson(ImportedContent):
     IMPORT_FIELDS = ("slug", "title", "order", "estimated_minutes", "body_md", "takeaways", "sources", "published")
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     key = models.SlugField(
-        _("key"),
-        max_length=120, help_text=_("Stable identifier used by the content files; never shown to learners.")
+        _("key"), max_length=120, help_text=_("Stable identifier used by the content files; never shown to learners.")
     )
     slug = models.SlugField(_("slug"), max_length=120)
     title = models.CharField(_("title"), max_length=200)
@@ -221,14 +259,18 @@ class Lesson(ImportedContent):
     def save(self, *args, **kwargs):
         if not self.key:
             self.key = self.slug
-        self.body_html = render_markdown(self.body_md)
-        self.body_text = plain_text(self.body_html)
+        for name, value in self.rendered_values().items():
+            setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "body_text"}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("courses:lesson", args=[self.module.path.slug, self.module.slug, self.slug])
+
+    def rendered_values(self) -> dict:
+        html = render_markdown(self.body_md)
+        return {"body_html": html, "body_text": plain_text(html)}
 
     def body_html_safe(self):
         """The stored, sanitised rendering: the only lesson HTML ever marked safe."""

@@ -3,15 +3,14 @@ import re
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
-from django.db import connection
-from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
-from django_htmx.http import HttpResponseClientRedirect
+from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
 from courses.models import LearningPath, Lesson, Module
 from courses.pathmap import layout
@@ -20,39 +19,44 @@ from progress.models import LessonCompletion, ReviewCard
 from progress.states import RULE, ModuleStatus, learner_statuses
 from quizzes.models import Quiz
 
-SEARCH_MAX = 100
+SEARCH_MAX = 100  # characters of a query; the rest is ignored
+SEARCH_RESULTS = 30
 
 
-def _status_of(statuses: list[ModuleStatus], module: Module) -> ModuleStatus:
-    for status in statuses:
-        if status.module.pk == module.pk:
-            return status
-    raise Http404
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
     """Load a published module and the visitor's standing on its path.
 
     Anonymous visitors may open only modules without prerequisites; the rest asks them to log in.
-    Returns (path, module, statuses, status) or an HttpResponse redirect.
+    Returns (path, module, status) or an HttpResponse redirect.
     """
     path = get_object_or_404(LearningPath, slug=path_slug)
-    statuses = learner_statuses(path, request.user)
-    status = next((s for s in statuses if s.module.slug == module_slug), None)
-    if status is None:
+    status = next((s for s in learner_statuses(path, request.user) if s.module.slug == module_slug), None)
+    if status is None:  # no such module, or not published
         raise Http404
     if not request.user.is_authenticated and status.prerequisites:
         return redirect_to_login(request.get_full_path())
-    return path, status.module, statuses, status
+    return path, status.module, status
 
 
-def _default_path() -> LearningPath | None:
-    return LearningPath.objects.order_by("id").first()
+def _completed_ids(request: HttpRequest, module: Module) -> set[int]:
+    if not request.user.is_authenticated:
+        return set()
+    return set(
+        LessonCompletion.objects.filter(user=request.user, lesson__module=module).values_list("lesson_id", flat=True)
+    )
+
+
+def _published_lessons(module: Module) -> list[Lesson]:
+    return list(module.lessons.filter(published=True).order_by("order", "id"))  # each knows its module
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    path = _default_path()
+    path = LearningPath.objects.order_by("id").first()
     if path is None:
         return render(request, "courses/empty.html", {"nav": "path"})
     return path_page(request, path.slug)
@@ -63,7 +67,6 @@ def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
     path = get_object_or_404(LearningPath, slug=path_slug)
     statuses = learner_statuses(path, request.user)
     due = ReviewCard.objects.filter(user=request.user).due().count() if request.user.is_authenticated else 0
-    done = sum(1 for s in statuses if s.is_completed)
     steps_total = sum(s.steps_total for s in statuses)
     steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
     return render(
@@ -75,7 +78,7 @@ def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
             "statuses": statuses,
             "map": layout(statuses),
             "due_cards": due,
-            "modules_done": done,
+            "modules_done": sum(1 for s in statuses if s.is_completed),
             "overall_percent": round(100 * steps_done / steps_total) if steps_total else 0,
             "next_status": next((s for s in statuses if not s.is_locked and not s.is_completed), None),
         },
@@ -87,15 +90,9 @@ def module_page(request: HttpRequest, path_slug: str, module_slug: str) -> HttpR
     loaded = _module_for(request, path_slug, module_slug)
     if isinstance(loaded, HttpResponse):
         return loaded
-    path, module, statuses, status = loaded
-    lessons = list(module.lessons.filter(published=True).order_by("order", "id"))
-    done_ids = set()
-    if request.user.is_authenticated:
-        done_ids = set(
-            LessonCompletion.objects.filter(user=request.user, lesson__module=module).values_list(
-                "lesson_id", flat=True
-            )
-        )
+    path, module, status = loaded
+    lessons = _published_lessons(module)
+    done_ids = _completed_ids(request, module)
     quiz = Quiz.objects.filter(pk=status.quiz_id).first() if status.quiz_id else None
     return render(
         request,
@@ -117,22 +114,13 @@ def _lesson_context(request: HttpRequest, path_slug: str, module_slug: str, less
     loaded = _module_for(request, path_slug, module_slug)
     if isinstance(loaded, HttpResponse):
         return loaded
-    path, module, statuses, status = loaded
-    lessons = list(module.lessons.filter(published=True).order_by("order", "id"))
+    path, module, status = loaded
+    lessons = _published_lessons(module)
     index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
     if index is None:
         raise Http404
     lesson = lessons[index]
-    done_ids = set()
-    if request.user.is_authenticated:
-        done_ids = set(
-            LessonCompletion.objects.filter(user=request.user, lesson__module=module).values_list(
-                "lesson_id", flat=True
-            )
-        )
-    for item in lessons:
-        item.module = module
-        module.path = path
+    done_ids = _completed_ids(request, module)
     return {
         "nav": "path",
         "path": path,
@@ -157,24 +145,27 @@ def lesson_page(request: HttpRequest, path_slug: str, module_slug: str, lesson_s
 
 def _locked_reason(status: ModuleStatus) -> str:
     names = ", ".join(f"“{m.title}”" for m in status.missing)
-    return _("This module is locked. Finish %(modules)s first.") % {"modules": names}
+    return _("This module is locked: finish %(modules)s first, then you can mark its lessons complete.") % {
+        "modules": names
+    }
 
 
 @login_required
 @require_POST
-def complete_lesson(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
+def complete_lesson(request: HtmxHttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
     return _set_completion(request, path_slug, module_slug, lesson_slug, done=True)
 
 
 @login_required
 @require_POST
-def undo_lesson(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
+def undo_lesson(request: HtmxHttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
     return _set_completion(request, path_slug, module_slug, lesson_slug, done=False)
 
 
-def _set_completion(request, path_slug, module_slug, lesson_slug, *, done: bool) -> HttpResponse:
+def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slug, *, done: bool) -> HttpResponse:
+    """Mark or unmark a lesson; the no-JS form gets the lesson page again, htmx gets the fragment."""
     context = _lesson_context(request, path_slug, module_slug, lesson_slug)
-    if isinstance(context, HttpResponse):
+    if isinstance(context, HttpResponse):  # login_required lets only members in; kept for safety
         return context
     status, lesson = context["status"], context["lesson"]
     if status.is_locked:
@@ -185,10 +176,8 @@ def _set_completion(request, path_slug, module_slug, lesson_slug, *, done: bool)
         progress_services.undo_lesson(request.user, lesson)
     if not request.htmx:
         return redirect(lesson.get_absolute_url())
-    # Re-read the lesson's state and the module's progress after the write: the fragment shows both.
+    # Read the lesson's state and the module's progress again after the write: the fragment shows both.
     context = _lesson_context(request, path_slug, module_slug, lesson_slug)
-    if isinstance(context, HttpResponse):  # pragma: no cover - the user is logged in
-        return HttpResponseClientRedirect(lesson.get_absolute_url())
     return render(request, "courses/_completion_update.html", context)
 
 
@@ -211,35 +200,21 @@ def _highlight(text: str, terms: list[str], width: int = 220) -> str:
     return mark_safe(escape(prefix) + "".join(pieces) + escape(suffix))  # noqa: S308 - built from escaped pieces
 
 
-def search_lessons(query: str):
-    lessons = Lesson.objects.published().select_related("module__path")
-    if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
-        vector = SearchVector("title", weight="A", config="english") + SearchVector(
-            "body_text", weight="B", config="english"
-        )
-        search = SearchQuery(query, search_type="websearch", config="english")
-        return lessons.annotate(rank=SearchRank(vector, search)).filter(rank__gt=0).order_by("-rank", "module__order")
-    terms = query.split()
-    condition = Q()
-    for term in terms:
-        condition &= Q(title__icontains=term) | Q(body_text__icontains=term)
-    return lessons.filter(condition).order_by("module__order", "order")
-
-
 @login_required
 @require_GET
-def search(request: HttpRequest) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def search(request: HtmxHttpRequest) -> HttpResponse:
     query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:SEARCH_MAX]
     results, error = [], ""
     if query and len(query) < 2:
         error = _("Type at least two characters.")
     elif query:
         terms = [t for t in re.findall(r"\w[\w.\-]*", query) if len(t) > 1][:10]
-        for lesson in search_lessons(query)[:30]:
+        for lesson in Lesson.objects.published().search(query)[:SEARCH_RESULTS]:
             lesson.snippet = _highlight(lesson.body_text, terms)
             lesson.title_marked = _highlight(lesson.title, terms, width=len(lesson.title) + 1)
             results.append(lesson)
-    template = "courses/search.html#results" if request.htmx else "courses/search.html"
+    template = "courses/search.html"
+    if request.htmx and not request.htmx.history_restore_request:  # a restored page needs all of it
+        template += "#results"
     return render(request, template, {"nav": "search", "query": query, "results": results, "error": error})

@@ -2,11 +2,17 @@
 (function () {
   "use strict";
 
-  // After htmx swaps in new content, move keyboard and screen-reader focus to it.
-  document.addEventListener("htmx:afterSwap", function (event) {
-    var target = event.detail.target;
-    var focus = target && (target.querySelector("[data-focus-after-swap]") ||
-      (target.matches && target.matches("[data-focus-after-swap]") ? target : null));
+  // After htmx swaps in new content, move keyboard and screen-reader focus to it. With
+  // hx-swap="outerHTML" the old target leaves the page, so find the new one by its id.
+  var swappedId = null;
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    swappedId = event.detail.target && event.detail.target.id;
+  });
+  document.addEventListener("htmx:afterSettle", function (event) {
+    var root = (swappedId && document.getElementById(swappedId)) || event.detail.elt;
+    swappedId = null;
+    if (!root) { return; }
+    var focus = root.matches("[data-focus-after-swap]") ? root : root.querySelector("[data-focus-after-swap]");
     if (focus) {
       if (!focus.hasAttribute("tabindex")) { focus.setAttribute("tabindex", "-1"); }
       focus.focus({ preventScroll: false });

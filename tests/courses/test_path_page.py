@@ -1,0 +1,111 @@
+"""The learning path page (/ and /paths/<slug>/): the map, the modules and their state for the visitor."""
+
+import pytest
+
+from courses.models import LearningPath, Module
+from progress import services as progress_services
+from tests.courses.conftest import elements
+
+pytestmark = pytest.mark.django_db
+
+MODULE_TITLES = [
+    "DevOps mindset and metrics",
+    "CI/CD on AWS",
+    "Infrastructure as Code",
+    "Containers on AWS",
+    "Monitoring and observability",
+    "DevOps best practices and incident management",
+]
+
+
+def test_the_home_page_is_the_path_for_anonymous_visitors(client, curriculum):
+    response = client.get("/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<h1 id="path-title">DevOps on AWS</h1>' in html
+    for title in MODULE_TITLES:
+        assert title in html
+    assert "Sign up to track your progress" in html
+    assert 'href="/paths/devops-on-aws/devops-mindset/">Start reading: DevOps mindset and metrics</a>' in html
+    assert html.count("Sign up to unlock this module.") == 5
+    assert "modules completed" not in html
+
+
+def test_the_path_page_and_the_home_page_show_the_same_path(learner_client, curriculum):
+    home = learner_client.get("/")
+    page = learner_client.get("/paths/devops-on-aws/")
+
+    assert page.status_code == 200
+    assert page.content.decode().count("module-card") == home.content.decode().count("module-card") == 6
+
+
+def test_a_learner_sees_each_module_state_and_what_unlocks_it(learner_client, curriculum):
+    html = learner_client.get("/").content.decode()
+
+    assert html.count('<span class="badge state-available">Available</span>') == 1
+    assert html.count('<span class="badge state-locked">Locked</span>') == 5
+    assert "Locked: finish “DevOps mindset and metrics” first." in html
+    assert "Locked: finish “CI/CD on AWS”, “Infrastructure as Code” first." in html
+    assert '<p class="stat"><strong>0 / 6</strong> modules completed</p>' in html
+    assert 'href="/paths/devops-on-aws/devops-mindset/">Continue: DevOps mindset and metrics</a>' in html
+    assert "Sign up" not in html
+
+
+def test_progress_in_a_module_shows_on_the_path(learner_client, learner, curriculum):
+    lesson = curriculum.modules.get(slug="devops-mindset").lessons.published().first()
+    progress_services.complete_lesson(learner, lesson)
+
+    html = learner_client.get("/").content.decode()
+
+    assert '<span class="badge state-in_progress">In progress</span>' in html
+    assert "<span>17%</span>" in html  # 1 of 5 lessons and the quiz
+
+
+def test_the_map_draws_every_module_and_every_prerequisite_arrow(client, curriculum):
+    html = client.get("/").content.decode()
+
+    svg = elements(html)
+    assert len(svg.find("rect")) == 6
+    assert len([p for p in svg.find("path") if p.get("class") == "map-edge"]) == 7
+    assert svg.find("svg")[1]["role"] == "img"  # the first svg is the logo
+    # The same map, in words, as an ordered list a screen reader can follow.
+    assert html.count('<article class="card module-card') == 6
+    assert '<ol class="module-list">' in html
+    assert "Requires: CI/CD on AWS, Monitoring and observability" in html
+
+
+def test_an_unpublished_module_is_not_on_the_path(client, curriculum):
+    Module.objects.filter(path=curriculum, slug="observability").update(published=False)
+
+    html = client.get("/").content.decode()
+
+    assert "Monitoring and observability" not in html
+    assert html.count("module-card") == 5
+
+
+def test_an_unknown_path_is_not_found(client, curriculum):
+    assert client.get("/paths/no-such-path/").status_code == 404
+
+
+def test_the_home_page_explains_when_no_content_is_loaded(client, curriculum):
+    LearningPath.objects.all().delete()
+
+    response = client.get("/")
+
+    assert response.status_code == 200
+    assert "No course content yet" in response.content.decode()
+
+
+def test_the_path_page_runs_a_fixed_number_of_queries(client, learner, sized_path, django_assert_max_num_queries):
+    progress_services.complete_lesson(learner, sized_path.modules.get(slug="m1").lessons.first())
+    client.force_login(learner)
+    url = f"/paths/{sized_path.slug}/"
+
+    with django_assert_max_num_queries(9):
+        response = client.get(url)
+    assert response.content.decode().count("module-card") == sized_path.modules.count()
+
+    client.logout()
+    with django_assert_max_num_queries(5):
+        assert client.get(url).status_code == 200

@@ -1,0 +1,172 @@
+"""Search across lessons: for logged-in learners, full-text on PostgreSQL and a substring match on
+SQLite, highlights built from escaped text, and no query a visitor can type makes it fail."""
+
+import re
+
+import pytest
+from django.db import connection
+
+from courses.models import Lesson, Module
+from tests.courses.conftest import elements
+from tests.factories import make_path
+
+pytestmark = pytest.mark.django_db
+
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+def results_of(html: str) -> str:
+    """The results section of a page or fragment."""
+    return re.search(r'<section id="results".*?</section>', html, re.S).group(0)
+
+
+def titles(html: str) -> list[str]:
+    section = results_of(html)
+    return [re.sub(r"<[^>]+>", "", t) for t in re.findall(r"<h2><a [^>]+>(.*?)</a></h2>", section)]
+
+
+def test_search_asks_anonymous_visitors_to_log_in(client, curriculum):
+    response = client.get("/search/", {"q": "pipeline"})
+
+    assert response.status_code == 302
+    assert response["Location"] == "/accounts/login/?next=/search/%3Fq%3Dpipeline"
+
+
+def test_an_empty_search_explains_what_to_do(learner_client, curriculum):
+    response = learner_client.get("/search/")
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<label for="q" class="visually-hidden">Search for</label>' in html
+    assert "Type a word or two to search every lesson’s title and text." in html
+
+
+def test_a_one_letter_search_asks_for_more(learner_client, curriculum):
+    html = learner_client.get("/search/", {"q": " a "}).content.decode()
+
+    assert "Type at least two characters." in results_of(html)
+
+
+def test_it_finds_lessons_by_title_and_text_and_marks_the_match(learner_client, curriculum):
+    html = learner_client.get("/search/", {"q": "buildspec"}).content.decode()
+
+    assert "Build and test with CodeBuild" in titles(html)
+    section = results_of(html)
+    assert "<mark>buildspec</mark>" in section
+    assert 'href="/paths/devops-on-aws/cicd-on-aws/build-and-test-with-codebuild/"' in section
+    assert "In CI/CD on AWS" in section
+    assert re.search(r"\d+ lessons? match(es)? “buildspec”", section)
+
+
+def test_a_search_that_finds_nothing_suggests_other_words(learner_client, curriculum):
+    html = learner_client.get("/search/", {"q": "xylophonic"}).content.decode()
+
+    assert "0 lessons match “xylophonic”." in html
+    assert "No lesson matches. Try another word" in html
+
+
+def test_highlights_are_built_from_escaped_text(learner_client, curriculum):
+    module = curriculum.modules.get(slug="devops-mindset")
+    Lesson.objects.create(
+        module=module,
+        key="zebra",
+        slug="zebra",
+        title="Zebras & <b>stripes</b>",
+        order=99,
+        published=True,
+        body_md='Never paste `<script>alert("zebra")</script>` into a page about zebra crossings.',
+    )
+
+    html = learner_client.get("/search/", {"q": "zebra"}).content.decode()
+
+    section = results_of(html)
+    assert "&lt;script&gt;alert(&quot;<mark>zebra</mark>&quot;)&lt;/script&gt;" in section
+    assert "<mark>Zebra</mark>s &amp; &lt;b&gt;stripes&lt;/b&gt;" in section
+    assert "<script" not in section and "<b>" not in section
+
+
+def test_the_htmx_request_gets_only_the_results(learner_client, curriculum):
+    response = learner_client.get("/search/", {"q": "canary"}, **HTMX)
+
+    html = response.content.decode()
+    assert html.lstrip().startswith('<section id="results"')
+    assert "<html" not in html and "<form" not in html
+    assert "HX-Request" in response["Vary"]
+    assert "<mark>canary</mark>" in html.lower()
+
+
+def test_a_history_restore_gets_the_whole_page(learner_client, curriculum):
+    response = learner_client.get("/search/", {"q": "canary"}, HTTP_HX_HISTORY_RESTORE_REQUEST="true", **HTMX)
+
+    html = response.content.decode()
+    assert "<html" in html and '<form method="get"' in html
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "x" * 1_000_000,
+        "pipe\x00line",
+        "\x00\x00",
+        '"unclosed',
+        "-",
+        "OR AND NOT",
+        "%_%",
+        "'; DROP TABLE courses_lesson; --",
+        "<script>alert(1)</script>",
+        "ñandú 🚀 中文",
+    ],
+    ids=["1-MB", "nul-in-word", "only-nul", "quote", "minus", "operators", "wildcards", "sql", "script", "unicode"],
+)
+def test_no_query_makes_search_fail(learner_client, curriculum, query):
+    response = learner_client.get("/search/", {"q": query})
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert len(response.content) < 200_000
+
+
+def test_a_very_long_query_is_cut_to_one_hundred_characters(learner_client, curriculum):
+    html = learner_client.get("/search/", {"q": "pipeline " + "x" * 1_000_000}).content.decode()
+
+    field = next(i for i in elements(html).find("input") if i.get("name") == "q")
+    assert field["value"] == ("pipeline " + "x" * 1_000_000)[:100]
+
+
+def test_wildcards_are_not_a_match_all(learner_client, curriculum):
+    html = learner_client.get("/search/", {"q": "%_%"}).content.decode()
+
+    assert titles(html) == []
+
+
+def test_unpublished_lessons_and_modules_are_not_found(learner_client, curriculum):
+    Lesson.objects.filter(module__path=curriculum, slug="build-and-test-with-codebuild").update(published=False)
+    Module.objects.filter(path=curriculum, slug="containers-on-aws").update(published=False)
+
+    found = titles(learner_client.get("/search/", {"q": "buildspec"}).content.decode())
+    found += titles(learner_client.get("/search/", {"q": "Dockerfile"}).content.decode())
+
+    assert "Build and test with CodeBuild" not in found
+    assert not any("Docker" in title for title in found)
+
+
+def test_search_uses_full_text_on_postgresql_and_a_substring_match_elsewhere(learner_client):
+    make_path(modules=1, lessons=1, with_quiz=False, slug="words")
+    Lesson.objects.filter(module__path__slug="words").update(title="Shipping", body_text="The team went zorbing.")
+
+    stemmed = titles(learner_client.get("/search/", {"q": "zorbs"}).content.decode())
+    substring = titles(learner_client.get("/search/", {"q": "orbin"}).content.decode())
+
+    if connection.vendor == "postgresql":
+        assert (stemmed, substring) == (["Shipping"], [])
+    else:
+        assert (stemmed, substring) == ([], ["Shipping"])
+
+
+def test_search_runs_a_fixed_number_of_queries(client, learner, sized_path, django_assert_max_num_queries):
+    client.force_login(learner)
+
+    with django_assert_max_num_queries(4):
+        response = client.get("/search/", {"q": "pipelines"})
+    assert len(titles(response.content.decode())) == 30
