@@ -154,7 +154,7 @@ def member_rows(context: Context, memberships: list[Membership]) -> list[MemberR
     for membership in memberships:
         mine = statuses[membership.user_id]
         done = sum(min(s.steps_done, s.steps_total) for s in mine)
-        scores = [s.row.best_percent for s in mine if s.row is not None and s.row.attempts]
+        scores = [s.row.best_percent for s in mine if s.row is not None and s.row.best_percent is not None]
         moments = [s.row.last_activity_at for s in mine if s.row is not None and s.row.last_activity_at]
         rows.append(
             MemberRow(

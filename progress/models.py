@@ -1,6 +1,6 @@
 import random
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
 from django.db import models
@@ -137,7 +137,8 @@ class ReviewCard(models.Model):
 
     def schedule(self, rating: Rating, when: datetime | None = None) -> None:
         """Apply one review to the card (does not save)."""
-        card, _log = review_scheduler().review_card(self.as_fsrs(), rating, when or timezone.now())
+        moment = (when or timezone.now()).astimezone(UTC)  # fsrs accepts UTC datetimes only
+        card, _log = review_scheduler().review_card(self.as_fsrs(), rating, moment)
         if rating == Rating.Again and self.reviews:
             self.lapses += 1
         self.state, self.step = card.state.value, card.step
@@ -145,13 +146,19 @@ class ReviewCard(models.Model):
         self.due, self.last_review = card.due, card.last_review
         self.reviews += 1
 
+    def due_after(self, rating: Rating, when: datetime | None = None) -> datetime:
+        """When the card would come back if rated ``rating`` now (nothing changes)."""
+        moment = (when or timezone.now()).astimezone(UTC)
+        return review_scheduler().review_card(self.as_fsrs(), rating, moment)[0].due
+
     @property
     def is_due(self) -> bool:
         return self.due <= timezone.now()
 
     # The review page shows the question with per-card tokens, like an attempt does.
     def token(self, role: str, choice_id: int) -> str:
-        return salted_hmac(f"review-{self.pk}-{self.reviews}", f"{role}:{choice_id}").hexdigest()[:16]
+        key = f"review-{self.pk}-{self.reviews}"  # new names each time the card is shown again
+        return salted_hmac(key, f"{role}:{choice_id}", algorithm="sha256").hexdigest()[:16]
 
     @property
     def choice_order(self) -> dict:

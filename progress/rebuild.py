@@ -2,7 +2,10 @@
 
 One computation serves both the event path (a lesson completed, an attempt closed: one learner,
 one module) and ``rebuild_progress`` (every learner at once, a fixed number of queries however
-many there are). Completion is sticky: a row that was completed stays completed.
+many there are). Completion is sticky: a row that was completed stays completed, so that a lesson
+added later or a regrade does not take it back (only the learner's own undo does, in services).
+The row is then the only record of that completion: rebuilding keeps it, and a row deleted and
+rebuilt from scratch shows only what the current content and answers support.
 """
 
 from collections import defaultdict

@@ -22,9 +22,9 @@ def on_attempt_closed(sender, attempt: Attempt, **kwargs):
 def on_attempt_regraded(sender, attempt: Attempt, **kwargs):
     if attempt.user_id is None or attempt.quiz.lesson_id is not None:
         return
-    row = services.progress_row(attempt.user, attempt.quiz.module)
-    services.refresh_row(row)
-    row.save()
+    # Sticky: a pass turned into a fail keeps the module completed (nothing it unlocked re-locks);
+    # a fail turned into a pass may complete the module, and the path with it.
+    services.update_progress(attempt.user, attempt.quiz.module)
 
 
 @receiver(question_answered)
@@ -46,3 +46,5 @@ def on_lesson_changed(sender, instance: Lesson, **kwargs):
     users = list(ModuleProgress.objects.filter(module_id=instance.module_id).values_list("user_id", flat=True))
     if module is not None and users:
         rebuild.rebuild(users, [module])
+        # A lesson removed or unpublished may complete the module, and the path with it.
+        services.issue_certificates(module.path, users)

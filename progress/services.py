@@ -3,12 +3,13 @@ affects, so that ModuleProgress always agrees with the ground truth (rebuild_pro
 
 from datetime import date
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.utils import timezone
 from fsrs import Rating
 
-from courses.models import Lesson, Module
+from courses.models import LearningPath, Lesson, Module
 from progress import rebuild
 from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
 from progress.states import path_modules
@@ -57,8 +58,16 @@ def refresh_row(row: ModuleProgress) -> ModuleProgress:
 
 
 @transaction.atomic
-def update_progress(user, module: Module) -> ModuleProgress:
+def update_progress(user, module: Module, *, sticky: bool = True) -> ModuleProgress:
+    """Bring the learner's row for ``module`` up to date with the ground truth.
+
+    A completed module stays completed (``sticky``) when the content or a regrade changes under
+    it. Only the learner's own undo (``sticky=False``) takes the completion back, when the rule no
+    longer holds: then the row is what a rebuild from scratch computes.
+    """
     row = progress_row(user, module)
+    if not sticky:
+        row.completed_at = None
     refresh_row(row)
     row.save()
     if row.completed_at:
@@ -82,6 +91,28 @@ def maybe_issue_certificate(user, module: Module) -> Certificate | None:
         return None
 
 
+def issue_certificates(path: LearningPath, user_ids) -> int:
+    """Issue the path's certificate to each of these learners who completed every published module
+    and has none yet, in a fixed number of queries (after a content edit completes modules)."""
+    module_ids = [m.pk for m in path_modules(path)]
+    if not module_ids:
+        return 0
+    done = set(
+        ModuleProgress.objects.filter(user_id__in=user_ids, module_id__in=module_ids, completed_at__isnull=False)
+        .values("user_id")
+        .annotate(n=Count("id"))
+        .filter(n=len(module_ids))
+        .values_list("user_id", flat=True)
+    )
+    done -= set(Certificate.objects.filter(path=path, user_id__in=done).values_list("user_id", flat=True))
+    certificates = [
+        Certificate(user=user, path=path, name=user.shown_name, path_title=path.title)
+        for user in get_user_model().objects.filter(pk__in=done)
+    ]
+    Certificate.objects.bulk_create(certificates, ignore_conflicts=True)
+    return len(certificates)
+
+
 @transaction.atomic
 def complete_lesson(user, lesson: Lesson) -> bool:
     """Mark a lesson complete; returns False when it already was (a replay changes nothing)."""
@@ -97,9 +128,10 @@ def complete_lesson(user, lesson: Lesson) -> bool:
 
 @transaction.atomic
 def undo_lesson(user, lesson: Lesson) -> bool:
+    """Undo a completion; the module is completed again only if the rule still holds without it."""
     deleted, _ = LessonCompletion.objects.filter(user=user, lesson=lesson).delete()
     if deleted:
-        update_progress(user, lesson.module)
+        update_progress(user, lesson.module, sticky=False)
     return bool(deleted)
 
 
@@ -116,6 +148,13 @@ def record_answer_for_review(user, question, fraction, when=None) -> ReviewCard 
         if fraction >= 1:
             return None
         card = ReviewCard(user=user, question=question, module_id=question.quiz.module_id)
+        card.schedule(rating_for(fraction), when)
+        try:
+            with transaction.atomic():
+                card.save()
+            return card
+        except IntegrityError:  # the same miss recorded a moment ago by a concurrent request
+            card = ReviewCard.objects.select_for_update().get(user=user, question=question)
     card.schedule(rating_for(fraction), when)
     card.save()
     return card
@@ -127,3 +166,18 @@ def review(card: ReviewCard, rating: Rating, when=None) -> ReviewCard:
     card.save()
     record_activity(card.user, when, reviews=1)
     return card
+
+
+@transaction.atomic
+def rate_pending(card: ReviewCard, *, easy: bool = False, when=None) -> ReviewCard | None:
+    """Reschedule a card from the answer given on the review page: wrong = Again, partly right =
+    Hard, right = Good, or Easy when the learner asks for it after a right answer.
+
+    The pending answer is claimed under a row lock, so a replayed or doubled POST rates only once;
+    returns None when there was nothing to rate."""
+    card = ReviewCard.objects.select_for_update().get(pk=card.pk)
+    if card.pending_fraction is None:
+        return None
+    rating = Rating.Easy if easy and card.pending_fraction >= 1 else rating_for(card.pending_fraction)
+    card.pending_answer, card.pending_fraction = None, None
+    return review(card, rating, when)

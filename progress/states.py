@@ -132,7 +132,7 @@ class ModuleStatus:
 def path_modules(path: LearningPath) -> list[Module]:
     """The published modules of a path, each annotated with its lesson count and quiz: one query."""
     module_quiz = Quiz.objects.published().module_quizzes().filter(module=OuterRef("pk")).values("pk")[:1]
-    return list(
+    modules = list(
         Module.objects.published()
         .filter(path=path)
         .annotate(
@@ -141,6 +141,9 @@ def path_modules(path: LearningPath) -> list[Module]:
         )
         .order_by("order", "id")
     )
+    for module in modules:
+        module.path = path  # get_absolute_url() needs the path slug: no query per module
+    return modules
 
 
 def statuses_for(

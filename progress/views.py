@@ -1,14 +1,16 @@
-from datetime import timedelta
-from decimal import Decimal
+from datetime import UTC, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 from fsrs import Rating
 
 from courses.models import LearningPath, Lesson
@@ -60,6 +62,15 @@ def streak(days: set, today) -> int:
     return count
 
 
+def next_module(statuses):
+    """Where the learner left off: the open module they worked on last, else the first one open."""
+    open_modules = [s for s in statuses if not s.is_locked and not s.is_completed]
+    started = [s for s in open_modules if s.row is not None and s.row.last_activity_at is not None]
+    if started:
+        return max(started, key=lambda s: s.row.last_activity_at)
+    return open_modules[0] if open_modules else None
+
+
 def progress_context(learner, path: LearningPath, statuses) -> dict:
     """Everything the progress page shows, in a fixed number of queries."""
     today = services.local_day(learner)
@@ -77,18 +88,16 @@ def progress_context(learner, path: LearningPath, statuses) -> dict:
     steps_total = sum(s.steps_total for s in statuses)
     steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
     continue_to = None
-    open_modules = [s for s in statuses if not s.is_locked and not s.is_completed]
-    if open_modules:
-        target = open_modules[0]
+    target = next_module(statuses)
+    if target is not None:
         lessons = list(Lesson.objects.filter(module=target.module, published=True).order_by("order", "id"))
         lesson = next((item for item in lessons if item.pk not in done_ids), None)
         if lesson is not None:
             lesson.module = target.module
-            target.module.path = path
             continue_to = {"url": lesson.get_absolute_url(), "label": lesson.title, "module": target.module.title}
         elif target.has_quiz:
             continue_to = {
-                "url": f"/quizzes/{target.quiz_id}/",
+                "url": reverse("quizzes:quiz", args=[target.quiz_id]),
                 "label": _("the module quiz"),
                 "module": target.module.title,
             }
@@ -130,8 +139,10 @@ def learner_progress_page(request: HttpRequest, learner, path: LearningPath, **e
 @require_GET
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone with the link can verify the certificate; it shows nothing else of the learner."""
-    cert = get_object_or_404(Certificate, code=code)
-    return render(request, "progress/certificate.html", {"certificate": cert})
+    cert = get_object_or_404(Certificate.objects.select_related("user"), code=code)
+    # The date is the learner's calendar day, the same for every viewer whatever their own time zone.
+    issued_on = localdate(cert.issued_at, cert.user.zone if cert.user is not None else UTC)
+    return render(request, "progress/certificate.html", {"certificate": cert, "issued_on": issued_on})
 
 
 # --- review ----------------------------------------------------------------------------------------
@@ -139,6 +150,14 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
 
 def _due_cards(user):
     return ReviewCard.objects.filter(user=user).due().select_related("question__quiz__module").order_by("due", "pk")
+
+
+RATING_LABELS = {
+    Rating.Again: gettext_lazy("Again: wrong"),
+    Rating.Hard: gettext_lazy("Hard: partly right"),
+    Rating.Good: gettext_lazy("Good: right"),
+    Rating.Easy: gettext_lazy("Easy"),
+}
 
 
 def _card_context(card: ReviewCard | None, *, error: str = "", submitted=None, due_count: int = 0) -> dict:
@@ -156,88 +175,93 @@ def _card_context(card: ReviewCard | None, *, error: str = "", submitted=None, d
             points=question.points * card.pending_fraction,
         )
         response.answer_text = grade(question, choices, card.pending_answer or {}).answer_text
+        rating = services.rating_for(card.pending_fraction)
         context.update(
             response=response,
             feedback=feedback_for(question, choices, response),
-            rating=services.rating_for(card.pending_fraction).name,
+            rating=RATING_LABELS[rating],
+            comes_back=card.due_after(rating),
+            easy_comes_back=card.due_after(Rating.Easy) if response.is_correct else None,
         )
     else:
         context["fields"] = form_fields(card, question, choices, submitted)
     return context
 
 
+def _review_page(request: HttpRequest, card: ReviewCard | None, **extra) -> HttpResponse:
+    """The review page, or only its card panel for htmx, showing ``card`` (None: nothing due)."""
+    mine = ReviewCard.objects.filter(user=request.user)
+    context = _card_context(card, due_count=mine.due().count(), **extra)
+    context.update(nav="review")
+    if card is None:
+        context["upcoming"] = mine.filter(due__gt=timezone.now()).order_by("due").first()
+    template = "progress/review.html#card-panel" if request.htmx else "progress/review.html"
+    return render(request, template, context)
+
+
+def _next_due(user) -> ReviewCard | None:
+    return _due_cards(user).prefetch_related("question__choices").first()
+
+
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
-    due = list(_due_cards(request.user)[:1])
-    count = ReviewCard.objects.filter(user=request.user).due().count()
-    upcoming = ReviewCard.objects.filter(user=request.user, due__gt=timezone.now()).order_by("due").first()
-    context = _card_context(due[0] if due else None, due_count=count)
-    context.update(nav="review", upcoming=upcoming, total_cards=ReviewCard.objects.filter(user=request.user).count())
-    return render(request, "progress/review.html", context)
+    return _review_page(request, _next_due(request.user))
 
 
 def _own_card(request: HttpRequest, card_id: int) -> ReviewCard:
-    return get_object_or_404(ReviewCard.objects.select_related("question__quiz__module"), pk=card_id, user=request.user)
+    """The learner's own card; anybody else's is a 404."""
+    return get_object_or_404(
+        ReviewCard.objects.select_related("question__quiz__module").prefetch_related("question__choices"),
+        pk=card_id,
+        user=request.user,
+    )
 
 
 @login_required
-@require_http_methods(["POST"])
-def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
+@require_GET
+def review_card(request: HttpRequest, card_id: int) -> HttpResponse:
+    """One card: its feedback while an answer waits for rating, else its question when it is due."""
     card = _own_card(request, card_id)
-    error, submitted = "", None
+    if card.pending_fraction is None and not card.is_due:
+        messages.info(request, _("That card is not due yet."))
+        return redirect("progress:review")
+    return _review_page(request, card)
+
+
+@login_required
+@require_POST
+def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
+    """Grade an answer like the quiz does; the answer waits on the card until the learner rates it.
+    A replayed POST finds the answer already there and changes nothing."""
+    card = _own_card(request, card_id)
     if card.pending_fraction is None:
-        if not card.is_due:
+        if not card.is_due:  # answered and rated already (a replay), or not due yet
+            if request.htmx:
+                return _review_page(request, _next_due(request.user))
             messages.info(request, _("That card is not due any more."))
             return redirect("progress:review")
         choices = list(card.question.choices.all())
         try:
             answer = parse_answer(card.question, choices, request.POST, card.token)
         except AnswerError as problem:
-            error, submitted = str(problem), request.POST
-        else:
-            result = grade(card.question, choices, answer)
-            ReviewCard.objects.filter(pk=card.pk, pending_fraction__isnull=True).update(
-                pending_answer=answer, pending_fraction=result.fraction
-            )
-            card.refresh_from_db()
-    if not request.htmx and not error:
+            return _review_page(request, card, error=str(problem), submitted=request.POST)
+        result = grade(card.question, choices, answer)
+        ReviewCard.objects.filter(pk=card.pk, pending_fraction__isnull=True).update(
+            pending_answer=answer, pending_fraction=result.fraction
+        )
+        card.refresh_from_db(fields=["pending_answer", "pending_fraction"])
+    if not request.htmx:
         return redirect("progress:review_card", card.pk)
-    context = _card_context(
-        card, error=error, submitted=submitted, due_count=ReviewCard.objects.filter(user=request.user).due().count()
-    )
-    context["nav"] = "review"
-    template = "progress/review.html#card-panel" if request.htmx else "progress/review.html"
-    return render(request, template, context)
-
-
-@login_required
-@require_GET
-def review_card(request: HttpRequest, card_id: int) -> HttpResponse:
-    card = _own_card(request, card_id)
-    context = _card_context(card, due_count=ReviewCard.objects.filter(user=request.user).due().count())
-    context.update(nav="review")
-    return render(request, "progress/review.html", context)
+    return _review_page(request, card)
 
 
 @login_required
 @require_POST
 def review_rate(request: HttpRequest, card_id: int) -> HttpResponse:
+    """Reschedule the card from its graded answer (Easy only after a right one), then the next card."""
     card = _own_card(request, card_id)
-    if card.pending_fraction is not None:
-        rating = services.rating_for(card.pending_fraction)
-        if request.POST.get("rating") == "easy" and card.pending_fraction >= Decimal(1):
-            rating = Rating.Easy
-        card.pending_answer, card.pending_fraction = None, None
-        services.review(card, rating)
+    services.rate_pending(card, easy=request.POST.get("rating") == "easy")
     if not request.htmx:
         return redirect("progress:review")
-    due = list(_due_cards(request.user)[:1])
-    context = _card_context(
-        due[0] if due else None, due_count=ReviewCard.objects.filter(user=request.user).due().count()
-    )
-    context.update(
-        nav="review",
-        upcoming=ReviewCard.objects.filter(user=request.user, due__gt=timezone.now()).order_by("due").first(),
-    )
-    return render(request, "progress/review.html#card-panel", context)
+    return _review_page(request, _next_due(request.user))
