@@ -17,10 +17,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from cohorts.models import Cohort, Membership
-from courses.models import prerequisite_map
 from progress.models import LessonCompletion, ModuleProgress, ReviewCard
 from progress.sql_states import state_conditions, state_rank
-from progress.states import State, path_modules, statuses_for
+from progress.states import State, navigation, statuses_for
 from quizzes.models import Attempt, Question
 from quizzes.statistics import question_statistics
 
@@ -43,8 +42,8 @@ class Context:
 
     @classmethod
     def load(cls, cohort: Cohort) -> "Context":
-        modules = path_modules(cohort.path)
-        return cls(cohort, modules, prerequisite_map(modules))
+        modules, edges = navigation(cohort.path)
+        return cls(cohort, modules, edges)
 
     def module(self, module_id):
         return next((m for m in self.modules if str(m.pk) == str(module_id)), None)

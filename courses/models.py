@@ -1,5 +1,6 @@
 import hashlib
 import json
+import uuid
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -70,6 +71,53 @@ class ImportedContent(models.Model):
         return bool(stale)
 
 
+class ContentVersion(models.Model):
+    """A marker that changes with every content edit. Caches of the curriculum key on it, so every
+    worker sees an edit at once for the price of one indexed read. A random value, not a counter:
+    a rolled-back edit can never hand a later edit's number to stale cached data."""
+
+    marker = models.CharField(max_length=32, default="initial")
+
+    class Meta:
+        verbose_name = _("content version")
+
+    def __str__(self) -> str:
+        return self.marker
+
+    @classmethod
+    def current(cls) -> str:
+        return cls.objects.filter(pk=1).values_list("marker", flat=True).first() or "initial"
+
+    @classmethod
+    def bump(cls, **kwargs) -> None:
+        """Connected to the save and delete signals of content models (any app's)."""
+        if kwargs.get("raw"):
+            return
+        marker = uuid.uuid4().hex
+        if not cls.objects.filter(pk=1).update(marker=marker):
+            cls.objects.update_or_create(pk=1, defaults={"marker": marker})
+
+
+class VersionedQuerySet(models.QuerySet):
+    """Bulk writes skip the save signals; these bump the content version themselves."""
+
+    def update(self, **kwargs):
+        rows = super().update(**kwargs)
+        if rows and set(kwargs) - {"import_hash", "updated_at"}:
+            ContentVersion.bump()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        ContentVersion.bump()
+        return created
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        ContentVersion.bump()
+        return rows
+
+
 class LearningPath(ImportedContent):
     IMPORT_FIELDS = ("title", "summary")
 
@@ -89,7 +137,7 @@ class LearningPath(ImportedContent):
         return reverse("courses:path", args=[self.slug])
 
 
-class ModuleQuerySet(models.QuerySet):
+class ModuleQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True)
 
@@ -196,7 +244,7 @@ def find_cycle(edges: dict) -> list | None:
     return None
 
 
-class LessonQuerySet(models.QuerySet):
+class LessonQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True, module__published=True)
 

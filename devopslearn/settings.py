@@ -185,6 +185,8 @@ STORAGES = {
 }
 
 # --- Caching and sessions ------------------------------------------------------------------------
+# Sessions live in the database and are cached per worker: a warm worker reads no session row.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",

@@ -1,20 +1,25 @@
 from django import template
+from django.core.cache import cache
 
-from cohorts.models import Cohort, Membership
+from cohorts.models import LEADS_CACHE_SECONDS, Membership, leads_cache_key, user_leads_a_cohort
 
 register = template.Library()
 
 
 @register.filter
 def leads_cohorts(user) -> bool:
-    """Whether the navigation shows the cohort dashboards link: staff, or a lead of some cohort."""
+    """Whether the navigation shows the cohort dashboards link: staff, or a lead of some cohort.
+
+    Cached per user (invalidated when a cohort's leads change), so that no page pays a query for it.
+    """
     if not user.is_authenticated:
         return False
     if user.is_staff:
         return True
-    cached = getattr(user, "_leads_cohorts", None)
+    cached = cache.get(leads_cache_key(user.pk))
     if cached is None:
-        cached = user._leads_cohorts = Cohort.objects.filter(leads=user).exists()
+        cached = user_leads_a_cohort(user)
+        cache.set(leads_cache_key(user.pk), cached, LEADS_CACHE_SECONDS)
     return cached
 
 
