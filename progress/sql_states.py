@@ -20,10 +20,18 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
     completed = Q(Exists(rows.filter(completed_at__isnull=False)))
     prerequisites_done = Q()
     for prerequisite_id in prerequisite_ids:
-        prerequisites_done &= Q(Exists(ModuleProgress.objects.filter(
-            user_id=OuterRef(user_ref), module_id=prerequisite_id, completed_at__isnull=False)))
-    overdue = Q(Exists(ReviewCard.objects.filter(user_id=OuterRef(user_ref), module_id=module.pk,
-                                                 due__lte=now or timezone.now())))
+        prerequisites_done &= Q(
+            Exists(
+                ModuleProgress.objects.filter(
+                    user_id=OuterRef(user_ref), module_id=prerequisite_id, completed_at__isnull=False
+                )
+            )
+        )
+    overdue = Q(
+        Exists(
+            ReviewCard.objects.filter(user_id=OuterRef(user_ref), module_id=module.pk, due__lte=now or timezone.now())
+        )
+    )
     score = Q(best_percent__gte=MASTERY_PERCENT) if getattr(module, "quiz_id", None) else Q()
     mastered = Q(Exists(rows.filter(score, completed_at__isnull=False))) & ~overdue
     started = Q(Exists(rows.filter(Q(lessons_completed__gt=0) | Q(attempts__gt=0))))

@@ -72,13 +72,19 @@ class QuestionInlineFormSet(forms.BaseInlineFormSet):
 
 
 class QuestionInline(admin.TabularInline):
+    """The quiz's questions: order, points and publishing at a glance. A question is added on its own
+    page, where its prompt, explanation and choices are written and checked together (a row added
+    here would be a published question without a prompt or choices)."""
+
     model = Question
     formset = QuestionInlineFormSet
     fields = ("order", "key", "kind", "points", "published", "edit_link")
-    readonly_fields = ("edit_link",)
+    readonly_fields = ("key", "kind", "edit_link")
     extra = 0
     ordering = ("order", "id")
-    show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
 
     @admin.display(description=_("Prompt and choices"))
     def edit_link(self, obj):
@@ -94,6 +100,14 @@ class QuizAdmin(admin.ModelAdmin):
     list_select_related = ("module", "lesson")
     search_fields = ("title", "module__title")
     inlines = [QuestionInline]
+    readonly_fields = ("add_question",)
+
+    @admin.display(description=_("Questions"))
+    def add_question(self, obj):
+        if not obj or not obj.pk:
+            return _("Save the quiz, then add its questions.")
+        url = reverse("admin:quizzes_question_add") + f"?quiz={obj.pk}&order={obj.questions.count() + 1}"
+        return format_html('<a class="addlink" href="{}">{}</a>', url, _("Add a question to this quiz"))
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(questions_n=Count("questions"))
@@ -131,6 +145,17 @@ class QuestionForm(forms.ModelForm):
             "prompt_md": forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
             "explanation_md": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"}),
         }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["key"].required = False
+        self.fields["key"].help_text = _("A stable name for the content files; left empty, one is made up.")
+
+    def clean_tolerance(self):
+        tolerance = self.cleaned_data.get("tolerance")
+        if tolerance is not None and tolerance < 0:
+            raise ValidationError(_("The tolerance cannot be negative: answers within ± this value are correct."))
+        return tolerance
 
 
 @admin.register(Question)

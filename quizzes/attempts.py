@@ -115,7 +115,7 @@ def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
     answer = parse_answer(question, choices, data, attempt.token)  # AnswerError: a form error
     result = grade(question, choices, answer)
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update().get(pk=attempt.pk)
+        locked = Attempt.objects.select_for_update(of=("self",)).select_related("user").get(pk=attempt.pk)
         existing = Response.objects.filter(attempt=locked, question=question).first()
         if existing is not None:
             return Answered(existing, created=False)
@@ -145,21 +145,25 @@ def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
 def close_attempt(attempt: Attempt, *, timed_out: bool = False) -> Attempt:
     """Close the attempt: unanswered questions score 0, the score and pass are stored, progress reacts."""
     with transaction.atomic():
-        attempt = Attempt.objects.select_for_update().select_related("quiz", "user").get(pk=attempt.pk)
+        attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt.pk)
         if not attempt.is_open:
             return attempt
         now = timezone.now()
         answered = set(attempt.responses.values_list("question_id", flat=True))
+        # A question deleted while the attempt was open (possible while nobody had answered it) is left out.
+        points = dict(Question.objects.filter(pk__in=attempt.question_order).values_list("pk", "points"))
         Response.objects.bulk_create(
             Response(attempt=attempt, question_id=qid, answered=False, answered_at=now)
             for qid in attempt.question_order
-            if qid not in answered
+            if qid not in answered and qid in points
         )
+        if len(points) < len(set(attempt.question_order)):
+            attempt.max_score = sum(points.values(), Decimal(0))
         attempt.score = attempt.responses.aggregate(total=Sum("points"))["total"] or Decimal(0)
         attempt.passed = attempt.percent >= attempt.quiz.pass_mark
         attempt.submitted_at = min(now, attempt.deadline) if timed_out and attempt.deadline else now
         attempt.timed_out = timed_out
-        attempt.save(update_fields=["score", "passed", "submitted_at", "timed_out"])
+        attempt.save(update_fields=["score", "max_score", "passed", "submitted_at", "timed_out"])
         attempt_closed.send(sender=Attempt, attempt=attempt)
     return attempt
 
@@ -186,22 +190,31 @@ class RegradeChange:
 def regrade(questions, *, apply: bool) -> list[RegradeChange]:
     """Grade every stored answer to ``questions`` again, as the questions are now.
 
-    Returns the attempts whose score or pass would change. With ``apply``, writes the new points,
-    scores and pass states in one transaction and announces each changed closed attempt.
+    Returns the attempts whose score, maximum or pass would change (a dry run without ``apply``).
+    With ``apply``, everything happens in one transaction with the attempts locked: the new points
+    of the responses, the attempts' scores and pass states, and the ``attempt_regraded`` signal of
+    each changed closed attempt (progress reacts in the same transaction).
     """
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=[q.pk for q in questions]).prefetch_related("choices")}
-    responses = list(
-        Response.objects.filter(question_id__in=list(questions)).select_related("attempt__quiz").order_by("pk")
-    )
+    if not apply:
+        return _regrade(questions, apply=False)
+    with transaction.atomic():
+        return _regrade(questions, apply=True)
+
+
+def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
+    question_ids = [q.pk for q in questions]
+    questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids).prefetch_related("choices")}
+    attempts = Attempt.objects.filter(pk__in=Response.objects.filter(question_id__in=question_ids).values("attempt_id"))
+    if apply:
+        attempts = attempts.select_for_update(of=("self",))  # no answer or close slips in between reading and writing
+    attempts = {a.pk: a for a in attempts.select_related("quiz").order_by("pk")}
+    responses = Response.objects.filter(question_id__in=question_ids, attempt_id__in=list(attempts)).order_by("pk")
     delta: dict[int, Decimal] = {}
-    attempts: dict[int, Attempt] = {}
     changed_responses = []
     for response in responses:
         question = questions[response.question_id]
-        attempts[response.attempt_id] = response.attempt
         if response.answered:
-            result = grade(question, list(question.choices.all()), response.answer)
-            fraction = result.fraction
+            fraction = grade(question, list(question.choices.all()), response.answer).fraction
         else:
             fraction = Decimal(0)
         points = (question.points * fraction).quantize(SIX_PLACES)
@@ -212,10 +225,16 @@ def regrade(questions, *, apply: bool) -> list[RegradeChange]:
     maxima = _max_scores(list(attempts.values()))
     changes = []
     for attempt_id, attempt in attempts.items():
-        new_score = attempt.score + delta.get(attempt_id, Decimal(0))
-        new_max = maxima[attempt_id]
-        change = RegradeChange(attempt, attempt.score, new_score, attempt.max_score, new_max, attempt.passed, False)
-        change.new_passed = change.new_percent >= attempt.quiz.pass_mark if not attempt.is_open else attempt.passed
+        if attempt.is_open:
+            # An open attempt has no score yet (closing adds up its responses); only its maximum may change.
+            new_score, new_passed = attempt.score, attempt.passed
+        else:
+            new_score = attempt.score + delta.get(attempt_id, Decimal(0))
+            new_passed = None
+        change = RegradeChange(
+            attempt, attempt.score, new_score, attempt.max_score, maxima[attempt_id], attempt.passed, attempt.passed
+        )
+        change.new_passed = change.new_percent >= attempt.quiz.pass_mark if new_passed is None else new_passed
         if (change.new_score, change.new_max, change.new_passed) != (
             change.old_score,
             change.old_max,
@@ -223,19 +242,18 @@ def regrade(questions, *, apply: bool) -> list[RegradeChange]:
         ):
             changes.append(change)
     if apply:
-        with transaction.atomic():
-            Response.objects.bulk_update(changed_responses, ["points", "fraction", "is_correct"])
-            for change in changes:
-                attempt = change.attempt
-                attempt.score, attempt.max_score, attempt.passed = change.new_score, change.new_max, change.new_passed
-                attempt.save(update_fields=["score", "max_score", "passed"])
-                if not attempt.is_open:
-                    attempt_regraded.send(
-                        sender=Attempt,
-                        attempt=attempt,
-                        previous_percent=change.old_percent,
-                        previous_passed=change.old_passed,
-                    )
+        Response.objects.bulk_update(changed_responses, ["points", "fraction", "is_correct"])
+        for change in changes:
+            attempt = change.attempt
+            attempt.score, attempt.max_score, attempt.passed = change.new_score, change.new_max, change.new_passed
+            attempt.save(update_fields=["score", "max_score", "passed"])
+            if not attempt.is_open:
+                attempt_regraded.send(
+                    sender=Attempt,
+                    attempt=attempt,
+                    previous_percent=change.old_percent,
+                    previous_passed=change.old_passed,
+                )
     return changes
 
 

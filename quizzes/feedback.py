@@ -57,7 +57,7 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
             Item(token := attempt.token("i", c.pk), c.text, str(data.get(f"match-{token}", ""))) for c in choices
         ]
     else:
-        fields.value = str(data.get("answer", ""))[:200]
+        fields.value = str(data.get("answer", "")).replace("\x00", "")[:200]
     return fields
 
 

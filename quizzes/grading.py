@@ -35,7 +35,9 @@ class Grade:
 
 def normalize_text(text: str) -> str:
     """Compare short answers ignoring case, spaces and Unicode presentation differences."""
-    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    folded = "".join(unicodedata.normalize("NFKC", text).casefold().split())
+    # Casefolding and removing spaces can leave a letter and its combining mark apart ("U¯"): join them again.
+    return unicodedata.normalize("NFKC", folded)
 
 
 def parse_number(text: str, unit: str = "") -> Decimal:
@@ -53,7 +55,13 @@ def parse_number(text: str, unit: str = "") -> Decimal:
         raise AnswerError(_("Enter a number, for example 12.5.")) from exc
     if not value.is_finite() or abs(value) >= Decimal("1e15"):
         raise AnswerError(_("Enter a number, for example 12.5."))
-    return value
+    # Read at the precision answers are stored with: "1e-999999999" must not become a billion digits.
+    return value.quantize(SIX_PLACES) + ZERO
+
+
+def plain_number(value: Decimal) -> str:
+    """12.500000 -> "12.5", 1E+2 -> "100", -0 -> "0"."""
+    return format(value.normalize() + ZERO, "f")
 
 
 def _fraction(numerator, denominator) -> Decimal:
@@ -108,7 +116,7 @@ def parse_answer(question: Question, choices: list[Choice], data, token) -> dict
             pairs[str(choice.pk)] = by_token[raw]
         return {"pairs": pairs}
     if kind == QuestionKind.NUMERIC:
-        return {"number": str(parse_number(str(data.get("answer", "")), question.unit))}
+        return {"number": plain_number(parse_number(str(data.get("answer", "")), question.unit))}
     if kind == QuestionKind.SHORT_TEXT:
         text = " ".join(str(data.get("answer", "")).replace("\x00", "").split())
         if not text:
@@ -150,14 +158,17 @@ def grade(question: Question, choices: list[Choice], answer: dict) -> Grade:
         )
         return Grade(_fraction(right, len(choices)), text[:500])
     if kind == QuestionKind.NUMERIC:
-        value = Decimal(answer.get("number", "NaN"))
+        try:
+            value = Decimal(answer.get("number", "NaN"))
+        except InvalidOperation:
+            value = Decimal("NaN")
         tolerance = question.tolerance or ZERO
         ok = (
             question.numeric_answer is not None
             and value.is_finite()
             and abs(value - question.numeric_answer) <= tolerance
         )
-        return Grade(ONE if ok else ZERO, format(value.normalize(), "f") if value.is_finite() else "")
+        return Grade(ONE if ok else ZERO, plain_number(value.quantize(SIX_PLACES)) if value.is_finite() else "")
     if kind == QuestionKind.SHORT_TEXT:
         given = normalize_text(answer.get("text", ""))
         matched = next((choice for choice in choices if normalize_text(choice.text) == given), None)
@@ -180,8 +191,8 @@ def correct_answer_text(question: Question, choices: list[Choice]) -> str:
     if kind == QuestionKind.NUMERIC:
         if question.numeric_answer is None:
             return ""
-        answer = format(question.numeric_answer.normalize(), "f")
-        tolerance = format((question.tolerance or ZERO).normalize(), "f")
+        answer = plain_number(question.numeric_answer)
+        tolerance = plain_number(question.tolerance or ZERO)
         unit = f" {question.unit}" if question.unit else ""
         return f"{answer}{unit}" + (f" (± {tolerance})" if question.tolerance else "")
     if kind == QuestionKind.SHORT_TEXT:

@@ -12,14 +12,14 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import ImportedContent, Lesson, Module
+from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
 from devopslearn.lib.markdown import render_markdown
 
 POINTS = {"max_digits": 12, "decimal_places": 6}
 SIX_PLACES = Decimal("0.000001")
 
 
-class QuizQuerySet(models.QuerySet):
+class QuizQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True)
 
@@ -229,6 +229,11 @@ class AttemptAllowance(models.Model):
         return f"+{self.extra_attempts} · {self.quiz} · {self.user}"
 
 
+def new_salt() -> str:
+    """32 hex characters (secrets.token_hex() alone gives 64: too long for the column on PostgreSQL)."""
+    return secrets.token_hex(16)
+
+
 class AttemptQuerySet(models.QuerySet):
     def closed(self):
         return self.filter(submitted_at__isnull=False)
@@ -262,7 +267,7 @@ class Attempt(models.Model):
     # The order this attempt showed: [question ids] and {question id: [choice ids]}.
     question_order = models.JSONField(default=list)
     choice_order = models.JSONField(default=dict)
-    salt = models.CharField(max_length=32, default=secrets.token_hex, editable=False)
+    salt = models.CharField(max_length=32, default=new_salt, editable=False)
 
     objects = AttemptQuerySet.as_manager()
 
@@ -315,7 +320,7 @@ class Attempt(models.Model):
 
     def token(self, role: str, choice_id: int) -> str:
         """An opaque per-attempt name for a choice: reveals neither its id nor its answer."""
-        return salted_hmac(f"attempt-{self.salt}", f"{role}:{choice_id}").hexdigest()[:16]
+        return salted_hmac(f"attempt-{self.salt}", f"{role}:{choice_id}", algorithm="sha256").hexdigest()[:16]
 
     @staticmethod
     def new_deadline(quiz: Quiz, started_at):

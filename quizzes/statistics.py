@@ -111,6 +111,8 @@ def pearson(n, sx, sxx, sr, srr, sxr) -> float | None:
         return None
     var_x = n * sxx - sx * sx
     var_r = n * srr - sr * sr
-    if var_x <= 1e-12 or var_r <= 1e-12:
+    # Float sums of equal values (0.333333 a thousand times) do not cancel exactly: a variance that is
+    # a billionth of the sum of squares is zero.
+    if var_x <= 1e-9 * n * sxx or var_r <= 1e-9 * n * srr:
         return None
     return 100 * (n * sxr - sx * sr) / math.sqrt(var_x * var_r)

@@ -3,8 +3,10 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from progress.states import learner_statuses
 from quizzes import attempts as lifecycle
@@ -36,6 +38,11 @@ def _own_attempt(request: HttpRequest, public_id) -> Attempt:
     return get_object_or_404(
         Attempt.objects.select_related("quiz__module__path"), public_id=public_id, user=request.user
     )
+
+
+def _leave(request: HttpRequest, url: str) -> HttpResponse:
+    """Go to another page: an HTMX request is told to load it whole rather than swap it into the panel."""
+    return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
 
 
 @login_required
@@ -77,11 +84,8 @@ def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
 
 
 def _question_context(
-    attempt: Attempt, position: int, response: Response | None, *, error: str = "", submitted=None
+    attempt: Attempt, position: int, question: Question, response: Response | None, *, error: str = "", submitted=None
 ) -> dict:
-    if not 1 <= position <= len(attempt.question_order):
-        raise Http404
-    question = get_object_or_404(Question, pk=attempt.question_order[position - 1])
     choices = lifecycle.ordered_choices(attempt, question, list(question.choices.all()))
     answered = set(attempt.responses.filter(answered=True).values_list("question_id", flat=True))
     if response is not None:
@@ -116,33 +120,32 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
     if not 1 <= position <= len(attempt.question_order):
         raise Http404
     question_id = attempt.question_order[position - 1]
-    response = (
-        Response.objects.filter(attempt=attempt, question_id=question_id).prefetch_related("selected_choices").first()
-    )
+    response = Response.objects.filter(attempt=attempt, question_id=question_id).first()
     if response is not None and not response.answered:
         response = None  # left unanswered when the attempt closed
+    result_url = reverse("quizzes:result", args=[attempt.public_id])
     if attempt.is_open and attempt.is_expired():
         lifecycle.close_attempt(attempt, timed_out=True)
         messages.warning(request, _("Time is up: the attempt was closed and unanswered questions score 0."))
-        return redirect("quizzes:result", attempt.public_id)
+        return _leave(request, result_url)
     if not attempt.is_open and response is None:
         if request.method == "POST":
             messages.error(request, _("This attempt is closed: its answers can no longer change."))
-        return redirect("quizzes:result", attempt.public_id)
+        return _leave(request, result_url)
+    question_obj = get_object_or_404(Question.objects.prefetch_related("choices"), pk=question_id)
     error, submitted, status = "", None, 200
     if request.method == "POST" and response is None:
-        question_obj = get_object_or_404(Question, pk=question_id)
         try:
             response = lifecycle.submit_answer(attempt, question_obj, request.POST).response
         except AnswerError as problem:
             error, submitted = str(problem), request.POST
         except lifecycle.AttemptRefused as refusal:
             messages.error(request, str(refusal))
-            return redirect("quizzes:result", attempt.public_id)
+            return _leave(request, result_url)
         else:
             if not request.htmx:
                 return redirect("quizzes:question", attempt.public_id, position)
-    context = _question_context(attempt, position, response, error=error, submitted=submitted)
+    context = _question_context(attempt, position, question_obj, response, error=error, submitted=submitted)
     template = "quizzes/question.html#answer-panel" if request.htmx else "quizzes/question.html"
     return render(request, template, context, status=status)
 
@@ -167,7 +170,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             return redirect(attempt.get_absolute_url())
         attempt = lifecycle.close_attempt(attempt, timed_out=True)
     questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices")}
-    responses = {r.question_id: r for r in attempt.responses.prefetch_related("selected_choices")}
+    responses = {r.question_id: r for r in attempt.responses.all()}
     rows = []
     for qid in attempt.question_order:
         question_obj = questions.get(qid)

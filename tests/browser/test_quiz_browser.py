@@ -1,0 +1,175 @@
+"""Quizzes in a real Chromium: the axe scan of every quiz page and state, a learner taking the real
+devops-mindset quiz with HTMX feedback (the ordering question with the keyboard only), and every
+module quiz of the real curriculum taken end to end."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from courses.models import Lesson, Module
+from progress.services import complete_lesson
+from quizzes.models import Question, QuestionKind, Quiz
+from tests.browser.conftest import login
+from tests.browser.test_accessibility import serious_violations
+from tests.factories import PASSWORD, make_user
+from tests.quizzes.conftest import build_quiz
+
+pytestmark = pytest.mark.browser
+
+
+def right_order(question: Question) -> dict[str, int]:
+    """{item text: its right position} of an ordering question."""
+    ordered = sorted(question.choices.all(), key=lambda c: (c.order, c.pk))
+    return {c.text: n for n, c in enumerate(ordered, start=1)}
+
+
+def answer_with_the_mouse(page, question: Question) -> None:
+    """Give the right answer to ``question`` on the open question page (any kind but ordering)."""
+    kind = question.kind
+    choices = list(question.choices.all())
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
+        for choice in choices:
+            if choice.is_correct:
+                page.get_by_label(choice.text, exact=True).check()
+    elif kind == QuestionKind.MATCHING:
+        for choice in choices:
+            page.get_by_label(choice.text, exact=True).select_option(label=choice.match_text)
+    elif kind == QuestionKind.ORDERING:
+        for text, position in right_order(question).items():
+            page.get_by_label(text, exact=True).select_option(str(position))
+    elif kind == QuestionKind.NUMERIC:
+        page.locator("#answer-input").fill(format(question.numeric_answer.normalize(), "f").replace(".", ","))
+    else:
+        page.locator("#answer-input").fill(next(c.text for c in choices if c.is_correct).upper())
+    page.get_by_role("button", name="Check my answer").click()
+
+
+def answer_ordering_with_the_keyboard(page, question: Question) -> None:
+    """Tab to each position menu, choose with the arrow keys, Tab to the button and press Enter."""
+    positions = right_order(question)
+    for _ in range(80):  # from wherever focus is, Tab until the first position menu has it
+        if page.evaluate("document.activeElement.matches('.pair-list select')"):
+            break
+        page.keyboard.press("Tab")
+    else:
+        raise AssertionError("Tab never reached the ordering menus")
+    for _ in positions:
+        label = page.evaluate("document.activeElement.labels[0].textContent.trim()")
+        for _step in range(positions[label]):  # from "Position…", the n-th arrow press chooses n
+            page.keyboard.press("ArrowDown")
+        assert page.evaluate("document.activeElement.value") == str(positions[label])
+        page.keyboard.press("Tab")
+    for _ in range(5):
+        if page.evaluate("document.activeElement.textContent.trim()") == "Check my answer":
+            break
+        page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+
+
+def test_a_learner_takes_the_devops_mindset_quiz_with_htmx_feedback_and_the_keyboard_for_ordering(
+    page, live_server, live_curriculum, console_errors
+):
+    make_user("kim", display_name="Kim")
+    quiz = Quiz.objects.get(module__slug="devops-mindset", lesson__isnull=True)
+    questions = {q.prompt_html: q for q in quiz.questions.published().prefetch_related("choices")}
+    assert {q.kind for q in questions.values()} == set(QuestionKind.values)
+    login(page, live_server, "kim", PASSWORD)
+
+    page.goto(f"{live_server.url}/paths/devops-on-aws/devops-mindset/")
+    page.get_by_role("link", name="Take the quiz").click()
+    page.get_by_role("button", name="Start the quiz").click()
+
+    for position in range(1, len(questions) + 1):
+        expect(page.get_by_role("heading", name=re.compile(f"Question {position} of {len(questions)}"))).to_be_visible()
+        prompt = page.locator(".prompt").inner_html()
+        question = next(q for html, q in questions.items() if html.strip() == prompt.strip())
+        url = page.url
+        page.evaluate("window.__notReloaded = true")  # gone if the page reloads
+
+        if question.kind == QuestionKind.ORDERING:
+            answer_ordering_with_the_keyboard(page, question)
+        else:
+            answer_with_the_mouse(page, question)
+
+        feedback = page.locator(".feedback")
+        expect(feedback.get_by_role("heading", name=re.compile("^Correct"))).to_be_visible()
+        expect(feedback).to_contain_text(re.sub(r"<[^>]+>", "", question.explanation_html).split("\n")[0][:40])
+        assert page.evaluate("window.__notReloaded === true"), "the feedback reloaded the page"
+        assert page.url == url
+        expect(page.locator('.question-nav a[aria-current="step"]')).to_have_class("answered")  # out of band
+        if question.kind == QuestionKind.ORDERING:  # the keyboard user lands on the verdict
+            assert page.evaluate("document.activeElement.textContent").startswith("Correct")
+        if position < len(questions):
+            page.get_by_role("link", name="Next question").click()
+
+    page.get_by_role("button", name="Finish and see my result").click()
+    expect(page.get_by_role("heading", name="Your result: DevOps mindset and metrics: module quiz")).to_be_visible()
+    expect(page.locator(".score-big")).to_have_text("100%")
+    expect(page.get_by_text("Passed (pass mark 70%)")).to_be_visible()
+    assert console_errors == []
+
+
+def test_every_module_quiz_of_the_real_curriculum_can_be_taken_end_to_end(
+    page, live_server, live_curriculum, console_errors
+):
+    learner = make_user("dana", display_name="Dana")
+    for lesson in Lesson.objects.filter(module__path=live_curriculum, published=True):
+        complete_lesson(learner, lesson)
+    login(page, live_server, "dana", PASSWORD)
+    modules = list(Module.objects.filter(path=live_curriculum, published=True).order_by("order"))
+    assert len(modules) == 6
+
+    for module in modules:
+        quiz = Quiz.objects.get(module=module, lesson__isnull=True)
+        questions = {q.prompt_html.strip(): q for q in quiz.questions.published().prefetch_related("choices")}
+        page.goto(f"{live_server.url}{module.get_absolute_url()}")
+        page.get_by_role("link", name="Take the quiz").click()
+        page.get_by_role("button", name="Start the quiz").click()
+        for position in range(1, len(questions) + 1):
+            question = questions[page.locator(".prompt").inner_html().strip()]
+            answer_with_the_mouse(page, question)
+            expect(page.locator(".feedback h2")).to_contain_text("Correct")
+            if position < len(questions):
+                page.get_by_role("link", name="Next question").click()
+        page.get_by_role("button", name="Finish and see my result").click()
+        expect(page.locator(".score-big")).to_have_text("100%")
+        expect(page.get_by_text("Passed (pass mark")).to_be_visible()
+
+    page.goto(f"{live_server.url}/progress/")
+    assert console_errors == []
+
+
+def test_quiz_pages_in_every_state_have_no_serious_accessibility_violation(page, live_server, live_curriculum):
+    make_user("ally", display_name="Ally")
+    quiz = build_quiz(slug="axe")
+    questions = {q.prompt_html.strip(): q for q in quiz.questions.prefetch_related("choices")}
+    login(page, live_server, "ally", PASSWORD)
+    problems = {}
+
+    def scan(label):
+        if found := serious_violations(page):
+            problems[label] = found
+
+    page.goto(f"{live_server.url}{quiz.get_absolute_url()}")
+    scan("quiz page")
+    page.get_by_role("button", name="Start the quiz").click()
+    for position in range(1, len(questions) + 1):
+        question = questions[page.locator(".prompt").inner_html().strip()]
+        scan(f"question page ({question.kind})")
+        if question.kind == QuestionKind.NUMERIC:  # and the form error state once
+            page.locator("#answer-input").fill("twelve")
+            page.get_by_role("button", name="Check my answer").click()
+            expect(page.get_by_role("alert")).to_contain_text("Enter a number")
+            scan("form error")
+        answer_with_the_mouse(page, question)
+        expect(page.locator(".feedback h2")).to_be_visible()
+        scan(f"feedback ({question.kind})")
+        if position < len(questions):
+            page.get_by_role("link", name="Next question").click()
+    page.get_by_role("button", name="Finish and see my result").click()
+    expect(page.locator(".score-big")).to_be_visible()
+    scan("result page")
+    page.goto(f"{live_server.url}{quiz.get_absolute_url()}")
+    scan("quiz page with an attempt")
+    assert problems == {}

@@ -1,0 +1,134 @@
+"""The result page of an attempt: score, pass or fail against the pass mark, each question with the
+learner's answer, the right answer and the explanation, "Try again" within the limit, and who can
+help once every attempt is used."""
+
+from decimal import Decimal
+
+import pytest
+from django.urls import reverse
+from django.utils.html import escape
+
+from quizzes.attempts import close_attempt, ordered_choices, start_attempt, submit_answer
+from quizzes.grading import correct_answer_text
+from quizzes.models import QuestionKind
+from tests.quizzes.conftest import answer_data, build_quiz, questions_of
+from tests.quizzes.test_grading import form
+
+HOW = {
+    QuestionKind.SINGLE: "right",
+    QuestionKind.MULTIPLE: "partial",
+    QuestionKind.TRUE_FALSE: "wrong",
+    QuestionKind.ORDERING: "partial",
+    QuestionKind.MATCHING: "partial",
+    QuestionKind.NUMERIC: "right",
+    QuestionKind.SHORT_TEXT: None,  # left unanswered
+}
+
+
+def take(learner, quiz, how=HOW):
+    attempt = start_attempt(learner, quiz)
+    for question in questions_of(attempt):
+        if (choice := how.get(question.kind)) is not None:
+            data = answer_data(attempt, question, choice)
+            submit_answer(attempt, question, form(**data))
+    return close_attempt(attempt)
+
+
+def result_page(client, attempt):
+    return client.get(reverse("quizzes:result", args=[attempt.public_id]))
+
+
+def test_the_result_shows_the_score_and_that_the_pass_mark_was_missed(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    # 1 + 0.5 + 0 + 0.5 + 1/3 + 1 + 0 of 7 points
+    assert attempt.score == Decimal("3.333333")
+    assert "48%" in page
+    assert "3.33 of 7 points" in page
+    assert "Not passed (pass mark 70%)" in page
+
+
+def test_the_result_says_passed_when_the_score_reaches_the_pass_mark(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz, dict.fromkeys(QuestionKind, "right"))
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert attempt.passed and "100%" in page and "Passed (pass mark 70%)" in page
+
+
+def test_every_question_shows_the_learners_answer_the_right_answer_and_the_explanation(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    responses = {r.question_id: r for r in attempt.responses.all()}
+    assert page.count('class="feedback ') == 7
+    for question in questions_of(attempt):
+        response = responses[question.pk]
+        assert question.prompt_html in page
+        assert question.explanation_html in page
+        if response.answered:
+            shown = response.answer["number"] + " %" if question.kind == QuestionKind.NUMERIC else response.answer_text
+            assert escape(shown) in page, question.kind
+        if not response.is_correct:
+            shown_choices = ordered_choices(attempt, question, list(question.choices.all()))  # as the attempt showed
+            assert escape(correct_answer_text(question, shown_choices)) in page, question.kind
+    assert page.count("Partly right") == 3 and page.count("Not quite") == 1 and page.count("Not answered") == 1
+
+
+def test_the_chosen_wrong_choice_shows_its_feedback(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    tf = mixed_quiz.questions.get(kind=QuestionKind.TRUE_FALSE)
+    assert escape(tf.choices.get(is_correct=False).feedback) in page
+
+
+def test_try_again_is_offered_within_the_limit_with_the_attempts_left(client, learner):
+    quiz = build_quiz(max_attempts=3, slug="three")
+    attempt = take(learner, quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert "Try again" in page and "2 attempts left" in page
+    assert reverse("quizzes:start", args=[quiz.pk]) in page
+
+
+def test_with_unlimited_attempts_try_again_has_no_count(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert "Try again" in page and "left" not in page
+
+
+def test_after_the_last_attempt_the_result_names_who_can_help(client, learner):
+    quiz = build_quiz(max_attempts=1, slug="once")
+    attempt = take(learner, quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert "Try again" not in page
+    assert "You have used all your attempts. Your instructor or cohort lead can grant you another one." in page
+
+
+def test_an_open_attempt_has_no_result_yet(client, learner, mixed_quiz):
+    attempt = start_attempt(learner, mixed_quiz)
+    client.force_login(learner)
+    response = result_page(client, attempt)
+    assert response.status_code == 302
+    assert response.url == reverse("quizzes:question", args=[attempt.public_id, 1])
+
+
+def test_finish_leads_to_the_result_page_at_its_own_address(client, learner, mixed_quiz):
+    client.force_login(learner)
+    attempt = start_attempt(learner, mixed_quiz)
+    response = client.post(reverse("quizzes:finish", args=[attempt.public_id]))
+    assert response.url == reverse("quizzes:result", args=[attempt.public_id])
+    assert client.get(response.url).status_code == 200
+
+
+@pytest.mark.parametrize("passed", [True, False])
+def test_the_quiz_page_lists_finished_attempts_with_their_result(client, learner, mixed_quiz, passed):
+    how = dict.fromkeys(QuestionKind, "right") if passed else HOW
+    attempt = take(learner, mixed_quiz, how)
+    client.force_login(learner)
+    page = client.get(mixed_quiz.get_absolute_url()).content.decode()
+    assert reverse("quizzes:result", args=[attempt.public_id]) in page
+    assert ("Passed" in page) is passed and ("Not passed" in page) is not passed
