@@ -7,7 +7,10 @@ from pathlib import Path
 from courses.importers import (
     ContentError,
     ImportContext,
+    check_columns,
+    check_fields,
     line_of,
+    read_text,
     read_yaml,
     require,
     require_mapping,
@@ -18,6 +21,29 @@ from quizzes.models import Choice, Question, QuestionKind, Quiz, ResponseChoice
 from quizzes.validation import check_question
 
 KINDS = {kind.value for kind in QuestionKind}
+QUIZ_FIELDS = (
+    "title",
+    "pass_mark",
+    "shuffle_questions",
+    "shuffle_choices",
+    "max_attempts",
+    "time_limit_minutes",
+    "published",
+    "questions",
+)
+QUESTION_FIELDS = (
+    "key",
+    "kind",
+    "points",
+    "prompt",
+    "explanation",
+    "choices",
+    "answer",
+    "tolerance",
+    "unit",
+    "published",
+)
+CHOICE_FIELDS = ("key", "text", "correct", "feedback", "match")
 
 
 @dataclass
@@ -50,8 +76,9 @@ class QuizFileLoader:
     filename = "quiz.yaml"
 
     def parse(self, path: Path, module_slug: str) -> QuizData:
-        text = path.read_text(encoding="utf-8")
+        text = read_text(path)
         data = require_mapping(path, read_yaml(path, text), "quiz.yaml")
+        check_fields(path, text, data, QUIZ_FIELDS, "quiz.yaml")
         optional_int = (int, type(None))
         values = {
             "title": require(path, text, data, "title"),
@@ -62,6 +89,7 @@ class QuizFileLoader:
             "time_limit_minutes": require(path, text, data, "time_limit_minutes", optional_int, None),
             "published": require(path, text, data, "published", bool, True),
         }
+        check_columns(path, text, Quiz, {"title": values["title"]})
         if not 0 <= values["pass_mark"] <= 100:
             raise ContentError(path, line_of(text, "pass_mark"), "pass_mark is a percentage from 0 to 100")
         questions = data.get("questions")
@@ -72,6 +100,7 @@ class QuizFileLoader:
         for order, raw in enumerate(questions, start=1):
             raw = require_mapping(path, raw, f"question {order}")
             key = require_slug(path, text, raw, "key")
+            check_fields(path, text, raw, QUESTION_FIELDS, f"question '{key}'")
             where = f"key: {key}"
             if key in seen:
                 raise ContentError(path, line_of(text, where), f"duplicate question key '{key}'")
@@ -95,6 +124,7 @@ class QuizFileLoader:
                     "published": bool(raw.get("published", True)),
                 },
             )
+            check_columns(path, text, Question, {"unit": question.values["unit"]})
             if not question.values["prompt_md"]:
                 raise ContentError(path, line_of(text, where), f"question '{key}' has no prompt")
             if not question.values["explanation_md"]:
@@ -103,23 +133,21 @@ class QuizFileLoader:
             for position, choice in enumerate(raw.get("choices") or [], start=1):
                 choice = require_mapping(path, choice, f"a choice of question '{key}'")
                 choice_key = require_slug(path, text, choice, "key")
+                check_fields(path, text, choice, CHOICE_FIELDS, f"a choice of question '{key}'")
                 if choice_key in choice_keys:
                     raise ContentError(
                         path, line_of(text, where), f"question '{key}': duplicate choice key '{choice_key}'"
                     )
                 choice_keys.add(choice_key)
-                question.choices.append(
-                    (
-                        choice_key,
-                        {
-                            "text": str(choice.get("text", "")).strip(),
-                            "is_correct": bool(choice.get("correct", False)),
-                            "feedback": str(choice.get("feedback") or "").strip(),
-                            "order": position,
-                            "match_text": str(choice.get("match") or "").strip(),
-                        },
-                    )
-                )
+                choice_values = {
+                    "text": str(choice.get("text", "")).strip(),
+                    "is_correct": bool(choice.get("correct", False)),
+                    "feedback": str(choice.get("feedback") or "").strip(),
+                    "order": position,
+                    "match_text": str(choice.get("match") or "").strip(),
+                }
+                check_columns(path, text, Choice, choice_values)
+                question.choices.append((choice_key, choice_values))
             problems = check_question(
                 kind,
                 [values for _key, values in question.choices],

@@ -168,11 +168,18 @@ class Question(ImportedContent):
     def save(self, *args, **kwargs):
         if not self.key:
             self.key = f"q-{secrets.token_hex(4)}"
-        self.prompt_html = render_markdown(self.prompt_md)
-        self.explanation_html = render_markdown(self.explanation_md)
+        for name, value in self.rendered_values().items():
+            setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], "prompt_html", "explanation_html"}
         super().save(*args, **kwargs)
+
+    def rendered_values(self) -> dict:
+        """The stored renderings, so that load_content can refresh ones an older renderer made."""
+        return {
+            "prompt_html": render_markdown(self.prompt_md),
+            "explanation_html": render_markdown(self.explanation_md),
+        }
 
     @property
     def is_choice_kind(self) -> bool:
