@@ -318,6 +318,14 @@ def _grouped(iterable, key):
         yield current, group
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(text: str) -> str:
+    """Text a spreadsheet will not run as a formula (CSV injection): a leading ' when it could."""
+    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
+
+
 def export_rows(context: Context):
     """One list of cells per member, streamed from three ordered cursors merged by user id.
 
@@ -378,8 +386,8 @@ def export_rows(context: Context):
         user = membership.user
         average = sum(scores) / len(scores) if scores else None
         yield [
-            user.username,
-            user.display_name,
+            spreadsheet_safe(user.username),
+            spreadsheet_safe(user.display_name),
             membership.joined_at.date().isoformat(),
             round(100 * min(steps, total) / total) if total else 0,
             timezone.localtime(last).isoformat(timespec="minutes") if last else "",

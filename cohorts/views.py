@@ -26,7 +26,8 @@ def _cohort_for(request: HttpRequest, slug: str) -> Cohort:
 
 
 def _member_of(cohort: Cohort, user_id: int) -> Membership:
-    return get_object_or_404(Membership.objects.select_related("user"), cohort=cohort, user_id=user_id)
+    # user__pk, not user_id: Django guards pk lookups against integers beyond 64 bits, not *_id ones.
+    return get_object_or_404(Membership.objects.select_related("user"), cohort=cohort, user__pk=user_id)
 
 
 @login_required

@@ -3,7 +3,7 @@
 import logging
 import sys
 
-from django.db import InterfaceError, OperationalError
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
@@ -26,10 +26,23 @@ def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     return _page("404.html", 404)
 
 
+def database_reachable() -> bool:
+    try:
+        connection.close_if_unusable_or_obsolete()
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError:
+        return False
+    return True
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
-    """A 500, or a 503 when the cause is a database that cannot be reached."""
+    """A 500, or a 503 when the cause is a database that cannot be reached right now.
+
+    Only a failing connection is a 503 (with Retry-After); any other database error is a bug and a 500.
+    """
     exception = sys.exception()
-    if isinstance(exception, OperationalError | InterfaceError):
+    if isinstance(exception, OperationalError | InterfaceError) and not database_reachable():
         logging.getLogger("devopslearn").error("database unavailable: %s", exception)
         return _page("503.html", 503, **{"Retry-After": "30"})
     return _page("500.html", 500)
