@@ -8,7 +8,7 @@
   document.addEventListener("htmx:beforeSwap", function (event) {
     swappedId = event.detail.target && event.detail.target.id;
   });
-  document.addEventListener("htmx:afterSettle", function (event) {
+  document.addEventListener("htmx:afterSwap", function (event) {
     var root = (swappedId && document.getElementById(swappedId)) || event.detail.elt;
     swappedId = null;
     if (!root) { return; }
