@@ -108,11 +108,11 @@ def load_profiles(count: int, rng: random.Random) -> list[Profile]:
     for _ in range(count):
         roll = rng.random()
         skill = round(rng.uniform(0.55, 0.97), 2)
-        if roll < 0.5:
+        if roll < 0.55:
             profiles.append(Profile(6, inactive_days=rng.randint(0, 20), skill=skill, retake_failures=0.7))
-        elif roll < 0.75:
+        elif roll < 0.77:
             profiles.append(Profile(rng.randint(3, 5), rng.randint(0, 5), 0, rng.randint(0, 6), skill, 0.6))
-        elif roll < 0.88:
+        elif roll < 0.89:
             profiles.append(Profile(rng.randint(1, 4), 5, rng.randint(2, 4), rng.randint(0, 10), 0.45, 0.5))
         elif roll < 0.97:
             profiles.append(Profile(rng.randint(0, 3), rng.randint(0, 4), 0, rng.randint(8, 30), skill, 0.4))
@@ -278,16 +278,7 @@ def _write(plan: _Plan, users, profiles, modules, cohort, now) -> dict[str, int]
     responses, picked = [], []
     for attempt, answers in plan.attempts:
         for question, answer, result, when in answers:
-            response = Response(
-                attempt=attempt,
-                question=question,
-                answer=answer,
-                answer_text=result.answer_text,
-                fraction=result.fraction,
-                points=(question.points * result.fraction).quantize(SIX_PLACES),
-                is_correct=result.is_correct,
-                answered_at=when,
-            )
+            response = Response.graded(attempt, question, answer, result, answered_at=when)
             responses.append(response)
             picked.append(result.selected_ids)
     Response.objects.bulk_create(responses, batch_size=2000)

@@ -123,15 +123,8 @@ def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
             raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
         try:
             with transaction.atomic():
-                response = Response.objects.create(
-                    attempt=locked,
-                    question=question,
-                    answer=answer,
-                    answer_text=result.answer_text,
-                    fraction=result.fraction,
-                    points=(question.points * result.fraction).quantize(SIX_PLACES),
-                    is_correct=result.is_correct,
-                )
+                response = Response.graded(locked, question, answer, result)
+                response.save(force_insert=True)
         except IntegrityError:
             return Answered(Response.objects.get(attempt=locked, question=question), created=False)
         ResponseChoice.objects.bulk_create(

@@ -21,16 +21,7 @@ from quizzes.models import Choice, Question, QuestionKind, Quiz, ResponseChoice
 from quizzes.validation import check_question
 
 KINDS = {kind.value for kind in QuestionKind}
-QUIZ_FIELDS = (
-    "title",
-    "pass_mark",
-    "shuffle_questions",
-    "shuffle_choices",
-    "max_attempts",
-    "time_limit_minutes",
-    "published",
-    "questions",
-)
+QUIZ_FIELDS = (*Quiz.IMPORT_FIELDS, "questions")  # the file holds what the row imports, and its questions
 QUESTION_FIELDS = (
     "key",
     "kind",

@@ -359,6 +359,20 @@ class Response(models.Model):
     def __str__(self) -> str:
         return f"{self.attempt} · {self.question.key}"
 
+    @classmethod
+    def graded(cls, attempt, question, answer: dict, result, **fields) -> "Response":
+        """An unsaved response holding ``result`` (a grading.Grade) of ``answer`` to ``question``."""
+        return cls(
+            attempt=attempt,
+            question=question,
+            answer=answer,
+            answer_text=result.answer_text,
+            fraction=result.fraction,
+            points=(question.points * result.fraction).quantize(SIX_PLACES),
+            is_correct=result.is_correct,
+            **fields,
+        )
+
     @property
     def is_partial(self) -> bool:
         return 0 < self.fraction < 1

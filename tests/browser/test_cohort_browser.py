@@ -2,6 +2,7 @@
 
 import csv
 import io
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -45,7 +46,7 @@ def test_lead_filters_to_stuck_learners_opens_one_and_downloads_the_csv(page, li
     with page.expect_download() as download_info:
         page.get_by_role("link", name="Export CSV").click()
     download = download_info.value
-    content = open(download.path(), encoding="utf-8-sig").read()
+    content = Path(download.path()).read_text(encoding="utf-8-sig")
     table = list(csv.reader(io.StringIO(content)))
     assert table[0][0] == "username" and len(table) == 26
     assert console_errors == []

@@ -6,7 +6,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -17,7 +16,7 @@ from tests.factories import make_user
 from tests.quizzes.conftest import answer_data, build_quiz
 from tests.quizzes.test_grading import form
 
-REFERENCE = Path(settings.BASE_DIR).parent / "shared" / "reference" / "moodle-quiz-statistics"
+REFERENCE = Path(__file__).resolve().parent / "data" / "moodle-quiz-statistics"  # Moodle's own test data
 
 
 def read_csv(name: str) -> list[dict]:
