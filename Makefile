@@ -74,8 +74,15 @@ test-postgres: browser
 	@if [ -z "$$DATABASE_URL" ]; then echo "Set DATABASE_URL=postgres://user:password@host/dbname"; exit 1; fi
 	@$(PY) -m pytest -n $${PYTEST_WORKERS:-2} -q $(PYTEST_ARGS)
 
+# Benchmarks: SQLite always; PostgreSQL too, from BENCH_POSTGRES_URL or, as root, a local cluster.
 bench: setup
-	@$(PY) bench/run.py $(BENCH_ARGS)
+	@command -v wrk >/dev/null 2>&1 || { [ "$$(id -u)" = "0" ] && (apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk) >/dev/null; } || \
+	  { echo "The benchmarks need wrk (Debian/Ubuntu: apt-get install wrk)."; exit 1; }
+	@if [ -z "$$BENCH_POSTGRES_URL" ] && [ "$$(id -u)" = "0" ] && ls /usr/lib/postgresql/*/bin/pg_ctl >/dev/null 2>&1; then \
+	  bash -c 'source .ci/postgres.sh && start_postgres devopslearn_bench' && \
+	  export BENCH_POSTGRES_URL=postgres://devopslearn:devopslearn@127.0.0.1:5432/devopslearn_bench; fi; \
+	$(PY) bench/run.py $(BENCH_ARGS)
 
 lint: setup
 	@$(VENV)/bin/ruff check .
