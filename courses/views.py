@@ -5,8 +5,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
@@ -15,8 +17,8 @@ from django_htmx.middleware import HtmxDetails
 from courses.models import LearningPath, Lesson, Module
 from courses.pathmap import layout
 from progress import services as progress_services
-from progress.models import LessonCompletion, ReviewCard
-from progress.states import RULE, ModuleStatus, learner_statuses
+from progress.models import LessonCompletion
+from progress.states import RULE, ModuleStatus, learner_statuses, signature
 from quizzes.models import Quiz
 
 SEARCH_MAX = 100  # characters of a query; the rest is ignored
@@ -51,7 +53,9 @@ def _completed_ids(request: HttpRequest, module: Module) -> set[int]:
 
 
 def _published_lessons(module: Module) -> list[Lesson]:
-    return list(module.lessons.filter(published=True).order_by("order", "id"))  # each knows its module
+    # The bodies are left out: they are only read when a rendered lesson is not in the fragment cache.
+    lessons = module.lessons.filter(published=True).order_by("order", "id").defer("body_md", "body_html", "body_text")
+    return list(lessons)  # each knows its module
 
 
 @require_GET
@@ -66,7 +70,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
     path = get_object_or_404(LearningPath, slug=path_slug)
     statuses = learner_statuses(path, request.user)
-    due = ReviewCard.objects.filter(user=request.user).due().count() if request.user.is_authenticated else 0
+    due = sum(s.due for s in statuses)
     steps_total = sum(s.steps_total for s in statuses)
     steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
     return render(
@@ -81,6 +85,7 @@ def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
             "modules_done": sum(1 for s in statuses if s.is_completed),
             "overall_percent": round(100 * steps_done / steps_total) if steps_total else 0,
             "next_status": next((s for s in statuses if not s.is_locked and not s.is_completed), None),
+            "fragment_key": signature(statuses, path.pk, request.user.is_authenticated, get_language()),
         },
     )
 
@@ -91,9 +96,9 @@ def module_page(request: HttpRequest, path_slug: str, module_slug: str) -> HttpR
     if isinstance(loaded, HttpResponse):
         return loaded
     path, module, status = loaded
-    lessons = _published_lessons(module)
     done_ids = _completed_ids(request, module)
-    quiz = Quiz.objects.filter(pk=status.quiz_id).first() if status.quiz_id else None
+    # Loaded only when the rendered fragment is not in the cache yet.
+    lessons = SimpleLazyObject(lambda: _published_lessons(module))
     return render(
         request,
         "courses/module.html",
@@ -102,10 +107,15 @@ def module_page(request: HttpRequest, path_slug: str, module_slug: str) -> HttpR
             "path": path,
             "module": module,
             "status": status,
-            "lessons": [(lesson, lesson.pk in done_ids) for lesson in lessons],
-            "quiz": quiz,
+            "lessons": SimpleLazyObject(lambda: [(lesson, lesson.pk in done_ids) for lesson in lessons]),
+            "quiz": SimpleLazyObject(lambda: Quiz.objects.filter(pk=status.quiz_id).first()),
             "rule": RULE,
-            "next_lesson": next((lesson for lesson in lessons if lesson.pk not in done_ids), None),
+            "next_lesson": SimpleLazyObject(
+                lambda: next((lesson for lesson in lessons if lesson.pk not in done_ids), None)
+            ),
+            "fragment_key": signature(
+                [status], "module", tuple(sorted(done_ids)), request.user.is_authenticated, get_language()
+            ),
         },
     )
 
@@ -132,6 +142,11 @@ def _lesson_context(request: HttpRequest, path_slug: str, module_slug: str, less
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
         "position": index + 1,
+        # The rendered lesson and its sidebar are cached by everything they show (forms never are).
+        "head_key": signature([status], "lesson-head", lesson.pk, request.user.is_authenticated, get_language()),
+        "tail_key": signature(
+            [status], "lesson-tail", lesson.pk, tuple(sorted(done_ids)), request.user.is_authenticated, get_language()
+        ),
     }
 
 

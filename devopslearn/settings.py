@@ -191,7 +191,15 @@ CACHES = {
     "default": {
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "devopslearn",
-    }
+    },
+    # Rendered page fragments, keyed by everything they show (content marker, learner state): a
+    # worker renders a state once and serves it from memory after. Never holds a form or a token.
+    "fragments": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "devopslearn-fragments",
+        "TIMEOUT": 3600,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    },
 }
 
 # --- Security ------------------------------------------------------------------------------------

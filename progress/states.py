@@ -2,6 +2,7 @@
 in a fixed number of queries, however many modules, lessons, attempts and reviews there are."""
 
 import copy
+import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -168,6 +169,7 @@ def navigation(path: LearningPath) -> tuple[list[Module], dict[int, list[int]]]:
     modules = [copy.copy(module) for module in cached[1]]  # callers may set attributes on them
     for module in modules:
         module.path = path
+        module.content_marker = marker
     return modules, {pk: list(prereqs) for pk, prereqs in cached[2].items()}
 
 
@@ -248,6 +250,28 @@ def statuses_for(
             )
         result[user_id] = statuses
     return result
+
+
+def signature(statuses: list[ModuleStatus], *extra) -> str:
+    """A key for fragments that show these statuses: it changes when the content or any shown state does."""
+    marker = getattr(statuses[0].module, "content_marker", "") if statuses else ""
+    parts = [
+        (
+            s.module.pk,
+            s.state,
+            s.percent,
+            s.lessons_done,
+            s.new_lessons,
+            s.due,
+            s.attempts,
+            str(s.best_percent),
+            str(s.last_percent),
+            s.regraded_below_pass,
+            tuple(m.pk for m in s.missing),
+        )
+        for s in statuses
+    ]
+    return hashlib.sha1(repr((marker, parts, extra)).encode(), usedforsecurity=False).hexdigest()
 
 
 def anonymous_statuses(path: LearningPath, modules=None) -> list[ModuleStatus]:

@@ -2,23 +2,23 @@ from datetime import UTC, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
+from django.utils.functional import SimpleLazyObject
 from django.utils.html import format_html_join
 from django.utils.timezone import localdate
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 from fsrs import Rating
 
 from courses.models import LearningPath, Lesson
 from progress import services
 from progress.models import Certificate, DailyActivity, LessonCompletion, ReviewCard
-from progress.states import RULE, learner_statuses, statuses_for
+from progress.states import RULE, learner_statuses, signature, statuses_for
 from quizzes.attempts import ordered_choices
 from quizzes.feedback import feedback_for, form_fields
 from quizzes.grading import AnswerError, grade, parse_answer
@@ -84,33 +84,39 @@ def next_module(statuses):
 def progress_context(learner, path: LearningPath, statuses) -> dict:
     """Everything the progress page shows, in a fixed number of queries."""
     today = services.local_day(learner)
-    totals = {
-        row["day"]: row["lessons_completed"] + row["questions_answered"] + row["attempts_closed"] + row["reviews"]
-        for row in DailyActivity.objects.filter(user=learner, day__gte=today - timedelta(days=400)).values(
-            "day", "lessons_completed", "questions_answered", "attempts_closed", "reviews"
+    totals, answered = {}, 0
+    for day, lessons_done, questions, attempts, reviews in DailyActivity.objects.filter(user=learner).values_list(
+        "day", "lessons_completed", "questions_answered", "attempts_closed", "reviews"
+    ):
+        totals[day] = lessons_done + questions + attempts + reviews
+        answered += questions
+    completions = dict(
+        LessonCompletion.objects.filter(user=learner, lesson__module__path=path).values_list(
+            "lesson_id", "lesson__estimated_minutes"
         )
-    }
-    done_ids = set(
-        LessonCompletion.objects.filter(user=learner, lesson__module__path=path).values_list("lesson_id", flat=True)
     )
-    minutes = Lesson.objects.filter(pk__in=done_ids).aggregate(m=Sum("estimated_minutes"))["m"] or 0
-    answered = DailyActivity.objects.filter(user=learner).aggregate(n=Sum("questions_answered"))["n"] or 0
     steps_total = sum(s.steps_total for s in statuses)
     steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
     continue_to = None
     target = next_module(statuses)
     if target is not None:
-        lessons = list(Lesson.objects.filter(module=target.module, published=True).order_by("order", "id"))
-        lesson = next((item for item in lessons if item.pk not in done_ids), None)
+        lessons = list(
+            Lesson.objects.filter(module=target.module, published=True).order_by("order", "id").only("slug", "title")
+        )
+        lesson = next((item for item in lessons if item.pk not in completions), None)
         if lesson is not None:
             lesson.module = target.module
             continue_to = {"url": lesson.get_absolute_url(), "label": lesson.title, "module": target.module.title}
         elif target.has_quiz:
             continue_to = {
                 "url": reverse("quizzes:quiz", args=[target.quiz_id]),
-                "label": _("the module quiz"),
+                "label": str(_("the module quiz")),
                 "module": target.module.title,
             }
+    certificate = Certificate.objects.filter(user=learner, path=path).first()
+    minutes = sum(completions.values()) + answered  # about a minute a question
+    current_streak = streak({d for d, n in totals.items() if n}, today)
+    recent = sorted((day, n) for day, n in totals.items() if (today - day).days < 7 * CALENDAR_WEEKS)
     return {
         "learner": learner,
         "path": path,
@@ -118,12 +124,25 @@ def progress_context(learner, path: LearningPath, statuses) -> dict:
         "overall_percent": round(100 * steps_done / steps_total) if steps_total else 0,
         "modules_done": sum(1 for s in statuses if s.is_completed),
         "due_cards": sum(s.due for s in statuses),
-        "minutes": minutes + answered,  # about a minute a question
-        "calendar": calendar(learner, totals, today),
-        "streak": streak({d for d, n in totals.items() if n}, today),
+        "minutes": minutes,
+        "calendar": SimpleLazyObject(lambda: calendar(learner, totals, today)),
+        "streak": current_streak,
         "continue_to": continue_to,
-        "certificate": Certificate.objects.filter(user=learner, path=path).first(),
+        "certificate": certificate,
         "rule": RULE,
+        # The rendered page is cached by everything it shows.
+        "fragment_key": signature(
+            statuses,
+            learner.pk,
+            learner.shown_name,
+            today,
+            tuple(recent),
+            minutes,
+            current_streak,
+            certificate.code if certificate else "",
+            tuple(sorted((continue_to or {}).items())),
+            get_language(),
+        ),
     }
 
 

@@ -15,8 +15,11 @@ class QuizzesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from courses.models import ContentVersion
-        from quizzes.models import Quiz
+        from quizzes.models import Choice, Question, Quiz
 
-        # Which module has a published quiz is part of the cached curriculum navigation.
-        post_save.connect(ContentVersion.bump, sender=Quiz, dispatch_uid="content-version-save-quiz")
-        post_delete.connect(ContentVersion.bump, sender=Quiz, dispatch_uid="content-version-del-quiz")
+        # Quizzes are part of the cached curriculum navigation; questions and choices of cached
+        # renderings (a result page): a change to any of them changes the content marker.
+        for model in (Quiz, Question, Choice):
+            name = model.__name__.lower()
+            post_save.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-save-{name}")
+            post_delete.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-del-{name}")

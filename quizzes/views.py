@@ -4,10 +4,15 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
+from courses.models import ContentVersion
 from progress.states import learner_statuses
 from quizzes import attempts as lifecycle
 from quizzes.feedback import feedback_for, form_fields
@@ -83,11 +88,37 @@ def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return redirect(attempt.get_absolute_url())
 
 
+def question_nav(attempt: Attempt, position: int, answered: set) -> str:
+    """The numbered links to every question of the attempt, built in one pass (one reverse())."""
+    base = reverse("quizzes:question", args=[attempt.public_id, 1]).removesuffix("1/")
+    label, done_label = _("Question %(n)d"), _("answered")
+    items = []
+    for n, qid in enumerate(attempt.question_order, start=1):
+        done = qid in answered
+        items.append(
+            (
+                f"{base}{n}/",
+                "answered" if done else "",
+                mark_safe(' aria-current="step"') if n == position else "",
+                label % {"n": n} + (f" ({done_label})" if done else ""),
+                n,
+            )
+        )
+    return format_html_join("", '<li><a href="{}" class="{}"{} aria-label="{}">{}</a></li>', items)
+
+
 def _question_context(
-    attempt: Attempt, position: int, question: Question, response: Response | None, *, error: str = "", submitted=None
+    attempt: Attempt,
+    position: int,
+    question: Question,
+    response: Response | None,
+    answered: set,
+    *,
+    error: str = "",
+    submitted=None,
 ) -> dict:
     choices = lifecycle.ordered_choices(attempt, question, list(question.choices.all()))
-    answered = set(attempt.responses.filter(answered=True).values_list("question_id", flat=True))
+    answered = set(answered)
     if response is not None:
         answered.add(question.pk)
     total = len(attempt.question_order)
@@ -101,7 +132,7 @@ def _question_context(
         "question": question,
         "position": position,
         "total": total,
-        "steps": [(i, qid in answered) for i, qid in enumerate(attempt.question_order, start=1)],
+        "question_nav": question_nav(attempt, position, answered),
         "answered_count": len(answered),
         "all_answered": len(answered) >= total,
         "next_position": position + 1 if position < total else None,
@@ -120,9 +151,11 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
     if not 1 <= position <= len(attempt.question_order):
         raise Http404
     question_id = attempt.question_order[position - 1]
-    response = Response.objects.filter(attempt=attempt, question_id=question_id).first()
-    if response is not None and not response.answered:
-        response = None  # left unanswered when the attempt closed
+    # One query says which questions are answered; the full response is read only for this one.
+    answered = {qid for qid, done in attempt.responses.values_list("question_id", "answered") if done}
+    response = (
+        Response.objects.filter(attempt=attempt, question_id=question_id).first() if (question_id in answered) else None
+    )
     result_url = reverse("quizzes:result", args=[attempt.public_id])
     if attempt.is_open and attempt.is_expired():
         lifecycle.close_attempt(attempt, timed_out=True)
@@ -145,7 +178,7 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
         else:
             if not request.htmx:
                 return redirect("quizzes:question", attempt.public_id, position)
-    context = _question_context(attempt, position, question_obj, response, error=error, submitted=submitted)
+    context = _question_context(attempt, position, question_obj, response, answered, error=error, submitted=submitted)
     template = "quizzes/question.html#answer-panel" if request.htmx else "quizzes/question.html"
     return render(request, template, context, status=status)
 
@@ -169,16 +202,21 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         if not attempt.is_expired():
             return redirect(attempt.get_absolute_url())
         attempt = lifecycle.close_attempt(attempt, timed_out=True)
-    questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices")}
-    responses = {r.question_id: r for r in attempt.responses.all()}
-    rows = []
-    for qid in attempt.question_order:
-        question_obj = questions.get(qid)
-        if question_obj is None:
-            continue
-        response = responses.get(qid)
-        choices = lifecycle.ordered_choices(attempt, question_obj, list(question_obj.choices.all()))
-        rows.append((question_obj, response, feedback_for(question_obj, choices, response)))
+
+    def rows():  # only when the rendered list is not cached yet
+        questions = {
+            q.pk: q for q in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices")
+        }
+        responses = {r.question_id: r for r in attempt.responses.all()}
+        found = []
+        for qid in attempt.question_order:
+            question_obj = questions.get(qid)
+            if question_obj is not None:
+                response = responses.get(qid)
+                choices = lifecycle.ordered_choices(attempt, question_obj, list(question_obj.choices.all()))
+                found.append((question_obj, response, feedback_for(question_obj, choices, response)))
+        return found
+
     allowed = attempt.quiz.attempts_allowed_for(request.user)
     closed = Attempt.objects.closed().filter(user=request.user, quiz=attempt.quiz).count()
     return render(
@@ -189,7 +227,9 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "module": attempt.quiz.module,
-            "rows": rows,
+            "rows": SimpleLazyObject(rows),
+            # A closed attempt changes only by a regrade (its score) or a content edit (the marker).
+            "rows_key": f"{attempt.pk}:{attempt.score}:{attempt.max_score}:{ContentVersion.current()}:{get_language()}",
             "can_retry": allowed is None or closed < allowed,
             "attempts_left": None if allowed is None else max(0, allowed - closed),
         },
