@@ -127,6 +127,7 @@ class ReviewCard(models.Model):
 
     def as_fsrs(self) -> Card:
         return Card(
+            card_id=self.pk or 1,  # without an id, fsrs sleeps a millisecond to make one up
             state=State(self.state),
             step=self.step,
             stability=self.stability,

@@ -102,10 +102,8 @@ class Answered:
 
 
 def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
-    """Grade and store the answer to one question; a repeat returns the first answer unchanged."""
-    existing = Response.objects.filter(attempt=attempt, question=question).first()
-    if existing is not None:
-        return Answered(existing, created=False)
+    """Grade and store the answer to one question; a repeat returns the first answer unchanged
+    (checked under the attempt's lock, so that two requests at once record it once)."""
     if not attempt.is_open:
         raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
     if attempt.is_expired():

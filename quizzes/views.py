@@ -166,6 +166,7 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
             messages.error(request, _("This attempt is closed: its answers can no longer change."))
         return _leave(request, result_url)
     question_obj = get_object_or_404(Question.objects.prefetch_related("choices"), pk=question_id)
+    question_obj.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
     error, submitted, status = "", None, 200
     if request.method == "POST" and response is None:
         try:
