@@ -11,8 +11,9 @@ from decimal import Decimal
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower, TruncWeek
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -166,6 +167,29 @@ def member_rows(context: Context, memberships: list[Membership]) -> list[MemberR
             )
         )
     return rows
+
+
+def rows_html(rows: list[MemberRow]) -> str:
+    """The overview's table body in one pass: 50 rows x 10 cells are too many template nodes."""
+    zone = timezone.get_current_timezone()
+    html = []
+    for row in rows:
+        last = dateformat.format(timezone.localtime(row.last_activity, zone), "j M") if row.last_activity else "—"
+        average = f"{row.quiz_average:.0f}%" if row.quiz_average is not None else "—"
+        html.append(
+            format_html(
+                '<tr><th scope="row"><a href="{}">{}</a><br><span class="small muted">{}</span></th>{}'
+                '<td class="num">{}%</td><td>{}</td><td class="num">{}</td></tr>',
+                row.url,
+                row.user.shown_name,
+                row.user.username,
+                mark_safe("".join(row.cells)),  # noqa: S308 - cells are format_html output
+                row.percent,
+                last,
+                average,
+            )
+        )
+    return mark_safe("".join(html))  # noqa: S308 - joined format_html output
 
 
 # --- needs attention -----------------------------------------------------------------------------
@@ -363,7 +387,7 @@ def export_rows(context: Context):
             next_cards = next(cards, (None, []))
         by_module = {row.module_id: row for row in next_rows[1]} if next_rows[0] == user_id else {}
         overdue = {item["module_id"]: item["n"] for item in next_cards[1]} if next_cards[0] == user_id else {}
-        completed = {pk for pk, row in by_module.items() if row.completed_at}
+        completed = {pk for pk, row in by_module.items() if row.completed}
         steps, scores, cells, last = 0, [], [], None
         for module in modules:
             row = by_module.get(module.pk)

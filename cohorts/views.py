@@ -65,6 +65,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     )
     page = Paginator(members, dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
     rows = dashboard.member_rows(context, list(page.object_list))
+    body = dashboard.rows_html(rows)
     base = {k: v for k, v in filters.items() if v and k != "sort"}
     columns = [
         ("name", _("Learner")),
@@ -98,6 +99,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "context": context,
             "page": page,
             "rows": rows,
+            "rows_html": body,
             "headers": headers,
             "filters": filters,
             "states": [(s, dashboard.FILTER_LABELS[s]) for s in dashboard.FILTER_STATES],

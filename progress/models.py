@@ -57,6 +57,10 @@ class ModuleProgress(models.Model):
     def __str__(self) -> str:
         return f"{self.user} · {self.module}"
 
+    @property
+    def completed(self) -> bool:
+        return self.completed_at is not None
+
 
 class DailyActivity(models.Model):
     """What a learner did on one day, counted in their own time zone (calendar and streaks)."""
@@ -120,7 +124,12 @@ class ReviewCard(models.Model):
         verbose_name = _("review card")
         verbose_name_plural = _("review cards")
         constraints = [models.UniqueConstraint(fields=["user", "question"], name="progress_one_card_per_question")]
-        indexes = [models.Index(fields=["user", "due"], name="progress_card_user_due_idx")]
+        indexes = [
+            models.Index(fields=["user", "due"], name="progress_card_user_due_idx"),
+            # Due cards per learner and module (path, progress and dashboard pages): SQLite otherwise
+            # walks every card of the modules.
+            models.Index(fields=["user", "module", "due"], name="progress_card_user_module_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question.key}"

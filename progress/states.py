@@ -8,7 +8,7 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -51,7 +51,7 @@ def module_state(
     row: "ModuleProgress | ProgressRow | None", *, has_quiz: bool, prerequisites_done: bool, overdue: int
 ) -> str:
     """The one rule: locked, available, in progress, completed or mastered."""
-    if row is not None and row.completed_at is not None:
+    if row is not None and row.completed:
         best = row.best_percent or Decimal(0)
         if (not has_quiz or best >= MASTERY_PERCENT) and overdue == 0:
             return State.MASTERED
@@ -147,7 +147,7 @@ class ProgressRow(NamedTuple):
     best_percent: Decimal | None
     last_percent: Decimal | None
     quiz_passed: bool
-    completed_at: datetime | None
+    completed: bool  # completed_at is set: read as a flag, not parsed as a date
     last_activity_at: datetime | None
 
 
@@ -210,8 +210,10 @@ def statuses_for(
         for prereq in prereqs:
             unlocks[prereq].append(by_id[pk])
     rows: dict[tuple[int, int], ProgressRow] = {}
-    for values in ModuleProgress.objects.filter(user_id__in=user_ids, module_id__in=list(by_id)).values_list(
-        *ProgressRow._fields
+    for values in (
+        ModuleProgress.objects.filter(user_id__in=user_ids, module_id__in=list(by_id))
+        .annotate(completed=ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField()))
+        .values_list(*ProgressRow._fields)
     ):
         row = ProgressRow(*values)
         rows[(row.user_id, row.module_id)] = row
@@ -225,7 +227,7 @@ def statuses_for(
         cards[(item["user_id"], item["module_id"])] = (item["n"], item["n"])
     result = {}
     for user_id in user_ids:
-        completed = {pk for pk in by_id if (row := rows.get((user_id, pk))) and row.completed_at}
+        completed = {pk for pk in by_id if (row := rows.get((user_id, pk))) and row.completed}
         statuses = []
         for module in modules:
             prereqs = [by_id[p] for p in edges.get(module.pk, [])]
