@@ -14,6 +14,16 @@ from quizzes import attempts as lifecycle
 from quizzes.grading import match_options
 from quizzes.models import Attempt, Question, QuestionKind, Quiz
 
+# The real curriculum's modules, in path order.
+PATH_ORDER = [
+    "devops-mindset",
+    "cicd-on-aws",
+    "infrastructure-as-code",
+    "containers-on-aws",
+    "observability",
+    "best-practices-incidents",
+]
+
 
 def answer_data(question: Question, token, *, right: bool = True) -> dict:
     """The form a learner would post for ``question``: fully right, or scoring nothing.

@@ -12,16 +12,9 @@ from django.utils.timezone import localdate
 
 from progress import services
 from progress.models import Certificate
-from tests.progress.helpers import complete_module, module, module_quiz, take_quiz
+from tests.progress.helpers import PATH_ORDER, complete_module, module, module_quiz, take_quiz
 
-ORDER = [
-    "devops-mindset",
-    "cicd-on-aws",
-    "infrastructure-as-code",
-    "containers-on-aws",
-    "observability",
-    "best-practices-incidents",
-]
+ORDER = PATH_ORDER
 
 
 def complete_path(path, user, slugs=ORDER):

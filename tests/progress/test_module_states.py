@@ -12,6 +12,7 @@ from progress import services
 from progress.models import ModuleProgress, ReviewCard
 from progress.states import State
 from tests.progress.helpers import (
+    PATH_ORDER,
     complete_module,
     finish_lessons,
     misses_worth,
@@ -29,14 +30,7 @@ LOCKED, AVAILABLE, IN_PROGRESS, COMPLETED, MASTERED = (
     State.COMPLETED,
     State.MASTERED,
 )
-MINDSET, CICD, IAC, CONTAINERS, OBSERVABILITY, PRACTICES = (
-    "devops-mindset",
-    "cicd-on-aws",
-    "infrastructure-as-code",
-    "containers-on-aws",
-    "observability",
-    "best-practices-incidents",
-)
+MINDSET, CICD, IAC, CONTAINERS, OBSERVABILITY, PRACTICES = PATH_ORDER
 
 
 @pytest.fixture
