@@ -30,6 +30,7 @@ $(VENV)/.installed: pyproject.toml
 	  echo "or point to it: make PYTHON=/path/to/python3.12 ..."; exit 1; fi
 	@echo "Using $(PYTHON) ($$($(PYTHON) --version))"
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip --version >/dev/null 2>&1 || $(PY) -m ensurepip --upgrade >/dev/null
 	@$(PY) -m pip install --quiet --disable-pip-version-check uv
 	@UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv pip install --quiet --python $(PY) -r pyproject.toml --extra test
 	@touch $@
