@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -345,6 +345,3 @@ def leave(request: HttpRequest, slug: str) -> HttpResponse:
     membership.delete()
     messages.success(request, _("You left “%(name)s”.") % {"name": membership.cohort.name})
     return redirect("accounts:account")
-
-
-__all__ = ["Http404"]

@@ -8,7 +8,6 @@ admin's login), 403, 404, 405.
 """
 
 import re
-from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -315,6 +314,3 @@ def test_a_certificate_shows_nothing_but_the_certificate(client, world):
     html = client.get(reverse("progress:certificate", args=[world["kwargs"]["code"]])).content.decode()
     assert "Lan" in html and world["kwargs"]["code"] in html
     assert owner.email not in html and owner.username not in html and "%" not in html
-
-
-__all__ = ["Decimal"]
