@@ -34,7 +34,7 @@ from quizzes.models import Attempt, Question, Quiz  # noqa: E402
 def session_cookie(user) -> dict:
     store = SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "accounts.backends.UserBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     token = _get_new_csrf_string()

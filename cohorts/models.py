@@ -1,27 +1,30 @@
 import secrets
 
 from django.conf import settings
-from django.core.cache import cache
 from django.db import models
-from django.db.models.signals import m2m_changed, pre_delete
-from django.dispatch import receiver
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import LearningPath
 
-# The header asks on every page whether the user leads a cohort; the answer is cached this long per
-# worker and dropped at once in the worker that changes a cohort's leads.
-LEADS_CACHE_SECONDS = 60
-
-
-def leads_cache_key(user_id: int) -> str:
-    return f"cohorts:leads:{user_id}"
-
 
 def user_leads_a_cohort(user) -> bool:
+    """Whether the user leads some cohort. The page header reads it from the request's user, which
+    the session's one user query loads with it (see ``leads_flag_sql`` and accounts.backends)."""
+    flag = getattr(user, LEADS_FLAG, None)
+    if flag is not None:
+        return flag
     return Cohort.objects.filter(leads=user).exists()
+
+
+LEADS_FLAG = "leads_a_cohort"
+
+
+def leads_flag_sql(quote) -> str:
+    through = Cohort.leads.through._meta
+    user_column = through.get_field("user").column
+    return f"EXISTS (SELECT 1 FROM {quote(through.db_table)} l WHERE l.{quote(user_column)} = t.id)"  # noqa: S608 - identifiers from model metadata
 
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -100,22 +103,3 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.cohort}"
-
-
-@receiver(m2m_changed, sender=Cohort.leads.through)
-def forget_leads(sender, instance, action, pk_set, **kwargs):
-    """Drop the cached "leads a cohort" answer of everyone whose leadership changed."""
-    if action not in ("post_add", "post_remove", "pre_clear"):
-        return
-    if not isinstance(instance, Cohort):  # user.led_cohorts.add(...)
-        user_ids = [instance.pk]
-    elif action == "pre_clear":
-        user_ids = list(instance.leads.values_list("pk", flat=True))
-    else:
-        user_ids = list(pk_set or [])
-    cache.delete_many([leads_cache_key(pk) for pk in user_ids])
-
-
-@receiver(pre_delete, sender=Cohort)
-def forget_leads_of_deleted_cohort(sender, instance, **kwargs):
-    cache.delete_many([leads_cache_key(pk) for pk in instance.leads.values_list("pk", flat=True)])

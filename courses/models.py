@@ -129,6 +129,8 @@ class LearningPath(ImportedContent):
     title = models.CharField(_("title"), max_length=200)
     summary = models.TextField(_("summary"), blank=True)
 
+    objects = VersionedQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("learning path")
         verbose_name_plural = _("learning paths")

@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.functional import SimpleLazyObject
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
@@ -14,7 +14,8 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from courses.models import LearningPath, Lesson, Module
+from courses import catalog
+from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
 from progress import services as progress_services
 from progress.models import LessonCompletion
@@ -35,41 +36,46 @@ def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
     Anonymous visitors may open only modules without prerequisites; the rest asks them to log in.
     Returns (path, module, status) or an HttpResponse redirect.
     """
-    path = get_object_or_404(LearningPath, slug=path_slug)
-    status = next((s for s in learner_statuses(path, request.user) if s.module.slug == module_slug), None)
+    marker = catalog.current_marker()
+    path = _path_or_404(path_slug, marker)
+    status = next((s for s in learner_statuses(path, request.user, marker) if s.module.slug == module_slug), None)
     if status is None:  # no such module, or not published
         raise Http404
     if not request.user.is_authenticated and status.prerequisites:
         return redirect_to_login(request.get_full_path())
-    return path, status.module, status
+    return path, status.module, status, marker
 
 
-def _completed_ids(request: HttpRequest, module: Module) -> set[int]:
+def _path_or_404(path_slug: str, marker: str) -> LearningPath:
+    path = catalog.path_by_slug(path_slug, marker)
+    if path is None:
+        raise Http404
+    return path
+
+
+def _completed_ids(request: HttpRequest, lessons: list[Lesson]) -> set[int]:
     if not request.user.is_authenticated:
         return set()
-    return set(
-        LessonCompletion.objects.filter(user=request.user, lesson__module=module).values_list("lesson_id", flat=True)
-    )
-
-
-def _published_lessons(module: Module) -> list[Lesson]:
-    # The bodies are left out: they are only read when a rendered lesson is not in the fragment cache.
-    lessons = module.lessons.filter(published=True).order_by("order", "id").defer("body_md", "body_html", "body_text")
-    return list(lessons)  # each knows its module
+    return LessonCompletion.completed_ids(request.user.pk, [lesson.pk for lesson in lessons])
 
 
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    path = LearningPath.objects.order_by("id").first()
+    marker = catalog.current_marker()
+    path = catalog.first_path(marker)
     if path is None:
         return render(request, "courses/empty.html", {"nav": "path"})
-    return path_page(request, path.slug)
+    return _path_page(request, path, marker)
 
 
 @require_GET
 def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
-    path = get_object_or_404(LearningPath, slug=path_slug)
-    statuses = learner_statuses(path, request.user)
+    marker = catalog.current_marker()
+    return _path_page(request, _path_or_404(path_slug, marker), marker)
+
+
+def _path_page(request: HttpRequest, path: LearningPath, marker: str) -> HttpResponse:
+    statuses = learner_statuses(path, request.user, marker)
     due = sum(s.due for s in statuses)
     steps_total = sum(s.steps_total for s in statuses)
     steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
@@ -95,10 +101,9 @@ def module_page(request: HttpRequest, path_slug: str, module_slug: str) -> HttpR
     loaded = _module_for(request, path_slug, module_slug)
     if isinstance(loaded, HttpResponse):
         return loaded
-    path, module, status = loaded
-    done_ids = _completed_ids(request, module)
-    # Loaded only when the rendered fragment is not in the cache yet.
-    lessons = SimpleLazyObject(lambda: _published_lessons(module))
+    path, module, status, marker = loaded
+    lessons = catalog.published_lessons(module, marker)
+    done_ids = _completed_ids(request, lessons)
     return render(
         request,
         "courses/module.html",
@@ -124,13 +129,13 @@ def _lesson_context(request: HttpRequest, path_slug: str, module_slug: str, less
     loaded = _module_for(request, path_slug, module_slug)
     if isinstance(loaded, HttpResponse):
         return loaded
-    path, module, status = loaded
-    lessons = _published_lessons(module)
+    path, module, status, marker = loaded
+    lessons = catalog.published_lessons(module, marker)
     index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
     if index is None:
         raise Http404
     lesson = lessons[index]
-    done_ids = _completed_ids(request, module)
+    done_ids = _completed_ids(request, lessons)
     return {
         "nav": "path",
         "path": path,

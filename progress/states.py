@@ -8,11 +8,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import BooleanField, Count, ExpressionWrapper, OuterRef, Q, Subquery
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from courses.models import ContentVersion, LearningPath, Module, prerequisite_map
+from courses import catalog
+from courses.models import LearningPath, Module, prerequisite_map
+from devopslearn.lib import sql
 from progress.models import ModuleProgress, ReviewCard
 from quizzes.models import Quiz
 
@@ -151,26 +154,26 @@ class ProgressRow(NamedTuple):
     last_activity_at: datetime | None
 
 
-_navigation: dict[int, tuple[str, list[Module], dict[int, list[int]]]] = {}
-
-
-def navigation(path: LearningPath) -> tuple[list[Module], dict[int, list[int]]]:
+def navigation(path: LearningPath, marker: str | None = None) -> tuple[list[Module], dict[int, list[int]]]:
     """The path's published modules (with lesson counts and quiz ids) and prerequisite edges.
 
-    Cached per process and keyed on ContentVersion, so a content edit reaches every worker at once;
-    a cache hit costs one indexed read instead of two queries and a few hundred model fields.
+    Cached per process and keyed on the content marker (courses.catalog), so a content edit reaches
+    every worker at once; a cache hit costs one indexed read instead of two queries and a few
+    hundred model fields. Pass ``marker`` when the request has read it already.
     """
-    marker = ContentVersion.current()
-    cached = _navigation.get(path.pk)
-    if cached is None or cached[0] != marker:
+    if marker is None:
+        marker = catalog.current_marker()
+
+    def load():
         modules = _load_path_modules(path)
-        cached = (marker, modules, prerequisite_map(modules))
-        _navigation[path.pk] = cached
-    modules = [copy.copy(module) for module in cached[1]]  # callers may set attributes on them
+        return modules, prerequisite_map(modules)
+
+    cached_modules, edges = catalog.cached(("navigation", path.pk), marker, load)
+    modules = [copy.copy(module) for module in cached_modules]  # callers may set attributes on them
     for module in modules:
         module.path = path
         module.content_marker = marker
-    return modules, {pk: list(prereqs) for pk, prereqs in cached[2].items()}
+    return modules, {pk: list(prereqs) for pk, prereqs in edges.items()}
 
 
 def path_modules(path: LearningPath) -> list[Module]:
@@ -196,11 +199,11 @@ def _load_path_modules(path: LearningPath) -> list[Module]:
 
 
 def statuses_for(
-    path: LearningPath, user_ids: list[int], *, staff_ids=(), modules=None
+    path: LearningPath, user_ids: list[int], *, staff_ids=(), modules=None, marker=None
 ) -> dict[int, list[ModuleStatus]]:
     """{user id: [ModuleStatus in path order]} for many learners in a fixed number of queries."""
     if modules is None:
-        modules, all_edges = navigation(path)
+        modules, all_edges = navigation(path, marker)
     else:
         all_edges = prerequisite_map(modules)
     by_id = {module.pk: module for module in modules}
@@ -209,22 +212,7 @@ def statuses_for(
     for pk, prereqs in edges.items():
         for prereq in prereqs:
             unlocks[prereq].append(by_id[pk])
-    rows: dict[tuple[int, int], ProgressRow] = {}
-    for values in (
-        ModuleProgress.objects.filter(user_id__in=user_ids, module_id__in=list(by_id))
-        .annotate(completed=ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField()))
-        .values_list(*ProgressRow._fields)
-    ):
-        row = ProgressRow(*values)
-        rows[(row.user_id, row.module_id)] = row
-    now = timezone.now()
-    cards: dict[tuple[int, int], tuple[int, int]] = {}
-    for item in (
-        ReviewCard.objects.filter(user_id__in=user_ids, module_id__in=list(by_id), due__lte=now)
-        .values("user_id", "module_id")
-        .annotate(n=Count("id"))
-    ):
-        cards[(item["user_id"], item["module_id"])] = (item["n"], item["n"])
+    rows, cards = _progress_and_due_cards(user_ids, list(by_id), timezone.now())
     result = {}
     for user_id in user_ids:
         completed = {pk for pk in by_id if (row := rows.get((user_id, pk))) and row.completed}
@@ -254,6 +242,47 @@ def statuses_for(
     return result
 
 
+def _progress_and_due_cards(user_ids, module_ids, now):
+    """The learners' ModuleProgress rows and their counts of due review cards per module: one plain
+    statement (it runs on every learner page), converted as the ORM would convert it."""
+    progress, cards = ModuleProgress._meta, ReviewCard._meta
+    column = lambda meta, name: sql.quote(meta.get_field(name).column)  # noqa: E731
+    users, modules = sql.placeholders(user_ids), sql.placeholders(module_ids)
+    statement = (
+        f"SELECT 0, {', '.join(column(progress, name) for name in _ROW_FIELDS)}, "  # noqa: S608 - identifiers from model metadata; values are parameters
+        f"CASE WHEN {column(progress, 'completed_at')} IS NULL THEN 0 ELSE 1 END, "
+        f"{column(progress, 'last_activity_at')}, 0 "
+        f"FROM {sql.quote(progress.db_table)} "
+        f"WHERE {column(progress, 'user')} IN ({users}) AND {column(progress, 'module')} IN ({modules}) "
+        f"UNION ALL "
+        f"SELECT 1, {column(cards, 'user')}, {column(cards, 'module')}, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
+        f"FROM {sql.quote(cards.db_table)} "
+        f"WHERE {column(cards, 'user')} IN ({users}) AND {column(cards, 'module')} IN ({modules}) "
+        f"AND {column(cards, 'due')} <= %s "
+        f"GROUP BY {column(cards, 'user')}, {column(cards, 'module')}"
+    )
+    fields = [progress.get_field(name) for name in _ROW_FIELDS]
+    params = [*user_ids, *module_ids, *user_ids, *module_ids, _adapt_now(now)]
+    columns = [None, *fields, bool, progress.get_field("last_activity_at"), None]
+    rows: dict[tuple[int, int], ProgressRow] = {}
+    due: dict[tuple[int, int], tuple[int, int]] = {}
+    for kind, *values, count in sql.fetch(statement, params, columns):
+        if kind == 0:
+            row = ProgressRow(*values)
+            rows[(row.user_id, row.module_id)] = row
+        else:
+            due[(values[0], values[1])] = (count, count)
+    return rows, due
+
+
+# The ProgressRow fields read as stored (the two after them are computed).
+_ROW_FIELDS = ProgressRow._fields[:-2]
+
+
+def _adapt_now(now):
+    return connection.ops.adapt_datetimefield_value(now)
+
+
 def signature(statuses: list[ModuleStatus], *extra) -> str:
     """A key for fragments that show these statuses: it changes when the content or any shown state does."""
     marker = getattr(statuses[0].module, "content_marker", "") if statuses else ""
@@ -276,12 +305,12 @@ def signature(statuses: list[ModuleStatus], *extra) -> str:
     return hashlib.sha1(repr((marker, parts, extra)).encode(), usedforsecurity=False).hexdigest()
 
 
-def anonymous_statuses(path: LearningPath, modules=None) -> list[ModuleStatus]:
+def anonymous_statuses(path: LearningPath, modules=None, marker=None) -> list[ModuleStatus]:
     """What a visitor sees: only modules without prerequisites are open."""
-    return statuses_for(path, [0], modules=modules)[0]
+    return statuses_for(path, [0], modules=modules, marker=marker)[0]
 
 
-def learner_statuses(path: LearningPath, user) -> list[ModuleStatus]:
+def learner_statuses(path: LearningPath, user, marker=None) -> list[ModuleStatus]:
     if not user.is_authenticated:
-        return anonymous_statuses(path)
-    return statuses_for(path, [user.pk], staff_ids={user.pk} if user.is_staff else ())[user.pk]
+        return anonymous_statuses(path, marker=marker)
+    return statuses_for(path, [user.pk], staff_ids={user.pk} if user.is_staff else (), marker=marker)[user.pk]

@@ -109,7 +109,7 @@ class QuestionKind(models.TextChoices):
 CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True)
 
@@ -200,6 +200,8 @@ class Choice(ImportedContent):
     match_text = models.CharField(
         _("match"), max_length=500, blank=True, help_text=_("For matching questions: what this item pairs with.")
     )
+
+    objects = VersionedQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("choice")

@@ -1,7 +1,6 @@
 from django import template
-from django.core.cache import cache
 
-from cohorts.models import LEADS_CACHE_SECONDS, Membership, leads_cache_key, user_leads_a_cohort
+from cohorts.models import Membership, user_leads_a_cohort
 
 register = template.Library()
 
@@ -10,17 +9,12 @@ register = template.Library()
 def leads_cohorts(user) -> bool:
     """Whether the navigation shows the cohort dashboards link: staff, or a lead of some cohort.
 
-    Cached per user (invalidated when a cohort's leads change), so that no page pays a query for it.
+    The request's user is loaded with the answer (accounts.backends), so no page pays a query for it
+    and a change of leads shows on the next page, in every worker.
     """
     if not user.is_authenticated:
         return False
-    if user.is_staff:
-        return True
-    cached = cache.get(leads_cache_key(user.pk))
-    if cached is None:
-        cached = user_leads_a_cohort(user)
-        cache.set(leads_cache_key(user.pk), cached, LEADS_CACHE_SECONDS)
-    return cached
+    return user.is_staff or user_leads_a_cohort(user)
 
 
 @register.simple_tag

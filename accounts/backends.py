@@ -1,0 +1,47 @@
+"""Loading the signed-in user on every request: one query, which also answers the per-user
+questions the page header asks (such as "does this user lead a cohort?").
+
+Other apps contribute those questions as SQL flags (see ``register_user_flag``) from their
+AppConfig.ready(), so that this app does not depend on them. The loaded user carries each flag as
+an attribute; code that meets a user loaded some other way asks the database itself.
+"""
+
+from collections.abc import Callable
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend
+from django.core.exceptions import ValidationError
+from django.db import router
+
+from devopslearn.lib import sql
+
+# name -> a function of quote_name giving an SQL boolean over the user row, aliased "t"
+_flags: dict[str, Callable[[Callable[[str], str]], str]] = {}
+
+
+def register_user_flag(name: str, expression: Callable[[Callable[[str], str]], str]) -> None:
+    """Have every request's user carry ``name``: the value of ``expression(quote_name)``, an SQL
+    boolean over the user row aliased ``t``."""
+    _flags[name] = expression
+
+
+def load_user(user_id):
+    """The user with this primary key, with its flags, or None: one plain query."""
+    User = get_user_model()
+    try:
+        user_id = User._meta.pk.to_python(user_id)
+    except ValidationError:  # a session holding something that is not a key
+        return None
+    using = router.db_for_read(User)
+    quote = lambda name: sql.quote(name, using)  # noqa: E731
+    extra = [(name, expression(quote), bool) for name, expression in _flags.items()]
+    users = sql.fetch_instances(User, f"t.{quote(User._meta.pk.column)} = %s", [user_id], extra=extra, using=using)
+    return users[0] if users else None
+
+
+class UserBackend(ModelBackend):
+    """Django's model backend, with the session's user read by ``load_user``."""
+
+    def get_user(self, user_id):
+        user = load_user(user_id)
+        return user if user is not None and self.user_can_authenticate(user) else None

@@ -1,0 +1,60 @@
+"""The published curriculum as each worker keeps it in memory, keyed on the content marker.
+
+Every learner page needs the path, its modules and a module's lessons; they change only when an
+instructor edits content, which bumps ContentVersion. So a worker loads them once per marker and
+serves copies after: one indexed read of the marker per request instead of a query per object,
+and an edit reaches every worker on its next request.
+"""
+
+import copy
+from collections.abc import Callable, Hashable
+
+from courses.models import ContentVersion, LearningPath, Lesson, Module
+
+_store: dict[Hashable, tuple[str, object]] = {}
+
+
+def cached(key: Hashable, marker: str, load: Callable[[], object]):
+    """``load()``'s value for ``key`` at this content marker; loaded again when the marker moves.
+
+    Callers get the shared value: copy model instances before setting attributes on them.
+    """
+    hit = _store.get(key)
+    if hit is None or hit[0] != marker:
+        hit = (marker, load())
+        _store[key] = hit
+    return hit[1]
+
+
+def current_marker() -> str:
+    return ContentVersion.current()
+
+
+def path_by_slug(slug: str, marker: str) -> LearningPath | None:
+    paths = cached("paths", marker, lambda: {path.slug: path for path in LearningPath.objects.order_by("id")})
+    path = paths.get(slug)
+    return copy.copy(path) if path is not None else None
+
+
+def first_path(marker: str) -> LearningPath | None:
+    paths = cached("paths", marker, lambda: {path.slug: path for path in LearningPath.objects.order_by("id")})
+    path = min(paths.values(), key=lambda item: item.pk, default=None)
+    return copy.copy(path) if path is not None else None
+
+
+def published_lessons(module: Module, marker: str) -> list[Lesson]:
+    """The module's published lessons in order, without their bodies (the rendered lesson is read
+    from the fragment cache; a miss loads the body of that one lesson)."""
+    lessons = cached(
+        ("lessons", module.pk),
+        marker,
+        lambda: list(
+            Lesson.objects.filter(module_id=module.pk, published=True)
+            .order_by("order", "id")
+            .defer("body_md", "body_html", "body_text")
+        ),
+    )
+    copies = [copy.copy(lesson) for lesson in lessons]
+    for lesson in copies:
+        lesson.module = module  # its URL needs the module and path slugs: no query
+    return copies

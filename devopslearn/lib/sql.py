@@ -1,0 +1,97 @@
+"""Plain SQL reads for the few queries that run on every learner page.
+
+Building a query through the ORM costs 0.1-0.4 ms of Python each time, five to twenty times the
+database's own work on these indexed reads. These helpers run a fixed statement instead and convert
+each column exactly as the ORM would (the backend's and the field's converters: aware datetimes,
+booleans and decimals on SQLite), so callers get the same values and model instances.
+
+Statements are written with ``quote`` (the connection's quote_name) and ``%s`` placeholders only:
+values are always passed as parameters, never formatted into the SQL.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import Field, Model
+
+Column = Field | Callable | None  # a model field (converted as the ORM would), a function, or as-is
+
+
+def quote(name: str, using: str = DEFAULT_DB_ALIAS) -> str:
+    return connections[using].ops.quote_name(name)
+
+
+def placeholders(values: Sequence) -> str:
+    """ "%s, %s, ..." for an IN list; an empty list matches nothing (IN (NULL))."""
+    return ", ".join(["%s"] * len(values)) or "NULL"
+
+
+def _field_converters(field: Field, using: str):
+    connection = connections[using]
+    expression = field.get_col(field.model._meta.db_table)
+    converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
+    if not converters:
+        return None
+
+    def convert(value):
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
+
+
+@cache
+def _converter(column, using: str):
+    if column is None:
+        return None
+    if isinstance(column, Field):
+        return _field_converters(column, using)
+    return column
+
+
+def fetch(sql: str, params: Iterable, columns: Sequence[Column], using: str = DEFAULT_DB_ALIAS) -> list[tuple]:
+    """Run ``sql`` and return its rows, column i converted as ``columns[i]`` says."""
+    converters = [(i, c) for i, column in enumerate(columns) if (c := _converter(column, using)) is not None]
+    with connections[using].cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows = cursor.fetchall()
+    if not converters:
+        return rows
+    converted = []
+    for row in rows:
+        row = list(row)
+        for i, convert in converters:
+            row[i] = convert(row[i])
+        converted.append(tuple(row))
+    return converted
+
+
+@cache
+def _model_columns(model: type[Model], using: str) -> tuple[str, tuple[Field, ...]]:
+    fields = tuple(model._meta.concrete_fields)
+    return ", ".join(f"t.{quote(field.column, using)}" for field in fields), fields
+
+
+def fetch_instances(
+    model: type[Model], where: str, params: Iterable, *, extra: Sequence[tuple[str, str, Column]] = (), using=None
+) -> list:
+    """Instances of ``model`` whose row (aliased ``t``) matches ``where``, as the ORM would load them.
+
+    ``extra`` adds computed columns as attributes: (attribute, SQL expression, conversion).
+    """
+    using = using or DEFAULT_DB_ALIAS
+    columns, fields = _model_columns(model, using)
+    extras = "".join(f", ({expression})" for _, expression, _ in extra)
+    sql = f"SELECT {columns}{extras} FROM {quote(model._meta.db_table, using)} t WHERE {where}"  # noqa: S608 - see the module docstring
+    rows = fetch(sql, params, [*fields, *(column for _, _, column in extra)], using)
+    attnames = [field.attname for field in fields]
+    count = len(fields)
+    instances = []
+    for row in rows:
+        instance = model.from_db(using, attnames, row[:count])
+        for (name, _, _), value in zip(extra, row[count:], strict=True):
+            setattr(instance, name, value)
+        instances.append(instance)
+    return instances
