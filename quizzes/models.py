@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
+from devopslearn.lib import sql
 from devopslearn.lib.markdown import render_markdown
 
 POINTS = {"max_digits": 12, "decimal_places": 6}
@@ -300,6 +301,13 @@ class Attempt(models.Model):
             return reverse("quizzes:question", args=[self.public_id, self.current_position()])
         return reverse("quizzes:result", args=[self.public_id])
 
+    @classmethod
+    def load_own(cls, public_id, user_id: int) -> "Attempt | None":
+        """The user's attempt with this public id, or None: a plain statement (every quiz page reads it)."""
+        prepared = cls._meta.get_field("public_id").get_db_prep_value(public_id, connection)
+        found = sql.fetch_instances(cls, "t.public_id = %s AND t.user_id = %s", [prepared, user_id])
+        return found[0] if found else None
+
     @property
     def is_open(self) -> bool:
         return self.submitted_at is None
@@ -378,6 +386,21 @@ class Response(models.Model):
     @property
     def is_partial(self) -> bool:
         return 0 < self.fraction < 1
+
+
+def answered_question_ids(attempt_id: int) -> set[int]:
+    """The questions of an attempt that have an answer (not left blank at closing): one plain statement."""
+    rows = sql.fetch(
+        "SELECT question_id FROM quizzes_response WHERE attempt_id = %s AND answered = %s",
+        [attempt_id, True],
+        [None],
+    )
+    return {question_id for (question_id,) in rows}
+
+
+def load_response(attempt_id: int, question_id: int) -> "Response | None":
+    found = sql.fetch_instances(Response, "t.attempt_id = %s AND t.question_id = %s", [attempt_id, question_id])
+    return found[0] if found else None
 
 
 class ResponseChoice(models.Model):

@@ -12,12 +12,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from courses.models import ContentVersion
+from courses import catalog
 from progress.states import learner_statuses
 from quizzes import attempts as lifecycle
+from quizzes import catalog as quiz_catalog
 from quizzes.feedback import feedback_for, form_fields
 from quizzes.grading import AnswerError
-from quizzes.models import Attempt, Question, Quiz, Response
+from quizzes.models import Attempt, Question, Quiz, Response, answered_question_ids, load_response
 
 
 def _quiz_for_learner(request: HttpRequest, quiz_id: int):
@@ -38,11 +39,14 @@ def _refuse_if_locked(status) -> None:
         raise PermissionDenied(_("This quiz is locked. Finish %(modules)s first.") % {"modules": names})
 
 
-def _own_attempt(request: HttpRequest, public_id) -> Attempt:
-    """The learner's own attempt; anybody else's is a 404, so that its existence is not revealed."""
-    return get_object_or_404(
-        Attempt.objects.select_related("quiz__module__path"), public_id=public_id, user=request.user
-    )
+def _own_attempt(request: HttpRequest, public_id, marker: str) -> Attempt:
+    """The learner's own attempt, its quiz from the content cache; anybody else's is a 404, so that
+    its existence is not revealed."""
+    attempt = Attempt.load_own(public_id, request.user.pk)
+    if attempt is None:
+        raise Http404
+    attempt.quiz = quiz_catalog.quiz(attempt.quiz_id, marker)
+    return attempt
 
 
 def _leave(request: HttpRequest, url: str) -> HttpResponse:
@@ -147,15 +151,14 @@ def _question_context(
 @login_required
 @require_http_methods(["GET", "POST"])
 def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
-    attempt = _own_attempt(request, public_id)
+    marker = catalog.current_marker()
+    attempt = _own_attempt(request, public_id, marker)
     if not 1 <= position <= len(attempt.question_order):
         raise Http404
     question_id = attempt.question_order[position - 1]
     # One query says which questions are answered; the full response is read only for this one.
-    answered = {qid for qid, done in attempt.responses.values_list("question_id", "answered") if done}
-    response = (
-        Response.objects.filter(attempt=attempt, question_id=question_id).first() if (question_id in answered) else None
-    )
+    answered = answered_question_ids(attempt.pk)
+    response = load_response(attempt.pk, question_id) if question_id in answered else None
     result_url = reverse("quizzes:result", args=[attempt.public_id])
     if attempt.is_open and attempt.is_expired():
         lifecycle.close_attempt(attempt, timed_out=True)
@@ -165,7 +168,9 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
         if request.method == "POST":
             messages.error(request, _("This attempt is closed: its answers can no longer change."))
         return _leave(request, result_url)
-    question_obj = get_object_or_404(Question.objects.prefetch_related("choices"), pk=question_id)
+    question_obj = quiz_catalog.question(question_id, marker)
+    if question_obj is None:
+        raise Http404
     question_obj.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
     error, submitted, status = "", None, 200
     if request.method == "POST" and response is None:
@@ -187,7 +192,7 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
 @login_required
 @require_POST
 def finish(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = _own_attempt(request, public_id)
+    attempt = _own_attempt(request, public_id, catalog.current_marker())
     was_open = attempt.is_open
     attempt = lifecycle.close_attempt(attempt, timed_out=attempt.is_expired())
     if was_open and attempt.timed_out:
@@ -198,7 +203,8 @@ def finish(request: HttpRequest, public_id) -> HttpResponse:
 @login_required
 @require_GET
 def result(request: HttpRequest, public_id) -> HttpResponse:
-    attempt = _own_attempt(request, public_id)
+    marker = catalog.current_marker()
+    attempt = _own_attempt(request, public_id, marker)
     if attempt.is_open:
         if not attempt.is_expired():
             return redirect(attempt.get_absolute_url())
@@ -230,7 +236,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             "module": attempt.quiz.module,
             "rows": SimpleLazyObject(rows),
             # A closed attempt changes only by a regrade (its score) or a content edit (the marker).
-            "rows_key": f"{attempt.pk}:{attempt.score}:{attempt.max_score}:{ContentVersion.current()}:{get_language()}",
+            "rows_key": f"{attempt.pk}:{attempt.score}:{attempt.max_score}:{marker}:{get_language()}",
             "can_retry": allowed is None or closed < allowed,
             "attempts_left": None if allowed is None else max(0, allowed - closed),
         },
