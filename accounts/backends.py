@@ -32,6 +32,8 @@ def load_user(user_id):
         user_id = User._meta.pk.to_python(user_id)
     except ValidationError:  # a session holding something that is not a key
         return None
+    if isinstance(user_id, int) and not sql.storable(User._meta.pk, user_id):
+        return None
     using = router.db_for_read(User)
     quote = lambda name: sql.quote(name, using)  # noqa: E731
     extra = [(name, expression(quote), bool) for name, expression in _flags.items()]

@@ -3,7 +3,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
-from django.db import models
+from django.db import connection, models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -41,6 +41,16 @@ class LessonCompletion(models.Model):
             f"AND {sql.quote(meta.get_field('lesson').column)} IN ({sql.placeholders(lesson_ids)})"
         )
         return {lesson_id for (lesson_id,) in sql.fetch(statement, [user_id, *lesson_ids], [None])}
+
+    @classmethod
+    def minutes_by_lesson(cls, user_id: int, path_id: int) -> dict[int, int]:
+        """{lesson id: its estimated minutes} for the lessons of a path the user completed."""
+        statement = (
+            "SELECT c.lesson_id, l.estimated_minutes FROM progress_lessoncompletion c "
+            "JOIN courses_lesson l ON l.id = c.lesson_id JOIN courses_module m ON m.id = l.module_id "
+            "WHERE c.user_id = %s AND m.path_id = %s"
+        )
+        return dict(sql.fetch(statement, [user_id, path_id], [None, None]))
 
 
 class ModuleProgress(models.Model):
@@ -97,6 +107,15 @@ class DailyActivity(models.Model):
     @property
     def total(self) -> int:
         return self.lessons_completed + self.questions_answered + self.attempts_closed + self.reviews
+
+    @classmethod
+    def rows_of(cls, user_id: int) -> list[tuple]:
+        """(day, lessons, questions, attempts, reviews) for every active day of the user."""
+        statement = (
+            "SELECT day, lessons_completed, questions_answered, attempts_closed, reviews "
+            "FROM progress_dailyactivity WHERE user_id = %s"
+        )
+        return sql.fetch(statement, [user_id], [cls._meta.get_field("day"), None, None, None, None])
 
 
 def review_scheduler() -> Scheduler:
@@ -175,6 +194,26 @@ class ReviewCard(models.Model):
         moment = (when or timezone.now()).astimezone(UTC)
         return review_scheduler().review_card(self.as_fsrs(), rating, moment)[0].due
 
+    @classmethod
+    def next_due(cls, user_id: int, now) -> "tuple[ReviewCard | None, int]":
+        """The user's card due first (by due time) and how many are due: one plain statement."""
+        when = connection.ops.adapt_datetimefield_value(now)
+        count = "SELECT COUNT(*) FROM progress_reviewcard c WHERE c.user_id = %s AND c.due <= %s"
+        cards = sql.fetch_instances(
+            cls,
+            "t.user_id = %s AND t.due <= %s ORDER BY t.due, t.id LIMIT 1",
+            [user_id, when, user_id, when],
+            extra=[("due_count", count, int)],
+        )
+        return (cards[0], cards[0].due_count) if cards else (None, 0)
+
+    @classmethod
+    def load_own(cls, card_id: int, user_id: int) -> "ReviewCard | None":
+        if not sql.storable(cls._meta.pk, card_id):
+            return None
+        found = sql.fetch_instances(cls, "t.id = %s AND t.user_id = %s", [card_id, user_id])
+        return found[0] if found else None
+
     @property
     def is_due(self) -> bool:
         return self.due <= timezone.now()
@@ -222,3 +261,8 @@ class Certificate(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("progress:certificate", args=[self.code])
+
+    @classmethod
+    def of(cls, user_id: int, path_id: int) -> "Certificate | None":
+        found = sql.fetch_instances(cls, "t.user_id = %s AND t.path_id = %s", [user_id, path_id])
+        return found[0] if found else None

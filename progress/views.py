@@ -2,7 +2,7 @@ from datetime import UTC, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,10 +15,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 from fsrs import Rating
 
-from courses.models import LearningPath, Lesson
+from courses import catalog
+from courses.models import LearningPath
 from progress import services
 from progress.models import Certificate, DailyActivity, LessonCompletion, ReviewCard
 from progress.states import RULE, learner_statuses, signature, statuses_for
+from quizzes import catalog as quiz_catalog
 from quizzes.attempts import ordered_choices
 from quizzes.feedback import feedback_for, form_fields
 from quizzes.grading import AnswerError, grade, parse_answer
@@ -81,31 +83,22 @@ def next_module(statuses):
     return open_modules[0] if open_modules else None
 
 
-def progress_context(learner, path: LearningPath, statuses) -> dict:
+def progress_context(learner, path: LearningPath, statuses, marker: str) -> dict:
     """Everything the progress page shows, in a fixed number of queries."""
     today = services.local_day(learner)
     totals, answered = {}, 0
-    for day, lessons_done, questions, attempts, reviews in DailyActivity.objects.filter(user=learner).values_list(
-        "day", "lessons_completed", "questions_answered", "attempts_closed", "reviews"
-    ):
+    for day, lessons_done, questions, attempts, reviews in DailyActivity.rows_of(learner.pk):
         totals[day] = lessons_done + questions + attempts + reviews
         answered += questions
-    completions = dict(
-        LessonCompletion.objects.filter(user=learner, lesson__module__path=path).values_list(
-            "lesson_id", "lesson__estimated_minutes"
-        )
-    )
+    completions = LessonCompletion.minutes_by_lesson(learner.pk, path.pk)
     steps_total = sum(s.steps_total for s in statuses)
     steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
     continue_to = None
     target = next_module(statuses)
     if target is not None:
-        lessons = list(
-            Lesson.objects.filter(module=target.module, published=True).order_by("order", "id").only("slug", "title")
-        )
+        lessons = catalog.published_lessons(target.module, marker)
         lesson = next((item for item in lessons if item.pk not in completions), None)
         if lesson is not None:
-            lesson.module = target.module
             continue_to = {"url": lesson.get_absolute_url(), "label": lesson.title, "module": target.module.title}
         elif target.has_quiz:
             continue_to = {
@@ -113,7 +106,7 @@ def progress_context(learner, path: LearningPath, statuses) -> dict:
                 "label": str(_("the module quiz")),
                 "module": target.module.title,
             }
-    certificate = Certificate.objects.filter(user=learner, path=path).first()
+    certificate = Certificate.of(learner.pk, path.pk)
     minutes = sum(completions.values()) + answered  # about a minute a question
     current_streak = streak({d for d, n in totals.items() if n}, today)
     recent = sorted((day, n) for day, n in totals.items() if (today - day).days < 7 * CALENDAR_WEEKS)
@@ -149,18 +142,20 @@ def progress_context(learner, path: LearningPath, statuses) -> dict:
 @login_required
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    path = LearningPath.objects.order_by("id").first()
+    marker = catalog.current_marker()
+    path = catalog.first_path(marker)
     if path is None:
         return render(request, "courses/empty.html", {"nav": "progress"})
-    context = progress_context(request.user, path, learner_statuses(path, request.user))
+    context = progress_context(request.user, path, learner_statuses(path, request.user, marker), marker)
     context.update(nav="progress", readonly=False)
     return render(request, "progress/progress.html", context)
 
 
 def learner_progress_page(request: HttpRequest, learner, path: LearningPath, **extra) -> HttpResponse:
     """Another learner's progress page, read-only (used by the cohort dashboard's drill-down)."""
-    statuses = statuses_for(path, [learner.pk])[learner.pk]
-    context = progress_context(learner, path, statuses)
+    marker = catalog.current_marker()
+    statuses = statuses_for(path, [learner.pk], marker=marker)[learner.pk]
+    context = progress_context(learner, path, statuses, marker)
     context.update(readonly=True, **extra)
     return render(request, "progress/progress.html", context)
 
@@ -177,8 +172,17 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
 # --- review ----------------------------------------------------------------------------------------
 
 
-def _due_cards(user):
-    return ReviewCard.objects.filter(user=user).due().select_related("question__quiz__module").order_by("due", "pk")
+def _with_question(card: ReviewCard | None, marker: str | None = None) -> ReviewCard | None:
+    """Attach the card's question (with choices), quiz and module from the content cache."""
+    if card is None:
+        return None
+    marker = marker or catalog.current_marker()
+    question = quiz_catalog.question(card.question_id, marker)
+    if question is None:  # deleted since: the card goes with it (cascade); treat it as not found
+        raise Http404
+    question.quiz = quiz_catalog.quiz(question.quiz_id, marker)
+    card.question = question
+    return card
 
 
 RATING_LABELS = {
@@ -217,10 +221,12 @@ def _card_context(card: ReviewCard | None, *, error: str = "", submitted=None, d
     return context
 
 
-def _review_page(request: HttpRequest, card: ReviewCard | None, **extra) -> HttpResponse:
+def _review_page(request: HttpRequest, card: ReviewCard | None, due_count: int | None = None, **extra) -> HttpResponse:
     """The review page, or only its card panel for htmx, showing ``card`` (None: nothing due)."""
     mine = ReviewCard.objects.filter(user=request.user)
-    context = _card_context(card, due_count=mine.due().count(), **extra)
+    if due_count is None:
+        due_count = mine.due().count()
+    context = _card_context(card, due_count=due_count, **extra)
     context.update(nav="review")
     if card is None:
         context["upcoming"] = mine.filter(due__gt=timezone.now()).order_by("due").first()
@@ -228,23 +234,25 @@ def _review_page(request: HttpRequest, card: ReviewCard | None, **extra) -> Http
     return render(request, template, context)
 
 
-def _next_due(user) -> ReviewCard | None:
-    return _due_cards(user).prefetch_related("question__choices").first()
+def _next_due(user) -> tuple[ReviewCard | None, int]:
+    """The card due first and how many are due, in one statement."""
+    card, count = ReviewCard.next_due(user.pk, timezone.now())
+    return _with_question(card), count
 
 
 @login_required
 @require_GET
 def review(request: HttpRequest) -> HttpResponse:
-    return _review_page(request, _next_due(request.user))
+    card, due_count = _next_due(request.user)
+    return _review_page(request, card, due_count)
 
 
 def _own_card(request: HttpRequest, card_id: int) -> ReviewCard:
     """The learner's own card; anybody else's is a 404."""
-    return get_object_or_404(
-        ReviewCard.objects.select_related("question__quiz__module").prefetch_related("question__choices"),
-        pk=card_id,
-        user=request.user,
-    )
+    card = ReviewCard.load_own(card_id, request.user.pk)
+    if card is None:
+        raise Http404
+    return _with_question(card)
 
 
 @login_required
@@ -267,7 +275,7 @@ def review_answer(request: HttpRequest, card_id: int) -> HttpResponse:
     if card.pending_fraction is None:
         if not card.is_due:  # answered and rated already (a replay), or not due yet
             if request.htmx:
-                return _review_page(request, _next_due(request.user))
+                return _review_page(request, *_next_due(request.user))
             messages.info(request, _("That card is not due any more."))
             return redirect("progress:review")
         choices = list(card.question.choices.all())
@@ -293,4 +301,4 @@ def review_rate(request: HttpRequest, card_id: int) -> HttpResponse:
     services.rate_pending(card, easy=request.POST.get("rating") == "easy")
     if not request.htmx:
         return redirect("progress:review")
-    return _review_page(request, _next_due(request.user))
+    return _review_page(request, *_next_due(request.user))

@@ -27,6 +27,13 @@ def placeholders(values: Sequence) -> str:
     return ", ".join(["%s"] * len(values)) or "NULL"
 
 
+def storable(field: Field, value, using: str = DEFAULT_DB_ALIAS) -> bool:
+    """Whether an integer from the outside (an id in a URL) fits the column: a bigger one can match no
+    row, and the database would refuse it with an error rather than find nothing (the ORM checks too)."""
+    low, high = connections[using].ops.integer_field_range(field.get_internal_type())
+    return (low is None or value >= low) and (high is None or value <= high)
+
+
 def _field_converters(field: Field, using: str):
     connection = connections[using]
     expression = field.get_col(field.model._meta.db_table)
