@@ -145,7 +145,9 @@ def _cell(status, labels: dict, cache: dict) -> str:
 
 def member_rows(context: Context, memberships: list[Membership]) -> list[MemberRow]:
     """The page's members with their module states and summary figures (four queries per page)."""
-    statuses = statuses_for(context.cohort.path, [m.user_id for m in memberships], modules=context.modules)
+    statuses = statuses_for(
+        context.cohort.path, [m.user_id for m in memberships], modules=context.modules, edges=context.edges
+    )
     labels = {state: str(label) for state, label in State.LABELS.items()}
     total = context.steps_total
     url = reverse("cohorts:member", args=[context.cohort.slug, 0]).removesuffix("0/")

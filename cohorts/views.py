@@ -104,7 +104,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "states": [(s, dashboard.FILTER_LABELS[s]) for s in dashboard.FILTER_STATES],
             "page_query": urlencode({**base, "sort": filters["sort"]}),
-            "member_count": cohort.memberships.count(),
+            # Without a filter the paginator has counted the members already.
+            "member_count": page.paginator.count if not base else cohort.memberships.count(),
         },
     )
 

@@ -91,6 +91,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": [],
+            "libraries": {"site": "devopslearn.lib.sitetags"},
         },
     }
 ]

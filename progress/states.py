@@ -199,13 +199,15 @@ def _load_path_modules(path: LearningPath) -> list[Module]:
 
 
 def statuses_for(
-    path: LearningPath, user_ids: list[int], *, staff_ids=(), modules=None, marker=None
+    path: LearningPath, user_ids: list[int], *, staff_ids=(), modules=None, edges=None, marker=None
 ) -> dict[int, list[ModuleStatus]]:
-    """{user id: [ModuleStatus in path order]} for many learners in a fixed number of queries."""
+    """{user id: [ModuleStatus in path order]} for many learners in a fixed number of queries.
+
+    ``modules`` (and their prerequisite ``edges``, when known) default to the path's navigation."""
     if modules is None:
         modules, all_edges = navigation(path, marker)
     else:
-        all_edges = prerequisite_map(modules)
+        all_edges = edges if edges is not None else prerequisite_map(modules)
     by_id = {module.pk: module for module in modules}
     edges = {pk: [p for p in prereqs if p in by_id] for pk, prereqs in all_edges.items()}
     unlocks: dict[int, list[Module]] = {pk: [] for pk in by_id}

@@ -42,6 +42,8 @@ def _field_converters(field: Field, using: str):
         return None
 
     def convert(value):
+        if value is None:  # every converter keeps NULL as None
+            return None
         for converter in converters:
             value = converter(value, expression, connection)
         return value

@@ -29,10 +29,13 @@ pytestmark = pytest.mark.browser
 
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 APP_CSS = Path(settings.BASE_DIR) / "static" / "css" / "app.css"
+# The page head and account menu every page shows are written by template tags in Python.
+SITE_TAGS = Path(settings.BASE_DIR) / "devopslearn" / "lib" / "sitetags.py"
 
 
 def _template_sources() -> str:
-    return "\n".join(p.read_text() for p in TEMPLATES.rglob("*.html") if "admin" not in p.relative_to(TEMPLATES).parts)
+    templates = [p.read_text() for p in TEMPLATES.rglob("*.html") if "admin" not in p.relative_to(TEMPLATES).parts]
+    return "\n".join([*templates, SITE_TAGS.read_text()])
 
 
 # Elements and htmx attributes the templates write; the parser adds html/head/body/tbody by itself, and
