@@ -7,6 +7,7 @@ only the members of the page shown are loaded into Python.
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from html import escape
 
 from django.db.models import Avg, Count, F, Max, OuterRef, Q, Subquery, Sum, Value
 from django.db.models.functions import Coalesce, Lower, TruncWeek
@@ -81,7 +82,7 @@ SORTS = {
 
 def overview_queryset(context: Context, *, sort: str = "name", state: str = "", module_id: str = "", text: str = ""):
     """Members of the cohort, filtered and sorted in SQL; only the sort key in use is computed."""
-    members = context.members().select_related("user")
+    members = context.members()
     if text:
         members = members.filter(
             Q(user__username__icontains=text) | Q(user__display_name__icontains=text) | Q(user__email__icontains=text)
@@ -117,14 +118,34 @@ def overview_queryset(context: Context, *, sort: str = "name", state: str = "", 
     return members.order_by(*order, "user_id")
 
 
+def member_values(members):
+    """The members as (user id, username, display name): a page of them needs no model instances."""
+    return members.values_list("user_id", "user__username", "user__display_name")
+
+
+def page_members(values) -> "list[Member]":
+    return [Member(*row) for row in values]
+
+
 SORT_KEYS = {"progress": "steps_done", "activity": "last_activity", "quiz": "quiz_average"}
 
 
-@dataclass
+@dataclass(slots=True)
+class Member:
+    user_id: int
+    username: str
+    display_name: str
+
+    @property
+    def shown_name(self) -> str:
+        return self.display_name or self.username
+
+
+@dataclass(slots=True)
 class MemberRow:
     """One line of the overview, with everything the template shows computed once, here."""
 
-    user: object
+    user: Member
     url: str
     cells: list
     percent: int
@@ -143,25 +164,26 @@ def _cell(status, labels: dict, cache: dict) -> str:
     return cache[key]
 
 
-def member_rows(context: Context, memberships: list[Membership]) -> list[MemberRow]:
-    """The page's members with their module states and summary figures (four queries per page)."""
+def member_rows(context: Context, members: list[Member]) -> list[MemberRow]:
+    """The page's members with their module states and summary figures (one query for the page)."""
     statuses = statuses_for(
-        context.cohort.path, [m.user_id for m in memberships], modules=context.modules, edges=context.edges
+        context.cohort.path, [m.user_id for m in members], modules=context.modules, edges=context.edges
     )
     labels = {state: str(label) for state, label in State.LABELS.items()}
     total = context.steps_total
     url = reverse("cohorts:member", args=[context.cohort.slug, 0]).removesuffix("0/")
     cache: dict = {}
     rows = []
-    for membership in memberships:
-        mine = statuses[membership.user_id]
+    for member in members:
+        mine = statuses[member.user_id]
         done = sum(min(s.steps_done, s.steps_total) for s in mine)
-        scores = [s.row.best_percent for s in mine if s.row is not None and s.row.best_percent is not None]
-        moments = [s.row.last_activity_at for s in mine if s.row is not None and s.row.last_activity_at]
+        progress_rows = [s.row for s in mine if s.row is not None]
+        scores = [row.best_percent for row in progress_rows if row.best_percent is not None]
+        moments = [row.last_activity_at for row in progress_rows if row.last_activity_at]
         rows.append(
             MemberRow(
-                user=membership.user,
-                url=f"{url}{membership.user_id}/",
+                user=member,
+                url=f"{url}{member.user_id}/",
                 cells=[_cell(s, labels, cache) for s in mine],
                 percent=round(100 * min(done, total) / total) if total else 0,
                 last_activity=max(moments) if moments else None,
@@ -178,20 +200,13 @@ def rows_html(rows: list[MemberRow]) -> str:
     for row in rows:
         last = dateformat.format(timezone.localtime(row.last_activity, zone), "j M") if row.last_activity else "—"
         average = f"{row.quiz_average:.0f}%" if row.quiz_average is not None else "—"
+        # Every value from the database or the user is escaped; the cells are format_html output.
         html.append(
-            format_html(
-                '<tr><th scope="row"><a href="{}">{}</a><br><span class="small muted">{}</span></th>{}'
-                '<td class="num">{}%</td><td>{}</td><td class="num">{}</td></tr>',
-                row.url,
-                row.user.shown_name,
-                row.user.username,
-                mark_safe("".join(row.cells)),  # noqa: S308 - cells are format_html output
-                row.percent,
-                last,
-                average,
-            )
+            f'<tr><th scope="row"><a href="{escape(row.url)}">{escape(row.user.shown_name)}</a><br>'
+            f'<span class="small muted">{escape(row.user.username)}</span></th>{"".join(row.cells)}'
+            f'<td class="num">{row.percent:d}%</td><td>{escape(last)}</td><td class="num">{escape(average)}</td></tr>'
         )
-    return mark_safe("".join(html))  # noqa: S308 - joined format_html output
+    return mark_safe("".join(html))  # noqa: S308 - every interpolated value is escaped above
 
 
 # --- needs attention -----------------------------------------------------------------------------

@@ -63,8 +63,8 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
     members = dashboard.overview_queryset(
         context, sort=filters["sort"], state=filters["state"], module_id=filters["module"], text=filters["q"]
     )
-    page = Paginator(members, dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = dashboard.member_rows(context, list(page.object_list))
+    page = Paginator(dashboard.member_values(members), dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
+    rows = dashboard.member_rows(context, dashboard.page_members(page.object_list))
     body = dashboard.rows_html(rows)
     base = {k: v for k, v in filters.items() if v and k != "sort"}
     columns = [

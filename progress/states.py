@@ -66,7 +66,7 @@ def module_state(
     return State.AVAILABLE
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleStatus:
     module: Module
     state: str

@@ -48,7 +48,26 @@ def _field_converters(field: Field, using: str):
             value = converter(value, expression, connection)
         return value
 
-    return convert
+    if field.get_internal_type() not in _IMMUTABLE_REPEATED:
+        return convert
+    seen: dict = {}
+
+    def remembered(value):
+        # Scores and flags repeat across rows: convert each distinct value once (the results are
+        # immutable, so rows may share them). The memory is bounded.
+        try:
+            return seen[value]
+        except KeyError:
+            converted = convert(value)
+            if len(seen) < 10_000:
+                seen[value] = converted
+            return converted
+
+    return remembered
+
+
+# Field types whose converted values are immutable and often repeat (Decimal, bool).
+_IMMUTABLE_REPEATED = {"DecimalField", "BooleanField"}
 
 
 @cache
