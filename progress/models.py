@@ -109,6 +109,17 @@ class DailyActivity(models.Model):
         return self.lessons_completed + self.questions_answered + self.attempts_closed + self.reviews
 
     @classmethod
+    def add(cls, user_id: int, day, counts: dict[str, int]) -> int:
+        """Add ``counts`` to the user's row for ``day``; returns 0 when there is no row yet."""
+        fields = [cls._meta.get_field(name) for name in counts]  # FieldDoesNotExist for a typo
+        assignments = ", ".join(f"{sql.quote(f.column)} = {sql.quote(f.column)} + %s" for f in fields)
+        statement = f"UPDATE progress_dailyactivity SET {assignments} WHERE user_id = %s AND day = %s"  # noqa: S608 - columns from model metadata
+        day_value = connection.ops.adapt_datefield_value(day)
+        with connection.cursor() as cursor:
+            cursor.execute(statement, [*counts.values(), user_id, day_value])
+            return cursor.rowcount
+
+    @classmethod
     def rows_of(cls, user_id: int) -> list[tuple]:
         """(day, lessons, questions, attempts, reviews) for every active day of the user."""
         statement = (
@@ -206,6 +217,13 @@ class ReviewCard(models.Model):
             extra=[("due_count", count, int)],
         )
         return (cards[0], cards[0].due_count) if cards else (None, 0)
+
+    @classmethod
+    def lock_for(cls, user_id: int, question_id: int) -> "ReviewCard | None":
+        """The user's card for a question, locked for update until the transaction ends."""
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        found = sql.fetch_instances(cls, f"t.user_id = %s AND t.question_id = %s{lock}", [user_id, question_id])
+        return found[0] if found else None
 
     @classmethod
     def load_own(cls, card_id: int, user_id: int) -> "ReviewCard | None":

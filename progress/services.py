@@ -22,9 +22,7 @@ def local_day(user, when=None) -> date:
 def record_activity(user, when=None, **counts: int) -> None:
     """Add to the learner's activity on the day it happened, in their time zone."""
     day = local_day(user, when)
-    updated = DailyActivity.objects.filter(user=user, day=day).update(
-        **{name: F(name) + value for name, value in counts.items()}
-    )
+    updated = DailyActivity.add(user.pk, day, counts)
     if not updated:
         try:
             with transaction.atomic():
@@ -143,7 +141,7 @@ def rating_for(fraction) -> Rating:
 
 def record_answer_for_review(user, question, fraction, when=None) -> ReviewCard | None:
     """A missed (or partly missed) question becomes a review card; a card answered again is rescheduled."""
-    card = ReviewCard.objects.select_for_update().filter(user=user, question=question).first()
+    card = ReviewCard.lock_for(user.pk, question.pk)
     if card is None:
         if fraction >= 1:
             return None

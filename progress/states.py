@@ -215,26 +215,32 @@ def statuses_for(
         for prereq in prereqs:
             unlocks[prereq].append(by_id[pk])
     rows, cards = _progress_and_due_cards(user_ids, list(by_id), timezone.now())
+    # What does not depend on the learner is worked out once (the lists are shared, read-only).
+    plan = [
+        (module, [by_id[p] for p in edges.get(module.pk, [])], module.quiz_id is not None, unlocks[module.pk])
+        for module in modules
+    ]
+    nothing_due = (0, 0)
     result = {}
     for user_id in user_ids:
-        completed = {pk for pk in by_id if (row := rows.get((user_id, pk))) and row.completed}
+        mine = rows.get(user_id, {})
+        my_cards = cards.get(user_id, {})
+        completed = {pk for pk, row in mine.items() if row.completed}
+        staff = user_id in staff_ids
         statuses = []
-        for module in modules:
-            prereqs = [by_id[p] for p in edges.get(module.pk, [])]
-            missing = [] if user_id in staff_ids else [p for p in prereqs if p.pk not in completed]
-            overdue, due = cards.get((user_id, module.pk), (0, 0))
-            row = rows.get((user_id, module.pk))
+        for module, prereqs, has_quiz, unlocked in plan:
+            missing = [p for p in prereqs if p.pk not in completed] if prereqs and not staff else []
+            overdue, due = my_cards.get(module.pk, nothing_due)
+            row = mine.get(module.pk)
             statuses.append(
                 ModuleStatus(
                     module=module,
-                    state=module_state(
-                        row, has_quiz=module.quiz_id is not None, prerequisites_done=not missing, overdue=overdue
-                    ),
+                    state=module_state(row, has_quiz=has_quiz, prerequisites_done=not missing, overdue=overdue),
                     lessons_total=module.lessons_total,
                     quiz_id=module.quiz_id,
                     row=row,
                     missing=missing,
-                    unlocks=unlocks[module.pk],
+                    unlocks=unlocked,
                     prerequisites=prereqs,
                     overdue=overdue,
                     due=due,
@@ -266,14 +272,14 @@ def _progress_and_due_cards(user_ids, module_ids, now):
     fields = [progress.get_field(name) for name in _ROW_FIELDS]
     params = [*user_ids, *module_ids, *user_ids, *module_ids, _adapt_now(now)]
     columns = [None, *fields, bool, progress.get_field("last_activity_at"), None]
-    rows: dict[tuple[int, int], ProgressRow] = {}
-    due: dict[tuple[int, int], tuple[int, int]] = {}
+    rows: dict[int, dict[int, ProgressRow]] = {}  # user id -> module id -> row
+    due: dict[int, dict[int, tuple[int, int]]] = {}  # user id -> module id -> (overdue, due)
     for kind, *values, count in sql.fetch(statement, params, columns):
         if kind == 0:
             row = ProgressRow(*values)
-            rows[(row.user_id, row.module_id)] = row
+            rows.setdefault(row.user_id, {})[row.module_id] = row
         else:
-            due[(values[0], values[1])] = (count, count)
+            due.setdefault(values[0], {})[values[1]] = (count, count)
     return rows, due
 
 

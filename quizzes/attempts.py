@@ -14,7 +14,17 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from quizzes.grading import AnswerError, grade, parse_answer
-from quizzes.models import SIX_PLACES, Attempt, Choice, Question, QuestionKind, Quiz, Response, ResponseChoice
+from quizzes.models import (
+    SIX_PLACES,
+    Attempt,
+    Choice,
+    Question,
+    QuestionKind,
+    Quiz,
+    Response,
+    ResponseChoice,
+    load_response,
+)
 from quizzes.signals import attempt_closed, attempt_regraded, question_answered
 
 _random = random.SystemRandom()
@@ -101,9 +111,12 @@ class Answered:
     created: bool
 
 
-def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
+def submit_answer(attempt: Attempt, question: Question, data, *, user=None) -> Answered:
     """Grade and store the answer to one question; a repeat returns the first answer unchanged
-    (checked under the attempt's lock, so that two requests at once record it once)."""
+    (checked under the attempt's lock, so that two requests at once record it once).
+
+    ``user`` is the attempt's learner when the caller has it (the request's user): not read again.
+    Everything but the writes happens before the transaction, which holds SQLite's write lock."""
     if not attempt.is_open:
         raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
     if attempt.is_expired():
@@ -112,9 +125,12 @@ def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
     choices = list(question.choices.all())
     answer = parse_answer(question, choices, data, attempt.token)  # AnswerError: a form error
     result = grade(question, choices, answer)
+    if user is None or user.pk != attempt.user_id:
+        user = attempt.user
     with transaction.atomic():
-        locked = Attempt.objects.select_for_update(of=("self",)).select_related("user").get(pk=attempt.pk)
-        existing = Response.objects.filter(attempt=locked, question=question).first()
+        locked = Attempt.lock(attempt.pk)
+        locked.user = user
+        existing = load_response(locked.pk, question.pk)
         if existing is not None:
             return Answered(existing, created=False)
         if not locked.is_open:
@@ -125,9 +141,10 @@ def submit_answer(attempt: Attempt, question: Question, data) -> Answered:
                 response.save(force_insert=True)
         except IntegrityError:
             return Answered(Response.objects.get(attempt=locked, question=question), created=False)
-        ResponseChoice.objects.bulk_create(
-            ResponseChoice(response=response, choice_id=pk) for pk in result.selected_ids
-        )
+        if result.selected_ids:
+            ResponseChoice.objects.bulk_create(
+                ResponseChoice(response=response, choice_id=pk) for pk in result.selected_ids
+            )
         response.attempt = locked
         question_answered.send(sender=Response, response=response)
     return Answered(response, created=True)

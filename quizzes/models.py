@@ -302,6 +302,13 @@ class Attempt(models.Model):
         return reverse("quizzes:result", args=[self.public_id])
 
     @classmethod
+    def lock(cls, attempt_id: int) -> "Attempt":
+        """The attempt, locked for update until the transaction ends (SQLite: the transaction's write lock)."""
+        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+        (attempt,) = sql.fetch_instances(cls, f"t.id = %s{lock}", [attempt_id])
+        return attempt
+
+    @classmethod
     def load_own(cls, public_id, user_id: int) -> "Attempt | None":
         """The user's attempt with this public id, or None: a plain statement (every quiz page reads it)."""
         prepared = cls._meta.get_field("public_id").get_db_prep_value(public_id, connection)

@@ -175,7 +175,7 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
     error, submitted, status = "", None, 200
     if request.method == "POST" and response is None:
         try:
-            response = lifecycle.submit_answer(attempt, question_obj, request.POST).response
+            response = lifecycle.submit_answer(attempt, question_obj, request.POST, user=request.user).response
         except AnswerError as problem:
             error, submitted = str(problem), request.POST
         except lifecycle.AttemptRefused as refusal:
