@@ -10,6 +10,7 @@ from django.utils import timezone
 from fsrs import Rating
 
 from courses.models import LearningPath, Lesson, Module
+from devopslearn.lib import sql
 from progress import rebuild
 from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
 from progress.states import path_modules
@@ -149,7 +150,7 @@ def record_answer_for_review(user, question, fraction, when=None) -> ReviewCard 
         card.schedule(rating_for(fraction), when)
         try:
             with transaction.atomic():
-                card.save()
+                sql.insert(card)
             return card
         except IntegrityError:  # the same miss recorded a moment ago by a concurrent request
             card = ReviewCard.objects.select_for_update().get(user=user, question=question)

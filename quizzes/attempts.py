@@ -13,6 +13,7 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from devopslearn.lib import sql
 from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import (
     SIX_PLACES,
@@ -138,7 +139,7 @@ def submit_answer(attempt: Attempt, question: Question, data, *, user=None) -> A
         try:
             with transaction.atomic():
                 response = Response.graded(locked, question, answer, result)
-                response.save(force_insert=True)
+                sql.insert(response)
         except IntegrityError:
             return Answered(Response.objects.get(attempt=locked, question=question), created=False)
         if result.selected_ids:

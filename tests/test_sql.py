@@ -9,6 +9,7 @@ from django.utils import timezone
 from courses.models import Module
 from devopslearn.lib import sql
 from progress.models import LessonCompletion, ModuleProgress, ReviewCard
+from progress.services import rating_for
 from progress.states import ProgressRow, _progress_and_due_cards
 from quizzes.models import Question
 
@@ -72,3 +73,27 @@ def test_completed_ids_reads_only_that_users_lessons(curriculum, learner, other_
     ids = [lesson.pk for lesson in lessons]
     assert LessonCompletion.completed_ids(learner.pk, ids) == {lessons[0].pk}
     assert LessonCompletion.completed_ids(learner.pk, []) == set()
+
+
+def test_insert_writes_what_save_would_and_sets_the_key(curriculum, learner):
+    module = Module.objects.get(slug="devops-mindset")
+    question = Question.objects.filter(quiz__module=module).first()
+    card = ReviewCard(user=learner, question=question, module=module, pending_answer={"choices": [1, 2]})
+    card.schedule(rating_for(Decimal(0)))
+    sql.insert(card)
+    assert card.pk is not None and card._state.adding is False
+    stored = ReviewCard.objects.get(pk=card.pk)
+    for field in ReviewCard._meta.concrete_fields:
+        assert getattr(stored, field.attname) == getattr(card, field.attname), field.name
+    assert stored.pending_answer == {"choices": [1, 2]} and stored.due.tzinfo is not None
+
+
+def test_insert_reports_a_broken_constraint_as_django_does(curriculum, learner):
+    from django.db import IntegrityError, transaction
+
+    module = Module.objects.get(slug="devops-mindset")
+    question = Question.objects.filter(quiz__module=module).first()
+    sql.insert(ReviewCard(user=learner, question=question, module=module))
+    with pytest.raises(IntegrityError), transaction.atomic():
+        sql.insert(ReviewCard(user=learner, question=question, module=module))
+    assert ReviewCard.objects.filter(user=learner, question=question).count() == 1

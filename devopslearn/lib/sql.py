@@ -123,3 +123,27 @@ def fetch_instances(
             setattr(instance, name, value)
         instances.append(instance)
     return instances
+
+
+def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+    """INSERT ``instance`` as ``save(force_insert=True)`` would (field defaults, pre_save, the new
+    primary key set), as one plain statement. It sends no model signals: only for models that have
+    no save receivers (the answer and review card written on every answer)."""
+    connection = connections[using]
+    meta = instance._meta
+    if not connection.features.can_return_columns_from_insert:
+        instance.save(force_insert=True, using=using)
+        return
+    pk = meta.pk
+    fields = [field for field in meta.concrete_fields if not (field is pk and getattr(instance, field.attname) is None)]
+    values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    statement = (
+        f"INSERT INTO {quote(meta.db_table, using)} ({', '.join(quote(f.column, using) for f in fields)}) "  # noqa: S608 - see the module docstring
+        f"VALUES ({placeholders(values)}) RETURNING {quote(pk.column, using)}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(statement, values)
+        (new_pk,) = cursor.fetchone()
+    setattr(instance, pk.attname, new_pk)
+    instance._state.adding = False
+    instance._state.db = using
