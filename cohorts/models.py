@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import LearningPath
+from devopslearn.lib import sql
 
 
 def user_leads_a_cohort(user) -> bool:
@@ -40,6 +41,16 @@ class CohortQuerySet(models.QuerySet):
         if user.is_staff:
             return self.all()
         return self.filter(leads=user)
+
+    def led_one(self, slug: str, user) -> "Cohort | None":
+        """``led_by(user).filter(slug=slug)`` as one plain statement (every dashboard page reads it)."""
+        where, params = "t.slug = %s", [slug]
+        if not user.is_staff:
+            leads = Cohort.leads.through._meta.db_table
+            where += f" AND EXISTS (SELECT 1 FROM {sql.quote(leads)} l WHERE l.cohort_id = t.id AND l.user_id = %s)"  # noqa: S608 - our table name; values are parameters
+            params.append(user.pk)
+        found = sql.fetch_instances(Cohort, where, params)
+        return found[0] if found else None
 
 
 class Cohort(models.Model):

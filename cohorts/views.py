@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +15,7 @@ from django.views.decorators.vary import vary_on_headers
 from cohorts import dashboard
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Membership
+from courses import catalog
 from progress.views import learner_progress_page
 from quizzes.feedback import feedback_for
 from quizzes.models import Question
@@ -22,7 +23,11 @@ from quizzes.models import Question
 
 def _cohort_for(request: HttpRequest, slug: str) -> Cohort:
     """A cohort the user leads (any cohort for staff); everybody else gets a 404."""
-    return get_object_or_404(Cohort.objects.led_by(request.user).select_related("path"), slug=slug)
+    cohort = Cohort.objects.led_one(slug, request.user)
+    if cohort is None:
+        raise Http404
+    cohort.path = catalog.path_by_id(cohort.path_id, catalog.current_marker())
+    return cohort
 
 
 def _member_of(cohort: Cohort, user_id: int) -> Membership:

@@ -30,15 +30,22 @@ def current_marker() -> str:
     return ContentVersion.current()
 
 
+def _paths(marker: str) -> dict[str, LearningPath]:
+    return cached("paths", marker, lambda: {path.slug: path for path in LearningPath.objects.order_by("id")})
+
+
 def path_by_slug(slug: str, marker: str) -> LearningPath | None:
-    paths = cached("paths", marker, lambda: {path.slug: path for path in LearningPath.objects.order_by("id")})
-    path = paths.get(slug)
+    path = _paths(marker).get(slug)
+    return copy.copy(path) if path is not None else None
+
+
+def path_by_id(path_id: int, marker: str) -> LearningPath | None:
+    path = next((item for item in _paths(marker).values() if item.pk == path_id), None)
     return copy.copy(path) if path is not None else None
 
 
 def first_path(marker: str) -> LearningPath | None:
-    paths = cached("paths", marker, lambda: {path.slug: path for path in LearningPath.objects.order_by("id")})
-    path = min(paths.values(), key=lambda item: item.pk, default=None)
+    path = min(_paths(marker).values(), key=lambda item: item.pk, default=None)
     return copy.copy(path) if path is not None else None
 
 

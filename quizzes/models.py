@@ -302,6 +302,15 @@ class Attempt(models.Model):
         return reverse("quizzes:result", args=[self.public_id])
 
     @classmethod
+    def closed_count(cls, user_id: int, quiz_id: int) -> int:
+        rows = sql.fetch(
+            "SELECT COUNT(*) FROM quizzes_attempt WHERE user_id = %s AND quiz_id = %s AND submitted_at IS NOT NULL",
+            [user_id, quiz_id],
+            [None],
+        )
+        return rows[0][0]
+
+    @classmethod
     def lock(cls, attempt_id: int) -> "Attempt":
         """The attempt, locked for update until the transaction ends (SQLite: the transaction's write lock)."""
         lock = " FOR UPDATE" if connection.features.has_select_for_update else ""

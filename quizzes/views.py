@@ -222,7 +222,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         return found
 
     allowed = attempt.quiz.attempts_allowed_for(request.user)
-    closed = Attempt.objects.closed().filter(user=request.user, quiz=attempt.quiz).count()
+    closed = Attempt.closed_count(request.user.pk, attempt.quiz_id)
     return render(
         request,
         "quizzes/result.html",
