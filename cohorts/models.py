@@ -1,9 +1,11 @@
 import secrets
+from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import LearningPath
@@ -33,6 +35,15 @@ INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 def new_invite_code() -> str:
     return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(10))
+
+
+_SLUG_PLACEHOLDER = "cohort-slug-placeholder"
+_COHORT_PAGES = ["overview", "attention", "questions", "activity", "export", "roster"]
+
+
+@cache
+def _cohort_url_patterns(script_prefix: str) -> dict[str, str]:
+    return {name: reverse(f"cohorts:{name}", args=[_SLUG_PLACEHOLDER]) for name in _COHORT_PAGES}
 
 
 class CohortQuerySet(models.QuerySet):
@@ -90,6 +101,15 @@ class Cohort(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cohorts:overview", args=[self.slug])
+
+    @cached_property
+    def urls(self) -> dict[str, str]:
+        """The addresses of the cohort's pages, for the tabs every dashboard page shows: reversed once
+        per process with a placeholder, then filled with this cohort's slug (a slug needs no quoting)."""
+        return {
+            name: url.replace(_SLUG_PLACEHOLDER, self.slug)
+            for name, url in _cohort_url_patterns(get_script_prefix()).items()
+        }
 
     def has_ended(self, today=None) -> bool:
         return self.end_date is not None and (today or timezone.localdate()) > self.end_date

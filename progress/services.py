@@ -5,7 +5,7 @@ from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import Count, F
+from django.db.models import Count
 from django.utils import timezone
 from fsrs import Rating
 
@@ -23,15 +23,10 @@ def local_day(user, when=None) -> date:
 def record_activity(user, when=None, **counts: int) -> None:
     """Add to the learner's activity on the day it happened, in their time zone."""
     day = local_day(user, when)
-    updated = DailyActivity.add(user.pk, day, counts)
-    if not updated:
-        try:
-            with transaction.atomic():
-                DailyActivity.objects.create(user=user, day=day, **counts)
-        except IntegrityError:  # created meanwhile by a concurrent request
-            DailyActivity.objects.filter(user=user, day=day).update(
-                **{name: F(name) + value for name, value in counts.items()}
-            )
+    if DailyActivity.add(user.pk, day, counts):
+        return
+    if not sql.insert(DailyActivity(user=user, day=day, **counts), unless_duplicate=True):
+        DailyActivity.add(user.pk, day, counts)  # created meanwhile by a concurrent request
 
 
 def progress_row(user, module: Module, *, lock: bool = True) -> ModuleProgress:
@@ -148,12 +143,10 @@ def record_answer_for_review(user, question, fraction, when=None) -> ReviewCard 
             return None
         card = ReviewCard(user=user, question=question, module_id=question.quiz.module_id)
         card.schedule(rating_for(fraction), when)
-        try:
-            with transaction.atomic():
-                sql.insert(card)
+        if sql.insert(card, unless_duplicate=True):
             return card
-        except IntegrityError:  # the same miss recorded a moment ago by a concurrent request
-            card = ReviewCard.objects.select_for_update().get(user=user, question=question)
+        # The same miss recorded a moment ago by a concurrent request: reschedule that card.
+        card = ReviewCard.lock_for(user.pk, question.pk)
     card.schedule(rating_for(fraction), when)
     card.save()
     return card

@@ -136,16 +136,10 @@ def submit_answer(attempt: Attempt, question: Question, data, *, user=None) -> A
             return Answered(existing, created=False)
         if not locked.is_open:
             raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
-        try:
-            with transaction.atomic():
-                response = Response.graded(locked, question, answer, result)
-                sql.insert(response)
-        except IntegrityError:
-            return Answered(Response.objects.get(attempt=locked, question=question), created=False)
-        if result.selected_ids:
-            ResponseChoice.objects.bulk_create(
-                ResponseChoice(response=response, choice_id=pk) for pk in result.selected_ids
-            )
+        response = Response.graded(locked, question, answer, result)
+        if not sql.insert(response, unless_duplicate=True):  # answered a moment ago by another request
+            return Answered(load_response(locked.pk, question.pk), created=False)
+        sql.insert_rows(ResponseChoice, ["response", "choice"], [(response.pk, pk) for pk in result.selected_ids])
         response.attempt = locked
         question_answered.send(sender=Response, response=response)
     return Answered(response, created=True)

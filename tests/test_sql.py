@@ -97,3 +97,15 @@ def test_insert_reports_a_broken_constraint_as_django_does(curriculum, learner):
     with pytest.raises(IntegrityError), transaction.atomic():
         sql.insert(ReviewCard(user=learner, question=question, module=module))
     assert ReviewCard.objects.filter(user=learner, question=question).count() == 1
+
+
+def test_insert_unless_duplicate_leaves_the_first_row_and_says_so(curriculum, learner):
+    module = Module.objects.get(slug="devops-mindset")
+    question = Question.objects.filter(quiz__module=module).first()
+    first = ReviewCard(user=learner, question=question, module=module, reviews=1)
+    assert sql.insert(first, unless_duplicate=True) is True
+    second = ReviewCard(user=learner, question=question, module=module, reviews=7)
+    assert sql.insert(second, unless_duplicate=True) is False and second.pk is None
+    assert list(ReviewCard.objects.filter(user=learner, question=question).values_list("pk", "reviews")) == [
+        (first.pk, 1)
+    ]

@@ -125,25 +125,46 @@ def fetch_instances(
     return instances
 
 
-def insert(instance: Model, using: str = DEFAULT_DB_ALIAS) -> None:
+def insert(instance: Model, using: str = DEFAULT_DB_ALIAS, *, unless_duplicate: bool = False) -> bool:
     """INSERT ``instance`` as ``save(force_insert=True)`` would (field defaults, pre_save, the new
     primary key set), as one plain statement. It sends no model signals: only for models that have
-    no save receivers (the answer and review card written on every answer)."""
+    no save receivers (the answer and review card written on every answer).
+
+    With ``unless_duplicate``, a row that would break a unique constraint is not written and False
+    is returned (ON CONFLICT DO NOTHING): no savepoint and no IntegrityError to recover from."""
     connection = connections[using]
     meta = instance._meta
     if not connection.features.can_return_columns_from_insert:
         instance.save(force_insert=True, using=using)
-        return
+        return True
     pk = meta.pk
     fields = [field for field in meta.concrete_fields if not (field is pk and getattr(instance, field.attname) is None)]
     values = [field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields]
+    conflict = " ON CONFLICT DO NOTHING" if unless_duplicate else ""
     statement = (
         f"INSERT INTO {quote(meta.db_table, using)} ({', '.join(quote(f.column, using) for f in fields)}) "  # noqa: S608 - see the module docstring
-        f"VALUES ({placeholders(values)}) RETURNING {quote(pk.column, using)}"
+        f"VALUES ({placeholders(values)}){conflict} RETURNING {quote(pk.column, using)}"
     )
     with connection.cursor() as cursor:
         cursor.execute(statement, values)
-        (new_pk,) = cursor.fetchone()
-    setattr(instance, pk.attname, new_pk)
+        row = cursor.fetchone()
+    if row is None:  # a duplicate, left alone
+        return False
+    setattr(instance, pk.attname, row[0])
     instance._state.adding = False
     instance._state.db = using
+    return True
+
+
+def insert_rows(model: type[Model], columns: Sequence[str], rows: Sequence[Sequence], using=DEFAULT_DB_ALIAS) -> None:
+    """INSERT several rows of plain values (already in database form) in one statement."""
+    if not rows:
+        return
+    meta = model._meta
+    names = ", ".join(quote(meta.get_field(name).column, using) for name in columns)
+    values = ", ".join(f"({placeholders(row)})" for row in rows)
+    with connections[using].cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(meta.db_table, using)} ({names}) VALUES {values}",  # noqa: S608 - see the module docstring
+            [value for row in rows for value in row],
+        )
