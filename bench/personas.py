@@ -6,6 +6,7 @@ answer POSTs (each request answers a fresh question), and counts each page's SQL
 """
 
 import json
+import secrets
 import sys
 from pathlib import Path
 
@@ -93,7 +94,9 @@ def main(answer_learners: int) -> None:
     cohort = Cohort.objects.get(slug="load-cohort")
     # Fresh learners, each with an open attempt at the first quiz: every POST answers a new question.
     password = make_password(None)
-    names = [f"bench-{i:05d}" for i in range(answer_learners)]
+    # New learners on every run (a reused database keeps the last run's, their questions answered).
+    run = secrets.token_hex(3)
+    names = [f"bench-{run}-{i:05d}" for i in range(answer_learners)]
     existing = set(User.objects.filter(username__in=names).values_list("username", flat=True))
     User.objects.bulk_create(
         [User(username=n, email=f"{n}@example.com", password=password) for n in names if n not in existing]

@@ -183,6 +183,8 @@ def run_suite(label: str, database_url: str, args) -> dict:
     try:
         lines = personas["answers"]
         per_round = len(lines) // args.rounds
+        if not per_round:
+            sys.exit("No fresh answers to post: the answer POST cannot be measured.")
         for r in range(args.rounds):
             with tempfile.NamedTemporaryFile("w", suffix=".tsv", delete=False) as handle:
                 for item in lines[r * per_round : (r + 1) * per_round]:
