@@ -16,9 +16,11 @@ from accounts.models import User
 from cohorts.models import Cohort
 
 
-def run_manage(*args, **env):
+def run_manage(*args, unset=(), **env):
     environment = {**os.environ, "DJANGO_SETTINGS_MODULE": "devopslearn.settings", **env}
     environment.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)  # set for Playwright in tests only
+    for name in unset:
+        environment.pop(name, None)
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=settings.BASE_DIR,
@@ -55,6 +57,12 @@ def test_production_settings_refuse_to_start_without_a_secret_key():
     result = run_manage("check", **env)
     assert result.returncode != 0
     assert "Set SECRET_KEY" in result.stderr
+
+
+def test_manage_py_in_an_unconfigured_checkout_runs_with_development_settings():
+    result = run_manage("makemigrations", "--check", "--dry-run", unset=("DEBUG", "SECRET_KEY"))
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "No changes detected" in result.stdout
 
 
 @pytest.mark.django_db
