@@ -6,8 +6,6 @@ AppConfig.ready(), so that this app does not depend on them. The loaded user car
 an attribute; code that meets a user loaded some other way asks the database itself.
 """
 
-from collections.abc import Callable
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
@@ -15,13 +13,13 @@ from django.db import router
 
 from devopslearn.lib import sql
 
-# name -> a function of quote_name giving an SQL boolean over the user row, aliased "t"
-_flags: dict[str, Callable[[Callable[[str], str]], str]] = {}
+# name -> an SQL boolean over the user row, aliased "t"
+_flags: dict[str, str] = {}
 
 
-def register_user_flag(name: str, expression: Callable[[Callable[[str], str]], str]) -> None:
-    """Have every request's user carry ``name``: the value of ``expression(quote_name)``, an SQL
-    boolean over the user row aliased ``t``."""
+def register_user_flag(name: str, expression: str) -> None:
+    """Have every request's user carry ``name``: the value of ``expression``, an SQL boolean over the
+    user row aliased ``t`` (a constant statement: it takes no parameters)."""
     _flags[name] = expression
 
 
@@ -34,10 +32,8 @@ def load_user(user_id):
         return None
     if isinstance(user_id, int) and not sql.storable(User._meta.pk, user_id):
         return None
-    using = router.db_for_read(User)
-    quote = lambda name: sql.quote(name, using)  # noqa: E731
-    extra = [(name, expression(quote), bool) for name, expression in _flags.items()]
-    users = sql.fetch_instances(User, f"t.{quote(User._meta.pk.column)} = %s", [user_id], extra=extra, using=using)
+    extra = [(name, expression, bool) for name, expression in _flags.items()]
+    users = sql.fetch_instances(User, "t.id = %s", [user_id], extra=extra, using=router.db_for_read(User))
     return users[0] if users else None
 
 

@@ -9,25 +9,21 @@ from django.contrib.sessions.backends import db
 from django.db import connections, router
 from django.utils import timezone
 
+from devopslearn.lib import sql
+
 
 class SessionStore(db.SessionStore):
     def _get_session_from_db(self):
-        key = self.session_key
-        if not key:  # the base class validates the key's shape; an invalid one is None here
+        # Called by load() only when the session key has a valid shape.
+        using = router.db_for_read(self.model)
+        now = connections[using].ops.adapt_datetimefield_value(timezone.now())
+        rows = sql.fetch(
+            "SELECT session_data FROM django_session WHERE session_key = %s AND expire_date > %s",
+            [self.session_key, now],
+            [None],
+            using=using,
+        )
+        if not rows:
             self._session_key = None
             return None
-        alias = router.db_for_read(self.model)
-        connection = connections[alias]
-        quote = connection.ops.quote_name
-        table = quote(self.model._meta.db_table)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT {quote('session_data')} FROM {table} "  # noqa: S608 - identifiers from model metadata; values are parameters
-                f"WHERE {quote('session_key')} = %s AND {quote('expire_date')} > %s",
-                [key, connection.ops.adapt_datetimefield_value(timezone.now())],
-            )
-            row = cursor.fetchone()
-        if row is None:
-            self._session_key = None
-            return None
-        return self.model(session_key=key, session_data=row[0])
+        return self.model(session_key=self.session_key, session_data=rows[0][0])

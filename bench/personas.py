@@ -17,7 +17,6 @@ django.setup()
 
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY  # noqa: E402
 from django.contrib.auth.hashers import make_password  # noqa: E402
-from django.contrib.sessions.backends.db import SessionStore  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count  # noqa: E402
 from django.middleware.csrf import _get_new_csrf_string  # noqa: E402
@@ -25,6 +24,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 
 from accounts.models import User  # noqa: E402
+from accounts.sessions import SessionStore  # noqa: E402
 from cohorts.models import Cohort  # noqa: E402
 from courses.models import LearningPath, Lesson  # noqa: E402
 from quizzes.attempts import ordered_choices, start_attempt  # noqa: E402

@@ -8,6 +8,6 @@ class CohortsConfig(AppConfig):
 
     def ready(self):
         from accounts.backends import register_user_flag
-        from cohorts.models import LEADS_FLAG, leads_flag_sql
+        from cohorts.models import LEADS_FLAG, LEADS_FLAG_SQL
 
-        register_user_flag(LEADS_FLAG, leads_flag_sql)
+        register_user_flag(LEADS_FLAG, LEADS_FLAG_SQL)

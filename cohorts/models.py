@@ -14,7 +14,7 @@ from devopslearn.lib import sql
 
 def user_leads_a_cohort(user) -> bool:
     """Whether the user leads some cohort. The page header reads it from the request's user, which
-    the session's one user query loads with it (see ``leads_flag_sql`` and accounts.backends)."""
+    the session's one user query loads with it (see ``LEADS_FLAG_SQL`` and accounts.backends)."""
     flag = getattr(user, LEADS_FLAG, None)
     if flag is not None:
         return flag
@@ -22,12 +22,7 @@ def user_leads_a_cohort(user) -> bool:
 
 
 LEADS_FLAG = "leads_a_cohort"
-
-
-def leads_flag_sql(quote) -> str:
-    through = Cohort.leads.through._meta
-    user_column = through.get_field("user").column
-    return f"EXISTS (SELECT 1 FROM {quote(through.db_table)} l WHERE l.{quote(user_column)} = t.id)"  # noqa: S608 - identifiers from model metadata
+LEADS_FLAG_SQL = "EXISTS (SELECT 1 FROM cohorts_cohort_leads l WHERE l.user_id = t.id)"
 
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -57,8 +52,7 @@ class CohortQuerySet(models.QuerySet):
         """``led_by(user).filter(slug=slug)`` as one plain statement (every dashboard page reads it)."""
         where, params = "t.slug = %s", [slug]
         if not user.is_staff:
-            leads = Cohort.leads.through._meta.db_table
-            where += f" AND EXISTS (SELECT 1 FROM {sql.quote(leads)} l WHERE l.cohort_id = t.id AND l.user_id = %s)"  # noqa: S608 - our table name; values are parameters
+            where += " AND EXISTS (SELECT 1 FROM cohorts_cohort_leads l WHERE l.cohort_id = t.id AND l.user_id = %s)"
             params.append(user.pk)
         found = sql.fetch_instances(Cohort, where, params)
         return found[0] if found else None

@@ -34,11 +34,9 @@ class LessonCompletion(models.Model):
         """Which of these lessons the user has completed: a plain statement, read on every lesson page."""
         if not lesson_ids:
             return set()
-        meta = cls._meta
-        statement = (
-            f"SELECT {sql.quote(meta.get_field('lesson').column)} FROM {sql.quote(meta.db_table)} "  # noqa: S608 - identifiers from model metadata; values are parameters
-            f"WHERE {sql.quote(meta.get_field('user').column)} = %s "
-            f"AND {sql.quote(meta.get_field('lesson').column)} IN ({sql.placeholders(lesson_ids)})"
+        statement = (  # only "%s" placeholders are formatted in
+            "SELECT lesson_id FROM progress_lessoncompletion "  # noqa: S608
+            f"WHERE user_id = %s AND lesson_id IN ({sql.placeholders(lesson_ids)})"
         )
         return {lesson_id for (lesson_id,) in sql.fetch(statement, [user_id, *lesson_ids], [None])}
 
@@ -113,7 +111,8 @@ class DailyActivity(models.Model):
         """Add ``counts`` to the user's row for ``day``; returns 0 when there is no row yet."""
         fields = [cls._meta.get_field(name) for name in counts]  # FieldDoesNotExist for a typo
         assignments = ", ".join(f"{sql.quote(f.column)} = {sql.quote(f.column)} + %s" for f in fields)
-        statement = f"UPDATE progress_dailyactivity SET {assignments} WHERE user_id = %s AND day = %s"  # noqa: S608 - columns from model metadata
+        # The columns come from model fields (get_field above), never from input; values are parameters.
+        statement = f"UPDATE progress_dailyactivity SET {assignments} WHERE user_id = %s AND day = %s"  # noqa: S608
         day_value = connection.ops.adapt_datefield_value(day)
         with connection.cursor() as cursor:
             cursor.execute(statement, [*counts.values(), user_id, day_value])

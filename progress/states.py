@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from courses import catalog
 from courses.models import LearningPath, Module, prerequisite_map
 from devopslearn.lib import sql
-from progress.models import ModuleProgress, ReviewCard
+from progress.models import ModuleProgress
 from quizzes.models import Quiz
 
 MASTERY_PERCENT = Decimal(90)
@@ -253,21 +253,16 @@ def statuses_for(
 def _progress_and_due_cards(user_ids, module_ids, now):
     """The learners' ModuleProgress rows and their counts of due review cards per module: one plain
     statement (it runs on every learner page), converted as the ORM would convert it."""
-    progress, cards = ModuleProgress._meta, ReviewCard._meta
-    column = lambda meta, name: sql.quote(meta.get_field(name).column)  # noqa: E731
+    progress = ModuleProgress._meta
     users, modules = sql.placeholders(user_ids), sql.placeholders(module_ids)
-    statement = (
-        f"SELECT 0, {', '.join(column(progress, name) for name in _ROW_FIELDS)}, "  # noqa: S608 - identifiers from model metadata; values are parameters
-        f"CASE WHEN {column(progress, 'completed_at')} IS NULL THEN 0 ELSE 1 END, "
-        f"{column(progress, 'last_activity_at')}, 0 "
-        f"FROM {sql.quote(progress.db_table)} "
-        f"WHERE {column(progress, 'user')} IN ({users}) AND {column(progress, 'module')} IN ({modules}) "
-        f"UNION ALL "
-        f"SELECT 1, {column(cards, 'user')}, {column(cards, 'module')}, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
-        f"FROM {sql.quote(cards.db_table)} "
-        f"WHERE {column(cards, 'user')} IN ({users}) AND {column(cards, 'module')} IN ({modules}) "
-        f"AND {column(cards, 'due')} <= %s "
-        f"GROUP BY {column(cards, 'user')}, {column(cards, 'module')}"
+    statement = (  # only "%s" placeholders are formatted in: every value is a parameter
+        "SELECT 0, user_id, module_id, lessons_completed, attempts, failed_attempts, best_percent, "  # noqa: S608
+        "last_percent, quiz_passed, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END, last_activity_at, 0 "
+        f"FROM progress_moduleprogress WHERE user_id IN ({users}) AND module_id IN ({modules}) "
+        "UNION ALL "
+        "SELECT 1, user_id, module_id, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
+        f"FROM progress_reviewcard WHERE user_id IN ({users}) AND module_id IN ({modules}) AND due <= %s "
+        "GROUP BY user_id, module_id"
     )
     fields = [progress.get_field(name) for name in _ROW_FIELDS]
     params = [*user_ids, *module_ids, *user_ids, *module_ids, _adapt_now(now)]
@@ -283,7 +278,7 @@ def _progress_and_due_cards(user_ids, module_ids, now):
     return rows, due
 
 
-# The ProgressRow fields read as stored (the two after them are computed).
+# The ProgressRow fields read as stored, in the statement's order (the two after them are computed).
 _ROW_FIELDS = ProgressRow._fields[:-2]
 
 

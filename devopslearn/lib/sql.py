@@ -106,6 +106,7 @@ def fetch_instances(
     model: type[Model], where: str, params: Iterable, *, extra: Sequence[tuple[str, str, Column]] = (), using=None
 ) -> list:
     """Instances of ``model`` whose row (aliased ``t``) matches ``where``, as the ORM would load them.
+    ``where`` may end with ORDER BY, LIMIT or FOR UPDATE clauses.
 
     ``extra`` adds computed columns as attributes: (attribute, SQL expression, conversion).
     """

@@ -220,6 +220,13 @@ class Inspector:
         self.context.close()
 
 
+def finish(inspector: Inspector, at_least: int) -> None:
+    """Close the inspector's browser; it must have checked enough pages and found nothing."""
+    inspector.close()
+    assert inspector.pages_checked >= at_least
+    assert inspector.problems == {}, "\n" + report(inspector)
+
+
 def report(*inspectors: Inspector) -> str:
     lines = []
     for inspector in inspectors:
@@ -350,9 +357,7 @@ def test_a_learner_reads_hostile_content_and_nothing_runs(browser, live_server, 
     learner.visit("certificate", world.certificate.get_absolute_url())
     learner.visit("account", reverse("accounts:account"))
     learner.visit("join a cohort", reverse("cohorts:join"))
-    learner.close()
-    assert learner.pages_checked >= 15
-    assert learner.problems == {}, "\n" + report(learner)
+    finish(learner, at_least=15)
 
 
 def test_a_learner_answers_every_kind_of_question_and_reviews_and_nothing_runs(browser, live_server, xss_world):
@@ -390,9 +395,7 @@ def test_a_learner_answers_every_kind_of_question_and_reviews_and_nothing_runs(b
     learner.page.locator("#card-panel .feedback").wait_for(state="detached")  # htmx swapped the next card in
     learner.check("the next review card")
     learner.visit("progress after the quiz", reverse("progress:mine"))
-    learner.close()
-    assert learner.pages_checked >= 7 * 3 + 5
-    assert learner.problems == {}, "\n" + report(learner)
+    finish(learner, at_least=7 * 3 + 5)
 
 
 def _answer_and_finish(world) -> Attempt:
@@ -433,9 +436,7 @@ def test_a_cohort_lead_sees_hostile_names_and_answers_and_nothing_runs(browser, 
         lead.page.get_by_role("button", name=re.compile(r"^Remove ")).first.click()  # the message names them
     lead.check("roster after removing a payload-named member")
     lead.visit("account", reverse("accounts:account"))
-    lead.close()
-    assert lead.pages_checked >= 20
-    assert lead.problems == {}, "\n" + report(lead)
+    finish(lead, at_least=20)
 
 
 def test_visitors_and_instructors_see_hostile_content_and_nothing_runs(browser, live_server, xss_world):
