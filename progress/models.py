@@ -119,13 +119,20 @@ class DailyActivity(models.Model):
             return cursor.rowcount
 
     @classmethod
-    def rows_of(cls, user_id: int) -> list[tuple]:
-        """(day, lessons, questions, attempts, reviews) for every active day of the user."""
+    def rows_of(cls, user_id: int, since) -> tuple[list[tuple], int]:
+        """(day, lessons, questions, attempts, reviews) for the user's active days since ``since``, and
+        the questions answered over all time: one statement, however long the history."""
         statement = (
-            "SELECT day, lessons_completed, questions_answered, attempts_closed, reviews "
+            "SELECT 0, day, lessons_completed, questions_answered, attempts_closed, reviews "
+            "FROM progress_dailyactivity WHERE user_id = %s AND day >= %s "
+            "UNION ALL SELECT 1, NULL, 0, COALESCE(SUM(questions_answered), 0), 0, 0 "
             "FROM progress_dailyactivity WHERE user_id = %s"
         )
-        return sql.fetch(statement, [user_id], [cls._meta.get_field("day"), None, None, None, None])
+        params = [user_id, connection.ops.adapt_datefield_value(since), user_id]
+        rows = sql.fetch(statement, params, [None, cls._meta.get_field("day"), None, None, None, None])
+        days = [row[1:] for row in rows if row[0] == 0]
+        answered = next(row[3] for row in rows if row[0] == 1)
+        return days, answered
 
 
 def review_scheduler() -> Scheduler:

@@ -27,6 +27,7 @@ from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import Response
 
 CALENDAR_WEEKS = 12
+HISTORY_DAYS = 400  # the calendar and the streak look this far back
 
 
 def calendar(user, rows: dict, today) -> dict:
@@ -86,10 +87,10 @@ def next_module(statuses):
 def progress_context(learner, path: LearningPath, statuses, marker: str) -> dict:
     """Everything the progress page shows, in a fixed number of queries."""
     today = services.local_day(learner)
-    totals, answered = {}, 0
-    for day, lessons_done, questions, attempts, reviews in DailyActivity.rows_of(learner.pk):
-        totals[day] = lessons_done + questions + attempts + reviews
-        answered += questions
+    days, answered = DailyActivity.rows_of(learner.pk, since=today - timedelta(days=HISTORY_DAYS))
+    totals = {
+        day: lessons_done + questions + attempts + reviews for day, lessons_done, questions, attempts, reviews in days
+    }
     completions = LessonCompletion.minutes_by_lesson(learner.pk, path.pk)
     steps_total = sum(s.steps_total for s in statuses)
     steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
@@ -172,11 +173,11 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
 # --- review ----------------------------------------------------------------------------------------
 
 
-def _with_question(card: ReviewCard | None, marker: str | None = None) -> ReviewCard | None:
+def _with_question(card: ReviewCard | None) -> ReviewCard | None:
     """Attach the card's question (with choices), quiz and module from the content cache."""
     if card is None:
         return None
-    marker = marker or catalog.current_marker()
+    marker = catalog.current_marker()
     question = quiz_catalog.question(card.question_id, marker)
     if question is None:  # deleted since: the card goes with it (cascade); treat it as not found
         raise Http404

@@ -166,3 +166,13 @@ def test_the_page_shows_only_the_learners_own_progress(curriculum, learner_clien
     assert "0 of 6 modules completed" in page
     assert "badge state-mastered" not in page
     assert "Other Learner" not in page
+
+
+def test_old_activity_counts_in_the_time_spent_but_is_not_read_day_by_day(learner, learner_client):
+    today = timezone.localdate(timezone=learner.zone)
+    DailyActivity.objects.create(user=learner, day=today - timedelta(days=900), questions_answered=7)
+    DailyActivity.objects.create(user=learner, day=today, questions_answered=2)
+    days, answered = DailyActivity.rows_of(learner.pk, since=today - timedelta(days=400))
+    assert answered == 9 and [row[0] for row in days] == [today]
+    assert "about 9 minutes of study" in learner_client.get(URL).content.decode()
+    assert DailyActivity.rows_of(learner.pk + 1000, since=today) == ([], 0)
