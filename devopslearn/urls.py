@@ -16,6 +16,6 @@ urlpatterns = [
     path("accounts/me/delete/", privacy.delete, name="privacy-delete"),
     path("cohorts/", include("cohorts.urls")),
     path("quizzes/", include("quizzes.urls")),
-    path("progress/", include("progress.urls")),
+    path("", include("progress.urls")),
     path("", include("courses.urls")),
 ]

@@ -13,7 +13,6 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from devopslearn.lib import sql
 from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import (
     SIX_PLACES,
@@ -137,9 +136,10 @@ def submit_answer(attempt: Attempt, question: Question, data, *, user=None) -> A
         if not locked.is_open:
             raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
         response = Response.graded(locked, question, answer, result)
-        if not sql.insert(response, unless_duplicate=True):  # answered a moment ago by another request
-            return Answered(load_response(locked.pk, question.pk), created=False)
-        sql.insert_rows(ResponseChoice, ["response", "choice"], [(response.pk, pk) for pk in result.selected_ids])
+        response.save(force_insert=True)  # no conflict: the repeat check above ran under the lock
+        ResponseChoice.objects.bulk_create(
+            [ResponseChoice(response=response, choice_id=pk) for pk in result.selected_ids]
+        )
         response.attempt = locked
         question_answered.send(sender=Response, response=response)
     return Answered(response, created=True)
