@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from cohorts.models import Cohort
 from cohorts.overview import quiz_average
+from devopslearn.lib.numbers import percent_text
 from progress.models import ModuleProgress, ProgressRow, ReviewCard, last_active_day
 from progress.states import PathPlan, path_percent
 
@@ -29,7 +30,7 @@ def header(plan: PathPlan) -> list[str]:
 
 
 def _score(value) -> str:
-    return f"{value:.1f}" if value is not None else ""
+    return percent_text(value, 1, localized=False)
 
 
 def member_rows(cohort: Cohort, plan: PathPlan) -> Iterator[list]:

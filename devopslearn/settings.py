@@ -92,7 +92,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": [],
-            "libraries": {"site": "devopslearn.lib.sitetags"},
+            "libraries": {"site": "devopslearn.lib.sitetags", "numbers": "devopslearn.lib.numbers"},
         },
     }
 ]

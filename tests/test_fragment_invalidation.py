@@ -209,3 +209,19 @@ def test_unpublished_lessons_leave_the_counts(learner_client, learner, small):
     Lesson.objects.filter(module=module).order_by("order").last().delete()
     assert "1 lesson<" in page(learner_client, small.get_absolute_url())
     assert "0 of 1 lessons" in page(learner_client, url)
+
+
+# --- the site navigation ----------------------------------------------------------------------------
+
+
+def test_the_site_navigation_follows_the_page_the_visitor_and_their_roles(client, learner, curriculum):
+    assert "My progress" not in page(client, "/")
+    client.force_login(learner)
+    home, progress = page(client, "/"), page(client, reverse("progress:mine"))
+    assert f'<a href="{reverse("courses:home")}" aria-current="page">Learning path' in home
+    assert f'<a href="{reverse("progress:mine")}" aria-current="page">My progress' in progress
+    assert "Admin</a>" not in home
+    learner.is_staff = True
+    learner.save()
+    html = page(client, "/")
+    assert "Admin</a>" in html and f'href="{reverse("cohorts:list")}"' in html  # staff see every cohort
