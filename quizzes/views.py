@@ -220,7 +220,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
                     "marker": marker,
                     "question_order": attempt.question_order,
                     "choice_order": attempt.choice_order,
-                    "responses": list(Response.objects.filter(attempt_id=attempt.pk)),
+                    "responses": list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS)),
                 },
                 _result_rows,
             ),
@@ -230,9 +230,13 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
+# What the result page shows of each response (read as values: the page's key is made of them).
+RESULT_FIELDS = ("question_id", "answer", "answer_text", "fraction", "points", "is_correct", "answered")
+
+
 def _result_rows(*, marker, question_order, choice_order, responses) -> dict:
     """(question, response, feedback) for each question of the attempt, in its order."""
-    by_question = {response.question_id: response for response in responses}
+    by_question = {values[0]: Response(**dict(zip(RESULT_FIELDS, values, strict=True))) for values in responses}
     questions = quiz_catalog.questions(question_order, marker)
     shown = Attempt(question_order=question_order, choice_order=choice_order)
     rows = []
