@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -9,13 +10,27 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts.forms import AccountForm, SignupForm
+from devopslearn.lib.pages import page_at_or_above
 
 
 def _safe_next(request: HttpRequest) -> str | None:
+    """The ``next`` page on this site, never an address that only takes a form's POST."""
     target = request.POST.get("next") or request.GET.get("next")
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return target
+        return page_at_or_above(target)
     return None
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, landing on the ``next`` page, or the page above it when ``next`` is an
+    address that only takes a form's POST (the session ended as the learner pressed "Start")."""
+
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+    def get_redirect_url(self) -> str:
+        url = super().get_redirect_url()  # "" unless it is on this site
+        return page_at_or_above(url) if url else ""
 
 
 @require_http_methods(["GET", "POST"])

@@ -57,6 +57,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "devopslearn.lib.middleware.LoginRedirectMiddleware",
+    "devopslearn.lib.middleware.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -220,6 +222,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "devopslearn.lib.errors.csrf_failure"  # "Your session changed: reload the page"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from <body hx-headers>, not from the cookie
 SECURE_CSP = {
     "default-src": [CSP.SELF],
