@@ -29,6 +29,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "DevOps Learn"
+# The address the site is reached at, for every link in an e-mail (password reset, address
+# confirmation): never taken from a request's Host header. Without SITE_URL: the first of
+# ALLOWED_HOSTS (https with SECURE_HTTPS), or the development server's address.
+_first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h not in ("*", "")), "127.0.0.1:8000")
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"{'https' if env_bool('SECURE_HTTPS') else 'http'}://{_first_host}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -145,9 +152,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "devopslearn.lib.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"  # any spelling of a name shares one count
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # an audit trail of failed logins, readable in the admin
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 200
+
+# What costs a password hash or sends an e-mail is also limited per client address, across
+# usernames, and per account (accounts/throttle.py): scope -> (events, seconds). A refused request
+# gets a plain "Too many attempts from your network" (429). Sized for a classroom behind one address.
+ACCOUNT_THROTTLES = {
+    "login-address": (40, 15 * 60),  # failed logins from one address, whatever the usernames
+    "signup-address": (50, 60 * 60),  # accounts created from one address
+    "reset-address": (10, 60 * 60),  # password-reset requests from one address
+    "reset-account": (3, 60 * 60),  # reset mails to one account (beyond: silently none)
+    "mail-address": (5, 60 * 60),  # address-confirmation mails to one address (beyond: silently none)
+}
+# Sign-up and password reset answer no sooner than this after the request arrives, so that their
+# timing does not tell whether an address has an account (raise it if sending a mail takes longer).
+ACCOUNT_ANSWER_SECONDS = float(os.environ.get("ACCOUNT_ANSWER_SECONDS", "0.5"))
 
 # --- E-mail --------------------------------------------------------------------------------------
 # SMTP from the environment in production; the console in development (DEBUG=1) or when asked
