@@ -219,6 +219,7 @@ def run_suite(label: str, database_url: str, args) -> dict:
                 f"answer POST {results['answer POST'][-1]['rps']:.0f} req/s"
             )
         csv_figures = measure_csv(env, args.port, personas["lead"], personas["csv"])
+        subprocess.run([PY, "bench/login.py", "--url", base], cwd=ROOT, env=env, check=True)  # login p50, printed
     finally:
         server.terminate()
         server.wait()
