@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "devopslearn.lib.middleware.LoginRedirectMiddleware",
+    "devopslearn.lib.middleware.PersonalPagesMiddleware",
     "devopslearn.lib.middleware.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
 from django.utils.functional import empty
 from django_htmx.http import HttpResponseClientRedirect
 
@@ -112,4 +113,22 @@ class MethodNotAllowedMiddleware:
             from devopslearn.lib.errors import method_not_allowed
 
             return method_not_allowed(request, response["Allow"])
+        return response
+
+
+class PersonalPagesMiddleware:
+    """Every page and file made for a signed-in person (their progress, dashboards, exports, the
+    account page; even the header names them) says ``Cache-Control: private, no-store``: no shared
+    cache keeps it, and the browser does not store it on disk. Pages that show a person's data to
+    anybody (a certificate) say so with ``@never_cache`` in their view. Static files never get here
+    (whitenoise answers them first) and keep their long cache lifetimes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response
