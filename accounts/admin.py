@@ -1,10 +1,13 @@
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin as BaseGroupAdmin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from accounts.forms import AdminUserChangeForm, AdminUserCreationForm
 from accounts.models import User, identity_key
+from devopslearn.lib.admin import SafeIdFieldsMixin
 
 
 class SharedIdentityFilter(admin.SimpleListFilter):
@@ -22,7 +25,7 @@ class SharedIdentityFilter(admin.SimpleListFilter):
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
+class UserAdmin(SafeIdFieldsMixin, BaseUserAdmin):
     """Instructors may look people up (to manage cohorts); only superusers change passwords or roles."""
 
     form = AdminUserChangeForm
@@ -69,3 +72,11 @@ class UserAdmin(BaseUserAdmin):
         if not request.user.is_superuser:
             raise PermissionDenied
         return super().user_change_password(request, id, form_url)
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class GroupAdmin(SafeIdFieldsMixin, BaseGroupAdmin):
+    """Django's, with a permission id beyond 64 bits answered by a form error (devopslearn.lib.admin)."""
