@@ -85,7 +85,7 @@ def overview_queryset(context: Context, *, sort: str = "name", state: str = "", 
     members = context.members()
     if text:
         members = members.filter(
-            Q(user__username__icontains=text) | Q(user__display_name__icontains=text) | Q(user__email__icontains=text)
+            Q(user__username__icontains=text) | Q(user__display_name__icontains=text)  # what the pages show: no e-mail
         )
     if state in FILTER_STATES:
         chosen = [context.module(module_id)] if context.module(module_id) else context.modules
