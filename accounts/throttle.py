@@ -11,6 +11,7 @@ import math
 from datetime import timedelta
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
@@ -75,3 +76,18 @@ def axes_username(request, credentials: dict | None = None) -> str | None:
     else:
         username = getattr(request, "data", request.POST).get(getattr(settings, "AXES_USERNAME_FORM_FIELD", "username"))
     return identity_key(username) if isinstance(username, str) else username
+
+
+class AddressThrottleBackend:
+    """First in AUTHENTICATION_BACKENDS after django-axes: a login from an address that has failed
+    ACCOUNT_THROTTLES["login-address"] times, whatever the usernames, is refused before any password
+    is hashed, on every login form (the site's and the admin's). The site's login page says so in
+    plain words (accounts.views.LoginView)."""
+
+    def authenticate(self, request, **credentials):
+        if request is not None:
+            from devopslearn.lib.client_ip import client_ip
+
+            if retry_after("login-address", client_ip(request)):
+                raise PermissionDenied  # ends authenticate(): no other backend runs
+        return None  # (no get_user: it never logs anybody in, and the test client picks the first that has one)

@@ -121,6 +121,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.throttle.AddressThrottleBackend",  # a limit per address across usernames
     "accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

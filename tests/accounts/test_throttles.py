@@ -125,3 +125,18 @@ def test_reset_and_sign_up_take_the_same_time_whether_or_not_the_address_has_an_
     fresh, fresh_time = timed("/accounts/signup/", {**data, "username": "a2", "email": "fresh@example.com"})
     assert taken.status_code == fresh.status_code == 302 and taken.url == fresh.url
     assert 0.4 <= taken_time < 0.4 + 0.3 and 0.4 <= fresh_time < 0.4 + 0.3
+
+
+@override_settings(ACCOUNT_THROTTLES=SMALL)
+def test_the_admin_login_is_held_by_the_same_limit_per_address(client, superuser):
+    for n in range(5):
+        login(client, f"random{n}", "guess", "10.13.13.13")
+    response = client.post(
+        "/admin/login/?next=/admin/",
+        {"username": superuser.username, "password": PASSWORD},
+        REMOTE_ADDR="10.13.13.13",
+    )
+    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert client.post(
+        "/admin/login/?next=/admin/", {"username": superuser.username, "password": PASSWORD}, REMOTE_ADDR="10.14.1.1"
+    ).status_code == 302
