@@ -102,3 +102,13 @@ def test_at_most_five_confirmation_mails_reach_one_address_an_hour(learner_clien
     for n in range(7):
         change_email(learner_client, learner, "target@victim.example" if n % 2 else "TARGET@victim.example")
     assert len([m for m in mail.outbox if m.to[0].lower() == "target@victim.example"]) == 5
+
+
+def test_a_confirmation_link_works_for_three_days(client, learner_client, learner, time_machine):
+    time_machine.move_to("2026-11-01 10:00:00+00:00")
+    change_email(learner_client, learner, "lan@new.example")
+    link = link_in(mail.outbox[-1])
+    time_machine.move_to("2026-11-04 10:00:01+00:00")
+    assert client.get(link).status_code == 400
+    time_machine.move_to("2026-11-04 09:59:00+00:00")
+    assert client.post(link).status_code == 302
