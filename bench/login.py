@@ -18,6 +18,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -26,20 +27,28 @@ ROOT = Path(__file__).resolve().parent.parent
 GOAL = 0.3  # seconds, p50
 
 
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # the login's answer is the redirect itself: the page after it is not timed
+
+
 def one_login(base: str, username: str, password: str) -> float:
-    """Seconds the login POST took (a fresh browser: GET the form for its CSRF token first)."""
+    """Seconds the login POST took, until its redirect arrived (a fresh browser: the form is read
+    first for its CSRF token)."""
     jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), _NoRedirect)
     page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()  # noqa: S310 - our own server
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
     body = urllib.parse.urlencode({"username": username, "password": password, "csrfmiddlewaretoken": token})
     started = time.perf_counter()
-    with opener.open(f"{base}/accounts/login/", body.encode(), timeout=30) as response:  # noqa: S310
-        response.read()
-        final = response.geturl()
+    try:
+        opener.open(f"{base}/accounts/login/", body.encode(), timeout=30).read()  # noqa: S310
+        status, location = 200, ""
+    except urllib.error.HTTPError as answer:  # the 302, unfollowed
+        status, location = answer.code, answer.headers.get("Location", "")
     elapsed = time.perf_counter() - started
-    if "/accounts/login/" in final:
-        sys.exit(f"the login as {username} failed")
+    if status != 302 or "/accounts/login/" in location:
+        sys.exit(f"the login as {username} failed ({status})")
     return elapsed
 
 
