@@ -52,8 +52,9 @@ run: prepare
 	@echo "DevOps Learn is starting on http://$(HOST):$(PORT)  (Ctrl+C to stop)"
 	@echo "Log in as learner, instructor or lead; the password is devops-demo."
 	@DEBUG=0 EMAIL_CONSOLE=1 SECRET_KEY=$$(cat .secret_key) ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 \
-	  $(VENV)/bin/gunicorn devopslearn.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) \
-	  --no-control-socket --access-logfile - --error-logfile -
+	  SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+	  $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) \
+	  --access-logfile - --error-logfile -
 
 dev: prepare
 	@DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)

@@ -7,6 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import privacy
+        from accounts import privacy, receivers  # noqa: F401 - receivers: connects the receivers
 
         privacy.register()

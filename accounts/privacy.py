@@ -8,6 +8,7 @@ def export_account(user: User) -> dict:
     return {
         "username": user.username,
         "email": user.email,
+        "pending_email": user.pending_email,
         "display_name": user.display_name,
         "time_zone": user.time_zone,
         "date_joined": user.date_joined.isoformat(),

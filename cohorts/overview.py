@@ -92,9 +92,8 @@ def members(
     """The cohort's memberships, filtered and sorted in SQL, annotated with the figures a row shows."""
     found = cohort.memberships.all()
     if text:
-        found = found.filter(
-            Q(user__username__icontains=text) | Q(user__display_name__icontains=text) | Q(user__email__icontains=text)
-        )
+        # What the pages show of a member, never the hidden e-mail address.
+        found = found.filter(Q(user__username__icontains=text) | Q(user__display_name__icontains=text))
     if state in FILTER_STATES:
         chosen = [plan.module(module_id)] if plan.module(module_id) else plan.modules
         condition = Q(pk__in=[])

@@ -9,9 +9,9 @@ from quizzes.statistics import question_statistics
 def cohort_questions(cohort: Cohort, plan: PathPlan):
     """(question, statistics) for each question the cohort answered, hardest (lowest facility) first."""
     questions = list(
-        Question.objects.filter(
-            quiz__module__in=[m.pk for m in plan.modules], quiz__lesson__isnull=True, published=True
-        ).select_related("quiz__module")
+        Question.objects.shown_to_learners()
+        .filter(quiz__module__in=[m.pk for m in plan.modules], quiz__lesson__isnull=True)
+        .select_related("quiz__module")
     )
     stats = question_statistics([q.pk for q in questions], user_ids=cohort.memberships.values("user_id"))
     rows = [(q, stats[q.pk]) for q in questions if stats[q.pk].responses]

@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -21,7 +22,8 @@ from accounts.forms import DeleteAccountForm
 def export(request: HttpRequest) -> HttpResponse:
     data = personal_data.export_data(request.user)
     response = JsonResponse(data, json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="devopslearn-{request.user.username}.json"'
+    # RFC 6266: a name outside ASCII (đức) goes in filename*=utf-8''..., percent-encoded.
+    response["Content-Disposition"] = content_disposition_header(True, f"devopslearn-{request.user.username}.json")
     return response
 
 

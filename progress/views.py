@@ -17,6 +17,7 @@ from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from django_htmx.middleware import HtmxDetails
 from fsrs import Rating
@@ -200,6 +201,7 @@ def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slu
 
 
 @require_GET
+@never_cache  # a person's name, shown to anybody: no shared cache keeps it (devopslearn/lib/middleware.py)
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone with the link can verify the certificate; it shows nothing else of the learner."""
     cert = get_object_or_404(Certificate.objects.select_related("user"), code=code)

@@ -27,9 +27,7 @@ from quizzes.models import Attempt, Question, Quiz, Response, answered_question_
 
 def _quiz_for_learner(request: HttpRequest, quiz_id: int):
     """A published quiz and the learner's standing in its module: 404 if unpublished."""
-    quiz = get_object_or_404(
-        Quiz.objects.published().select_related("module__path", "lesson"), pk=quiz_id, module__published=True
-    )
+    quiz = get_object_or_404(Quiz.objects.shown_to_learners().select_related("module__path", "lesson"), pk=quiz_id)
     statuses = learner_statuses(quiz.module.path, request.user)
     status = next((s for s in statuses if s.module.pk == quiz.module_id), None)
     if status is None:
@@ -50,6 +48,8 @@ def _own_attempt(request: HttpRequest, public_id, marker: str) -> Attempt:
     if attempt is None:
         raise Http404
     attempt.quiz = quiz_catalog.quiz(attempt.quiz_id, marker)
+    if not attempt.quiz.is_shown_to_learners:  # withdrawn since: its questions are not shown
+        raise Http404
     return attempt
 
 
@@ -163,7 +163,7 @@ def question_page(request: HttpRequest, public_id, position: int) -> HttpRespons
             messages.error(request, _("This attempt is closed: its answers can no longer change."))
         return _leave(request, result_url)
     question = quiz_catalog.question(question_id, marker)
-    if question is None:
+    if question is None or not question.published:
         raise Http404
     question.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
     error, submitted = "", None
@@ -242,7 +242,7 @@ def _result_rows(*, marker, question_order, choice_order, responses) -> dict:
     rows = []
     for question_id in question_order:
         question = questions.get(question_id)
-        if question is not None:  # a question deleted while the attempt was open is left out
+        if question is not None and question.published:  # one deleted or withdrawn since is left out
             response = by_question.get(question_id)
             choices = attempts.ordered_choices(shown, question, list(question.choices.all()))
             rows.append((question, response, feedback_for(question, choices, response)))

@@ -78,6 +78,7 @@ TABLE = {
     "accounts:password_reset_done": (PUBLIC, GET_ONLY_PUBLIC),
     "accounts:password_reset_confirm": (PUBLIC, PUBLIC),  # a bad token shows "this link no longer works"
     "accounts:password_reset_complete": (PUBLIC, GET_ONLY_PUBLIC),
+    "accounts:confirm_email": ("400 " * 7, "400 " * 7),  # a bad token: "this link no longer works"
     "privacy-export": (LOGGED_IN, GET_ONLY_LOGIN),
     "privacy-delete": (LOGGED_IN, "login 200 200 200 200 200 200"),  # no password: a form error, nothing deleted
 }
