@@ -33,7 +33,7 @@ def instructor_client(client, instructor):
 
 @pytest.fixture
 def warnings_tag(db):
-    return Misconception.objects.create(tag="warnings-fail-builds", description="Believes warnings fail builds.")
+    return Misconception.objects.create(tag="t-warnings-fail-builds", description="Believes warnings fail builds.")
 
 
 def errors(response) -> list[str]:
@@ -334,6 +334,6 @@ def test_a_wrong_choice_carries_a_misconception_and_a_learners_pick_counts_for_i
     submit_answer(attempt, question, form(answer=attempt.token("c", wrong.pk)))
     close_attempt(attempt)
     page = instructor_client.get(reverse("admin:quizzes_quiz_statistics", args=[quiz.pk])).content.decode()
-    assert "<td>warnings-fail-builds</td>" in page
+    assert "<td>t-warnings-fail-builds</td>" in page
     listing = instructor_client.get(reverse("admin:quizzes_misconception_changelist")).content.decode()
     assert "Wrong answers by misconception" in listing
