@@ -136,10 +136,10 @@ def module_quizzes(curriculum):
 
 
 def test_the_real_curriculum_has_a_module_quiz_of_ten_questions_or_more_per_module(curriculum):
+    """(Every kind in every pool: tests/courses/test_curriculum_content.py.)"""
     quizzes = module_quizzes(curriculum)
-    assert len(quizzes) == curriculum.modules.filter(published=True).count() == 6
-    assert all(q.questions.published().count() >= 10 for q in quizzes)
-    assert {kind for q in quizzes for kind in q.questions.values_list("kind", flat=True)} == set(QuestionKind.values)
+    assert len(quizzes) == curriculum.modules.filter(published=True).count()
+    assert all(q.questions_per_attempt() >= 10 for q in quizzes)
 
 
 def test_no_page_or_fragment_before_answering_gives_an_answer_away(client, curriculum, learner):
