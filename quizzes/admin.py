@@ -53,7 +53,8 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
                 if form.instance.pk:
                     deleted.append(form.instance)
                 continue
-            kept.append(form.cleaned_data)
+            # A field shown read-only (a faulty line's number and text) is read from the row itself.
+            kept.append({"order": form.instance.order, "text": form.instance.text, **form.cleaned_data})
         if deleted and question.pk and question.responses.exists():
             raise ValidationError(
                 _(
@@ -79,7 +80,7 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
         problems = [
             _("Line %(n)d is not in the artifact: it has %(count)d lines.") % {"n": n, "count": count}
             for n in dict.fromkeys(numbers)
-            if not count or not 1 <= n <= count
+            if not count or not 1 <= (n or 0) <= count
         ]
         problems += [
             _("Line %(n)d is listed twice.") % {"n": n} for n in dict.fromkeys(numbers) if numbers.count(n) > 1

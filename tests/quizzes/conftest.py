@@ -116,6 +116,8 @@ def answer_data(attempt: Attempt, question: Question, how: str = "right") -> dic
         right = [c for c in choices if c.is_correct]
         wrong = [c for c in choices if not c.is_correct]
         picks = {"right": right, "partial": right[:1], "wrong": wrong}[how]
+        if question.is_faulty_line:
+            picks = picks[: question.select_count]
         return {"answer": [attempt.token("c", c.pk) for c in picks]}
     if kind == QuestionKind.ORDERING:
         order = list(choices)

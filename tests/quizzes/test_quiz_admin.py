@@ -139,6 +139,7 @@ def test_the_instructor_creates_a_quiz(instructor_client, quiz):
             "max_attempts": "3",
             "time_limit_minutes": "",
             "published": "on",
+            **management("pools", 0),
             **management("questions", 0),
         },
     )
@@ -343,6 +344,7 @@ def test_an_answered_question_cannot_be_deleted_from_its_quiz_either(instructor_
         "pass_mark": str(quiz.pass_mark),
         "shuffle_choices": "on",
         "published": "on",
+        **management("pools", 0),
         **management("questions", 1, 1),
         "questions-0-id": str(question.pk),
         "questions-0-quiz": str(quiz.pk),
