@@ -2,6 +2,7 @@
 database, as a test may), and a learner's way through modules by the service layer or the views."""
 
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -84,6 +85,11 @@ def misses_for_percent(quiz: Quiz, percent: int) -> set[str]:
     total = total_points(quiz)
     kept = -(-total * percent // 100)  # the fewest points that still reach ``percent``
     return misses_worth(quiz, total - kept)
+
+
+def shown_percent(percent) -> str:
+    """A score as the pages show it: a whole percentage, rounded half up (floatformat:0)."""
+    return f"{Decimal(percent).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
 
 
 def misses_worth(quiz: Quiz, points: int) -> set[str]:

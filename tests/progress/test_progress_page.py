@@ -3,7 +3,6 @@ calendar in the learner's own time zone, the streak, and where to continue."""
 
 import re
 from datetime import UTC, date, datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 import time_machine
@@ -22,6 +21,7 @@ from tests.progress.helpers import (
     misses_worth,
     module,
     module_quiz,
+    shown_percent,
     take_quiz,
 )
 
@@ -53,11 +53,6 @@ def history(curriculum, learner):
     return mindset, cicd, (mastered, passed, failed)
 
 
-def shown(percent) -> str:
-    """A score as the progress page shows it (floatformat:0 rounds half up)."""
-    return f"{Decimal(percent).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
-
-
 def test_the_page_needs_a_login(client):
     response = client.get(URL)
     assert response.status_code == 302 and response["Location"].startswith(reverse("accounts:login"))
@@ -85,14 +80,14 @@ def test_the_page_shows_overall_progress_states_bars_lessons_and_scores(curricul
     mindset = row_of(page, "DevOps mindset and metrics")
     assert "badge state-mastered" in mindset and "Mastered" in mindset
     assert 'value="100"' in mindset and f"{lessons['devops-mindset']} / {lessons['devops-mindset']}" in mindset
-    assert mindset.count(shown(mastered.percent)) == 2  # best and last
+    assert mindset.count(shown_percent(mastered.percent)) == 2  # best and last
 
     cicd = row_of(page, "CI/CD on AWS")
     assert "badge state-in_progress" in cicd
     bar = round(100 * 3 / (lessons["cicd-on-aws"] + 1))  # 2 lessons and the passed quiz
     assert f'value="{bar}"' in cicd and f"{bar}%" in cicd
     assert f"2 / {lessons['cicd-on-aws']}" in cicd
-    assert re.search(rf">{shown(passed.percent)}</td>\s*<td class=\"num\">0%<", cicd)  # best, then last
+    assert re.search(rf">{shown_percent(passed.percent)}</td>\s*<td class=\"num\">0%<", cicd)  # best, then last
 
     containers = row_of(page, "Containers on AWS")
     assert "badge state-locked" in containers and "—" in containers
