@@ -317,16 +317,14 @@ class QuizFileLoader:
             )
         listed: dict[int, dict] = {}
         tags: dict[int, str] = {}
+        numbers_seen: list = []
         for entry in _list(path, text, raw, "lines", line("lines:")):
             entry = require_mapping(path, entry, f"a line of question '{key}'")
             check_fields(path, text, entry, LINE_FIELDS, f"a line of question '{key}'")
             number = entry.get("line")
-            seen = sum(
-                1
-                for other in raw["lines"][: len(listed) + 1]
-                if isinstance(other, dict) and other.get("line") == number
-            )
-            entry_line = _line_of_entry(text, f"line: {number}", seen, line("lines:"), after=f"key: {key}")
+            numbers_seen.append(number)  # the n-th "line: 6" of the question is this entry's line in the file
+            occurrence = numbers_seen.count(number)
+            entry_line = _line_of_entry(text, f"line: {number}", occurrence, line("lines:"), after=f"key: {key}")
             _positive_int(path, entry_line, number, f"question '{key}': 'line'")
             if number > len(lines):
                 raise ContentError(

@@ -411,7 +411,6 @@ class Question(ImportedContent):
         asked.numeric_answer, asked.tolerance = self.variant_key(index)
         asked.prompt_html = self.variants_html[index]["prompt_html"]
         asked.explanation_html = self.variants_html[index]["explanation_html"]
-        asked.variant_index = index
         return asked
 
 

@@ -33,7 +33,7 @@ def instructor_client(client, instructor):
 
 @pytest.fixture
 def warnings_tag(db):
-    return Misconception.objects.create(tag="warnings-fail-builds", description="Believes warnings fail builds.")
+    return Misconception.objects.create(tag="t-warnings-fail-builds", description="Believes warnings fail builds.")
 
 
 def errors(response) -> list[str]:
@@ -282,6 +282,8 @@ def test_numeric_variants_are_saved_and_the_question_answers_as_its_first(instru
     assert (question.numeric_answer, question.tolerance) == (Decimal("1.6"), Decimal("0.05"))
     assert "deployed 48 times" in question.prompt_html
     assert "90/30 = 3" in question.variants_html[1]["explanation_html"]
+    preview = instructor_client.get(reverse("quizzes:preview", args=[question.pk])).content.decode()
+    assert "<td>2</td><td>deploys = 90, days = 30</td><td>3 ± 0</td>" in preview
 
 
 @pytest.mark.parametrize(
@@ -334,6 +336,6 @@ def test_a_wrong_choice_carries_a_misconception_and_a_learners_pick_counts_for_i
     submit_answer(attempt, question, form(answer=attempt.token("c", wrong.pk)))
     close_attempt(attempt)
     page = instructor_client.get(reverse("admin:quizzes_quiz_statistics", args=[quiz.pk])).content.decode()
-    assert "<td>warnings-fail-builds</td>" in page
+    assert "<td>t-warnings-fail-builds</td>" in page
     listing = instructor_client.get(reverse("admin:quizzes_misconception_changelist")).content.decode()
     assert "Wrong answers by misconception" in listing

@@ -28,9 +28,9 @@ def answered_quiz(db):
     faulty.points = 2
     faulty.save()
     single = quiz.questions.get(kind=QuestionKind.SINGLE)
-    warnings = Misconception.objects.create(tag="warnings-fail-builds", description="Believes warnings fail builds.")
+    warnings = Misconception.objects.create(tag="t-warnings-fail-builds", description="Believes warnings fail builds.")
     phases = Misconception.objects.create(
-        tag="last-line-is-the-cause", description="Believes the last line is the cause."
+        tag="t-last-line-is-the-cause", description="Believes the last line is the cause."
     )
     faulty.choices.filter(order=2).update(misconception=warnings)
     faulty.choices.filter(order=5).update(misconception=phases)
@@ -77,8 +77,8 @@ def test_wrong_answers_are_grouped_by_misconception_across_questions(answered_qu
 
     # warnings-fail-builds: line 2 picked by learners 2 and 4, the tagged single choice by 3 and 4.
     assert [(r.tag, r.picks, r.learners, r.questions) for r in rows] == [
-        ("warnings-fail-builds", 4, 3, 2),
-        ("last-line-is-the-cause", 1, 1, 1),
+        ("t-warnings-fail-builds", 4, 3, 2),
+        ("t-last-line-is-the-cause", 1, 1, 1),
     ]
     assert misconception_statistics([single.pk])[0].picks == 2
     assert misconception_statistics(user_ids=[]) == []
@@ -92,11 +92,13 @@ def test_the_quiz_statistics_page_shows_every_question_and_the_misconceptions(cl
 
     assert "40.0%" in page and "-16.67" in page
     assert f"line 2: {BUILD_LOG[1]} (2)" in page
-    assert "<td>warnings-fail-builds</td><td>Believes warnings fail builds.</td><td>4</td><td>3</td><td>2</td>" in page
+    assert (
+        "<td>t-warnings-fail-builds</td><td>Believes warnings fail builds.</td><td>4</td><td>3</td><td>2</td>" in page
+    )
     question_page = client.get(reverse("admin:quizzes_question_statistics", args=[faulty.pk])).content.decode()
     assert f"line 2: {BUILD_LOG[1]} (2)" in question_page
     overall = client.get(reverse("admin:quizzes_misconception_statistics")).content.decode()
-    assert "<td>last-line-is-the-cause</td>" in overall
+    assert "<td>t-last-line-is-the-cause</td>" in overall
 
 
 def test_the_misconception_pages_are_for_staff_only(client, learner, answered_quiz):
