@@ -244,13 +244,14 @@ LESSON_FIELDS = (
 )
 
 
-def _reviewed_date(path: Path, text: str, meta: dict, warnings: list[str]) -> datetime.date | None:
-    """The lesson's ``reviewed`` date (ISO, e.g. 2026-11-29). Missing: a warning for now, while the
-    content catches up (it becomes an error once every lesson has one)."""
+def _reviewed_date(path: Path, text: str, meta: dict) -> datetime.date:
+    """The lesson's ``reviewed`` date (ISO, e.g. 2026-11-29): when it was last checked against the AWS
+    documentation. Required: a lesson without one is a file:line error."""
     value = meta.get("reviewed")
     if value is None:
-        warnings.append(f"{path}:1: no 'reviewed' date (when the lesson was checked against AWS documentation)")
-        return None
+        raise ContentError(
+            path, 1, "the front matter needs 'reviewed: YYYY-MM-DD' (when the lesson was checked against AWS documentation)"
+        )
     if isinstance(value, str):
         try:
             value = datetime.date.fromisoformat(value.strip())
@@ -288,7 +289,7 @@ def parse_lesson(path: Path) -> LessonData:
         "beyond_workshop": require(path, text, meta, "beyond_workshop", bool, False),
     }
     warnings: list[str] = []
-    values["reviewed"] = _reviewed_date(path, text, meta, warnings)
+    values["reviewed"] = _reviewed_date(path, text, meta)
     check_columns(path, text, Lesson, {"key": key, **values})
     return LessonData(path=path, values=values, key=key, text=text, warnings=warnings)
 

@@ -2,11 +2,7 @@
 and feedback on each wrong choice (and on each listed wrong line), no two questions share a stem,
 every lesson and question loads, every module quiz draws from a pool at least twice its draw that
 covers all eight kinds, every module has its faulty-line and scenario questions, every lesson says
-when it was checked against the AWS documentation.
-
-The rules the content of today cannot meet yet are marked xfail(strict=True): the content helpers
-are rewriting it (branches content1/content2); once it lands, an xfail that passes fails loudly and
-its marker is removed."""
+when it was checked against the AWS documentation."""
 
 import re
 from collections import Counter
@@ -20,9 +16,6 @@ from tests.conftest import CONTENT
 
 pytestmark = pytest.mark.django_db
 
-CONTENT_IN_PROGRESS = pytest.mark.xfail(
-    strict=True, reason="content issue 15 in progress on branches content1/content2"
-)
 KINDS = set(QuestionKind.values)
 
 
@@ -80,7 +73,6 @@ def test_no_two_questions_share_a_stem(curriculum):
     assert [s for s, n in stems.items() if n > 1] == []
 
 
-@CONTENT_IN_PROGRESS
 def test_every_module_quiz_draws_ten_from_a_pool_at_least_twice_its_draw_covering_every_kind(curriculum):
     problems = []
     for quiz in module_quizzes(curriculum):
@@ -100,7 +92,6 @@ def test_every_module_quiz_draws_ten_from_a_pool_at_least_twice_its_draw_coverin
     assert problems == []
 
 
-@CONTENT_IN_PROGRESS
 def test_every_module_has_two_faulty_line_and_four_scenario_questions(curriculum):
     problems = []
     for quiz in module_quizzes(curriculum):
@@ -112,7 +103,6 @@ def test_every_module_has_two_faulty_line_and_four_scenario_questions(curriculum
     assert problems == []
 
 
-@CONTENT_IN_PROGRESS
 def test_every_lesson_says_when_it_was_checked_against_the_aws_documentation(curriculum):
     assert (
         list(Lesson.objects.filter(module__path=curriculum, reviewed__isnull=True).values_list("key", flat=True)) == []

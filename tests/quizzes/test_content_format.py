@@ -241,13 +241,13 @@ def test_rows_imported_before_the_new_fields_existed_are_not_taken_for_admin_edi
     assert lesson.fingerprint() == old_hash
 
 
-def test_a_missing_reviewed_date_is_a_warning_for_now(course):
+def test_a_missing_reviewed_date_is_refused_with_its_file(course):
     edit(course / "m1" / "01-first.md", "reviewed: 2026-11-29\n", "")
 
-    report = load_content(course)
+    with pytest.raises(ContentError) as refused:
+        load_content(course)
 
-    assert any("01-first.md:1: no 'reviewed' date" in warning for warning in report.warnings)
-    assert Lesson.objects.get(key="first-lesson").reviewed is None
+    assert "01-first.md:1: the front matter needs 'reviewed: YYYY-MM-DD'" in str(refused.value)
 
 
 def test_the_check_option_reads_the_files_and_writes_nothing(course):
