@@ -24,7 +24,7 @@ lab.yaml::
         rules: [DL3006, DL3007]
         points: 2             # default 1
         required: true        # default true
-        lesson: docker-basics # a lesson key of this module, or module-slug/lesson-key
+        lesson: docker-basics # a lesson key of this module, or module-slug/lesson-key of an earlier module
         explanation: |
           Markdown shown when the check fails.
 
@@ -248,7 +248,12 @@ class LabsFolderLoader:
                 reference = check.lesson if "/" in check.lesson else f"{module.slug}/{check.lesson}"
                 lesson = lessons.get(reference) if check.lesson else None
                 if check.lesson and lesson is None:
-                    raise ContentError(data.path, check.line, f"check '{check.key}': no lesson '{check.lesson}'")
+                    raise ContentError(
+                        data.path,
+                        check.line,
+                        f"check '{check.key}': no lesson '{check.lesson}' (name a lesson key of this module, or "
+                        "module-slug/lesson-key of an earlier module: later modules are loaded after this one)",
+                    )
                 context.sync(
                     checks.pop(check.key, None),
                     lambda lab=lab, check=check: Check(lab=lab, key=check.key),

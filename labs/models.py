@@ -33,7 +33,7 @@ from labs.rules import RULES
 
 logger = logging.getLogger(__name__)
 
-RULE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.:-]*$")
+RULE_ID = re.compile(r"^([A-Za-z0-9][A-Za-z0-9_.:-]*\*?|\*)$")  # "DL3007", "E*" (a prefix), "*" (all)
 
 
 class Tool(models.TextChoices):
@@ -150,7 +150,10 @@ class Check(ImportedContent):
     rules = models.CharField(
         _("rule ids"),
         max_length=300,
-        help_text=_("The tool's rule ids this check relies on, separated by commas (DL3006, DL3007)."),
+        help_text=_(
+            "The tool's rule ids this check relies on, separated by commas (DL3006, DL3007); "
+            "a trailing * matches a prefix (E* is every cfn-lint error)."
+        ),
     )
     points = models.PositiveSmallIntegerField(_("points"), default=1)
     required = models.BooleanField(_("required"), default=True, help_text=_("The lab fails while this check fails."))
@@ -231,7 +234,7 @@ def check_problems(kind: str | None, tool: str, rules: str | list) -> list[str]:
         problems.append("Name at least one rule id of the tool.")
     for rule_id in rule_ids:
         if not RULE_ID.match(rule_id):
-            problems.append(f"'{rule_id}' is not a rule id (letters, digits, '-', '_', '.', ':').")
+            problems.append(f"'{rule_id}' is not a rule id (letters, digits, '-', '_', '.', ':', and '*' at the end).")
         elif tool == OWN and rule_id not in RULES:
             problems.append(f"There is no DevOps Learn rule '{rule_id}' (known: {', '.join(sorted(RULES))}).")
         elif tool == OWN and kind and kind not in RULES[rule_id].kinds:

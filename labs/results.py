@@ -74,10 +74,17 @@ class CheckSpec:
     points: int
     required: bool
 
-    def verdict(self, findings: list[Finding]) -> dict:
-        mine = sorted(
-            (f for f in findings if f.tool == self.tool and f.rule in self.rules), key=lambda f: (f.line or 0, f.rule)
+    def covers(self, finding: Finding) -> bool:
+        """Whether this check grades ``finding``: its tool, and one of its rule ids ("E3012"), or a
+        rule id ending in "*" as a prefix ("E*": every error of cfn-lint; "*": everything the tool reports)."""
+        if finding.tool != self.tool:
+            return False
+        return any(
+            finding.rule == rule or (rule.endswith("*") and finding.rule.startswith(rule[:-1])) for rule in self.rules
         )
+
+    def verdict(self, findings: list[Finding]) -> dict:
+        mine = sorted((f for f in findings if self.covers(f)), key=lambda f: (f.line or 0, f.rule))
         passed = not mine
         return {
             "key": self.key,

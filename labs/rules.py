@@ -440,10 +440,24 @@ def deployment_alarm_rollback(artifact: Artifact):
             )
 
 
+def _alarm_metrics(properties: dict) -> Iterator[tuple[object, object]]:
+    """(namespace, metric name) of every metric an alarm reads: its own, or those of its metric math."""
+    if properties.get("MetricName"):
+        yield properties.get("Namespace"), properties.get("MetricName")
+    for query in _list(properties.get("Metrics")):
+        metric = _mapping(_mapping(_mapping(query).get("MetricStat")).get("Metric"))
+        if metric.get("MetricName"):
+            yield metric.get("Namespace"), metric.get("MetricName")
+
+
 @rule("alarm-on-5xx", (K.CLOUDFORMATION,), "An alarm watches the 5xx errors")
 def alarm_on_5xx(artifact: Artifact):
-    alarms = list(_resources(artifact, "AWS::CloudWatch::Alarm"))
-    if not any("5xx" in str(properties.get("MetricName", "")).lower() for _, _, properties in alarms):
+    metrics = [
+        str(name).lower()
+        for _, _, properties in _resources(artifact, "AWS::CloudWatch::Alarm")
+        for _, name in _alarm_metrics(properties)
+    ]
+    if not any("5xx" in name for name in metrics):
         for document in artifact.documents:
             yield (
                 document.line("Resources"),
@@ -459,8 +473,9 @@ def metric_filter_alarmed(artifact: Artifact):
             yield document.line("Resources"), "The template has no AWS::Logs::MetricFilter."
         return
     watched = {
-        (properties.get("Namespace"), properties.get("MetricName"))
+        metric
         for _, _, properties in _resources(artifact, "AWS::CloudWatch::Alarm")
+        for metric in _alarm_metrics(properties)
     }
     for document, logical_id, properties in filters:
         where = document.line("Resources", logical_id)
@@ -474,10 +489,29 @@ def metric_filter_alarmed(artifact: Artifact):
                     where,
                     (
                         f"No alarm watches the metric {metric[1]!s} in {metric[0]!s} that '{logical_id}' publishes: "
-                        "add an "
-                        "AWS::CloudWatch::Alarm with that Namespace and MetricName."
+                        "add an AWS::CloudWatch::Alarm with that Namespace and MetricName."
                     ),
                 )
+
+
+@rule("metric-filter-on-log-group", (K.CLOUDFORMATION,), "Every metric filter reads a log group of the template")
+def metric_filter_on_log_group(artifact: Artifact):
+    groups = {}
+    for _, logical_id, properties in _resources(artifact, "AWS::Logs::LogGroup"):
+        groups[logical_id] = properties.get("LogGroupName")
+    for document, logical_id, properties in _resources(artifact, "AWS::Logs::MetricFilter"):
+        target = properties.get("LogGroupName")
+        if isinstance(target, dict) and target.get("Ref") in groups:
+            continue
+        if isinstance(target, str) and target in groups.values():
+            continue
+        yield (
+            document.line("Resources", logical_id, "Properties", "LogGroupName"),
+            (
+                f"The metric filter '{logical_id}' reads the log group {target!r}, which this template does not "
+                "create: the stack fails if it does not exist. Use '!Ref' of the AWS::Logs::LogGroup resource."
+            ),
+        )
 
 
 @rule("log-retention", (K.CLOUDFORMATION,), "Every log group has a retention period")
