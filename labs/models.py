@@ -14,6 +14,7 @@ import uuid
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
@@ -343,7 +344,7 @@ class Submission(models.Model):
         LABS_CHECKS_PER_MINUTE checks in the last 60 seconds; previews are not limited."""
         if not preview:
             # One learner's checks are counted one at a time (the row lock serialises two tabs).
-            type(user).objects.select_for_update().filter(pk=user.pk).exists()
+            get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
             since = timezone.now() - timedelta(seconds=60)
             recent = list(
                 cls.objects.of_learners()

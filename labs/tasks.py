@@ -22,9 +22,10 @@ def grade_submission(submission_id: int) -> str:
     if submission is None:
         return "skipped"
     try:
+        spec = submission.lab.spec()
         if settings.LABS_PRELOAD_TOOLS:
-            tools.preload()
-        result = grading.grade_sandboxed(submission.lab.spec(), submission.artifact)
+            tools.preload({check.tool for check in spec.checks})
+        result = grading.grade_sandboxed(spec, submission.artifact)
     except SandboxUnavailable as refusal:
         result = results.error(refusal.message, max_score=submission.max_score)
     except Exception:

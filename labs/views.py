@@ -38,16 +38,18 @@ def result_rows(submission: Submission | None, checks: list) -> list[tuple[dict,
     return [(item, by_key.get(item["key"])) for item in submission.result.get("checks", [])]
 
 
+def _history(user, lab: Lab) -> list[Submission]:
+    """The learner's latest checks of ``lab``, newest first (without their texts and results)."""
+    return list(
+        Submission.objects.of_learners().owned_by(user).filter(lab=lab).defer("artifact", "result")[:HISTORY_SIZE]
+    )
+
+
 def _page(
     request: HttpRequest, lab: Lab, *, shown: Submission | None = None, form=None, refusal: str = "", status: int = 200
 ) -> HttpResponse:
     checks = list(lab.checks.select_related("lesson__module__path"))
-    history = list(
-        Submission.objects.of_learners()
-        .owned_by(request.user)
-        .filter(lab=lab)
-        .defer("artifact", "result")[:HISTORY_SIZE]
-    )
+    history = _history(request.user, lab)
     if shown is None and history and not request.GET.get("starter"):
         shown = Submission.objects.get(pk=history[0].pk)
     if shown is not None and shown.is_pending:
@@ -72,6 +74,7 @@ def _page(
             "history": history,
             "refusal": refusal,
             "uses_actionlint": any(check.tool == "actionlint" for check in checks),
+            "history_oob": request.method == "POST" and not refusal,
         },
         status=status,
     )
@@ -139,8 +142,7 @@ def submission(request: HttpRequest, public_id) -> HttpResponse:
     shown.sweep_if_stale()
     lab = shown.lab
     checks = list(lab.checks.select_related("lesson__module__path"))
-    return render(
-        request,
-        "labs/lab.html#result",
-        {"lab": lab, "submission": shown, "rows": result_rows(shown, checks), "refusal": ""},
-    )
+    context = {"lab": lab, "submission": shown, "rows": result_rows(shown, checks), "refusal": ""}
+    if not shown.is_pending:  # graded now: its score goes into the list of checks too
+        context.update(history=_history(request.user, lab), history_oob=True)
+    return render(request, "labs/lab.html#result", context)
