@@ -22,6 +22,10 @@ from labs.kinds import KINDS
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_DEPTH = 50
 MAX_EXPANDED_NODES = 20_000
+DEPTH_MESSAGE = (
+    f"The YAML is nested more than {MAX_DEPTH} levels deep. Real templates and manifests are far shallower: "
+    "check the indentation and the brackets."
+)
 
 try:  # libyaml's parser when PyYAML was built with it; the pure-Python one otherwise
     _Loader = yaml.CSafeLoader
@@ -60,11 +64,7 @@ def check_yaml_structure(text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise Refused(
-                        f"The YAML is nested more than {MAX_DEPTH} levels deep. Real templates and manifests "
-                        "are far shallower: check the indentation.",
-                        event.start_mark.line + 1,
-                    )
+                    raise Refused(DEPTH_MESSAGE, event.start_mark.line + 1)
                 frames.append([1, event.anchor])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -95,6 +95,8 @@ def check_yaml_structure(text: str) -> None:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        if "nesting depth" in problem:  # libyaml's own limit, met before ours on flow collections
+            raise Refused(DEPTH_MESSAGE, line) from exc
         where = f"line {line}: " if line else ""
         raise Refused(f"The YAML does not parse ({where}{problem}). Fix the syntax and check again.", line) from exc
 

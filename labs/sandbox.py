@@ -457,11 +457,7 @@ def run(job: Callable[[], object], limits: Limits = DEFAULT_LIMITS) -> object:
     inherited = _mapped_bytes()
     readable_roots()  # computed here: the child cannot import what sysconfig loads late
     started = time.monotonic()
-    with warnings.catch_warnings():
-        # A test server's threads are idle in a fork: the child runs only this module's code and a
-        # wall-clock deadline bounds it. The grading worker itself is single-threaded.
-        warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
-        pid = os.fork()
+    pid = _fork()
     if pid == 0:  # pragma: no cover - measured by the tests through its effects
         os.close(read_fd)
         _child(job, limits, caps, (newroot, workdir), cgroup, write_fd, inherited)
@@ -499,6 +495,14 @@ def run(job: Callable[[], object], limits: Limits = DEFAULT_LIMITS) -> object:
     raise SandboxFailure("crashed", limits, detail)
 
 
+def _fork() -> int:
+    with warnings.catch_warnings():
+        # A test server's threads are idle in a fork: the child runs only this module's code and a
+        # wall-clock deadline bounds it. The grading worker itself is single-threaded.
+        warnings.filterwarnings("ignore", message=".*multi-threaded.*fork", category=DeprecationWarning)
+        return os.fork()
+
+
 def _read_answer(fd: int, limits: Limits, started: float) -> tuple[bytes, bool, bool]:
     """(answer, too large, timed out): the child's length-prefixed answer, read until it is whole
     (a process the job left behind may hold the pipe open), the end of the pipe, or the deadline."""
@@ -527,7 +531,7 @@ def _reap(uid: int, caps: Capabilities, pid: int) -> None:
     """Kill whatever is left with the sandbox's user id (a process that left the process group)."""
     if not caps.separate_uid:
         return
-    reaper = os.fork()
+    reaper = _fork()
     if reaper == 0:  # pragma: no cover
         try:
             os.setresgid(uid, uid, uid)
