@@ -1,4 +1,5 @@
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
@@ -104,7 +105,7 @@ def lab_page(request: HttpRequest, path_slug: str, module_slug: str, lab_slug: s
     if public_id:
         try:
             shown = _own_submission(request, public_id, lab)
-        except (ValueError, Http404):
+        except (ValueError, ValidationError, Http404):
             raise Http404 from None
     return _page(request, lab, shown=shown)
 

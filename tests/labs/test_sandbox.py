@@ -2,6 +2,7 @@
 that asked (the worker) stays up. The attacks run as jobs inside the sandbox, as a compromised tool
 would; the input attacks (deep nesting, a 1 MB file, an alias bomb) go through the real grader."""
 
+import contextlib
 import os
 import socket
 import threading
@@ -82,10 +83,8 @@ def test_no_reading_outside_the_work_directory(tmp_path, settings):
 def test_a_fork_bomb_is_stopped():
     def bomb():
         while True:
-            try:
+            with contextlib.suppress(OSError):
                 os.fork()
-            except OSError:
-                pass
 
     failure = run(bomb)
     assert isinstance(failure, sandbox.SandboxFailure)
@@ -102,7 +101,8 @@ def sandbox_processes():
         if entry.isdigit():
             try:
                 uid = os.stat(f"/proc/{entry}").st_uid
-                state = open(f"/proc/{entry}/stat").read().split(")")[-1].split()[0]
+                with open(f"/proc/{entry}/stat") as stat:
+                    state = stat.read().split(")")[-1].split()[0]
             except OSError:
                 continue
             if uid >= sandbox.UID_BASE and state != "Z":
@@ -210,9 +210,7 @@ def test_unparseable_yaml_is_an_error_with_its_line():
 
 
 def test_grading_is_refused_where_no_sandbox_can_be_made(monkeypatch):
-    monkeypatch.setattr(
-        sandbox, "capabilities", lambda: sandbox.Capabilities(None, False, False, 0, None)
-    )
+    monkeypatch.setattr(sandbox, "capabilities", lambda: sandbox.Capabilities(None, False, False, 0, None))
     with pytest.raises(sandbox.SandboxUnavailable) as refusal:
         grading.grade_sandboxed(K8S, "a: 1\n")
     assert "switched off" in refusal.value.message
@@ -225,8 +223,10 @@ def test_address_space_limits_hold_in_a_child_of_a_worker_with_cfn_lint_imported
     spec = grading.LabSpec(
         kind="cloudformation", pass_mark=100, checks=(CheckSpec("refs", "refs", "cfn-lint", ("E1020",), 1, True),)
     )
-    bad = 'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n' \
+    bad = (
+        'AWSTemplateFormatVersion: "2010-09-09"\nResources:\n  B:\n    Type: AWS::S3::Bucket\n    Properties:\n'
         "      BucketName: !Ref Missing\n"
+    )
     started = time.monotonic()
     result = grading.grade_sandboxed(spec, bad)
     assert time.monotonic() - started < 3
