@@ -40,7 +40,13 @@ def expected_counts(root: Path) -> dict[str, int]:
         "quizzes": len(quizzes),
         "questions": len(questions),
         "choices": sum(len(q.get("choices") or []) for q in questions),
+        **lab_counts(root),
     }
+
+
+def lab_counts(root: Path) -> dict[str, int]:
+    labs = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sorted(root.glob("*/labs/*/lab.yaml"))]
+    return {"labs": len(labs), "checks": sum(len(lab["checks"]) for lab in labs)}
 
 
 def refused(root: Path) -> ContentError:
