@@ -3,6 +3,7 @@
 import pytest
 
 from labs.models import Check, Lab
+from tests.courses.conftest import content  # noqa: F401 - the fixture: a private copy of the content folder
 from tests.factories import make_path
 
 DOCKERFILE_STARTER = 'FROM ubuntu:latest\nRUN apt-get update && apt-get install -y curl\nCMD ["curl", "--version"]\n'

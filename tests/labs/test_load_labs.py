@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from courses.importers import ContentError, load_content
 from labs.models import Check, Lab
-from tests.courses.conftest import COPY_SLUG, content, edit, line_number  # noqa: F401 - content is a fixture
+from tests.courses.conftest import COPY_SLUG, edit, line_number
 
 pytestmark = pytest.mark.django_db
 
