@@ -3,6 +3,7 @@ retried or closed, so that nobody waits on "Checking…" for ever."""
 
 from datetime import timedelta
 
+import pytest
 from django.test import override_settings
 from django.utils import timezone
 
@@ -126,10 +127,8 @@ def test_an_unexpected_grading_error_is_recorded_not_left_running(learner, lab, 
 
     monkeypatch.setattr(grading, "grade_sandboxed", broken)
     submission = Submission.submit(learner, lab, DOCKERFILE_FIXED)
-    try:
-        grade_submission.call(submission.pk)
-    except RuntimeError:
-        pass
+    with pytest.raises(RuntimeError):
+        grade_submission.call(submission.pk)  # re-raised: the worker logs it and the backend marks it failed
     submission.refresh_from_db()
     assert submission.status == "error" and "try again" in submission.result["message"]
 
