@@ -159,7 +159,7 @@ def capabilities() -> Capabilities:
 
 
 def _probe(step: Callable[[], None]) -> bool:
-    pid = os.fork()
+    pid = _fork()
     if pid == 0:  # pragma: no cover - the child only reports by its exit status
         try:
             step()
