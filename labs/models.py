@@ -57,6 +57,17 @@ class LabQuerySet(VersionedQuerySet):
         """The labs ``user`` has passed (a graded learner submission with status "pass")."""
         return self.filter(Exists(Submission.objects.of_learners().passing().filter(user=user, lab=OuterRef("pk"))))
 
+    def required_standing(self, user, modules) -> dict[int, tuple[int, int]]:
+        """{module id: (required labs passed by ``user``, required labs)} for the published required
+        labs of ``modules`` (ids or Module rows), in one query. Modules without labs are absent. For
+        the progress app's completion rule: a module needs passed == required."""
+        standing: dict[int, tuple[int, int]] = {}
+        rows = self.published().required().filter(module__in=modules).with_standing(user)
+        for module_id, passed in rows.values_list("module_id", "passed"):
+            done, total = standing.get(module_id, (0, 0))
+            standing[module_id] = (done + passed, total + 1)
+        return standing
+
     def with_standing(self, user):
         """Each lab annotated with ``passed`` and ``tried`` for ``user`` (two EXISTS columns)."""
         mine = Submission.objects.of_learners().filter(user=user, lab=OuterRef("pk"))

@@ -77,6 +77,11 @@ def test_passed_labs_and_standing_for_progress(learner, other_learner, module, l
     assert list(Lab.objects.published().required().filter(module=module)) == [lab]
     standing = {lab.slug: (lab.passed, lab.tried) for lab in Lab.objects.filter(module=module).with_standing(learner)}
     assert standing == {"harden": (True, True), "optional": (False, False)}
+    second = make_lab(module, slug="second")
+    other_module = module.path.modules.exclude(pk=module.pk).get()
+    assert Lab.objects.required_standing(learner, [module, other_module]) == {module.pk: (1, 2)}
+    Submission.submit(learner, second, DOCKERFILE_FIXED).record(passing())
+    assert Lab.objects.required_standing(learner, [module.pk]) == {module.pk: (2, 2)}
 
 
 @override_settings(TASKS=DUMMY_TASKS)
