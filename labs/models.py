@@ -355,7 +355,7 @@ class Submission(models.Model):
         LABS_CHECKS_PER_MINUTE checks in the last 60 seconds; previews are not limited."""
         if not preview:
             # One learner's checks are counted one at a time (the row lock serialises two tabs).
-            get_user_model().objects.select_for_update().filter(pk=user.pk).exists()
+            list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
             since = timezone.now() - timedelta(seconds=60)
             recent = list(
                 cls.objects.of_learners()

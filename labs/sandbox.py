@@ -291,6 +291,11 @@ class _Cgroup:
     @classmethod
     def version(cls) -> str | None:
         bases = cls._bases()
+        for base in bases.values():  # empty groups left by a worker that was killed: removed
+            for stale in base.glob("devopslearn-lab-*"):
+                with contextlib.suppress(OSError):
+                    if time.time() - stale.stat().st_mtime > 60:  # not one another worker is filling now
+                        stale.rmdir()
         return ("v2" if "v2" in bases else "v1") if bases else None
 
     def join(self) -> None:
@@ -558,6 +563,7 @@ def _child(job, limits: Limits, caps: Capabilities, dirs: tuple[str, str], cgrou
     """In the forked child: isolate, limit, drop privileges, run the job, write the answer, exit."""
     answer: dict
     workdir = dirs[1]
+    parent = os.getppid()
     try:
         os.setsid()
         if cgroup:
@@ -597,6 +603,7 @@ def _child(job, limits: Limits, caps: Capabilities, dirs: tuple[str, str], cgrou
             os.setgroups([])
             os.setresgid(uid, uid, uid)
             os.setresuid(uid, uid, uid)
+        _die_with_parent(parent)  # after the uid change, which clears it
         if caps.landlock_abi:
             _landlock(readable_roots(), (workdir, os.devnull))
         else:
@@ -631,6 +638,16 @@ def _child(job, limits: Limits, caps: Capabilities, dirs: tuple[str, str], cgrou
     os._exit(0)
 
 
+_PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent(parent: int) -> None:
+    """Be killed if the grading worker dies (a killed worker leaves no grading running behind it)."""
+    _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # it died before the line above
+        os._exit(1)
+
+
 def _max_fd() -> int:
     try:
         return resource.getrlimit(resource.RLIMIT_NOFILE)[0]
@@ -644,5 +661,6 @@ def tool_preexec(name: str, limits: Limits = DEFAULT_LIMITS) -> Callable[[], Non
 
     def limit() -> None:
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        _libc().prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
 
     return limit

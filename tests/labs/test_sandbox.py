@@ -243,3 +243,22 @@ def test_address_space_limits_hold_in_a_child_of_a_worker_with_cfn_lint_imported
 def test_capabilities_describe_what_isolates_the_tools():
     text = sandbox.capabilities().describe()
     assert "network" in text
+
+
+def test_a_grading_dies_with_its_worker():
+    worker = os.fork()
+    if worker == 0:  # a "grading worker" that starts a long grading
+        try:
+            sandbox.run(lambda: time.sleep(30))
+        finally:
+            os._exit(0)
+    deadline = time.monotonic() + 10
+    while not sandbox_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sandbox_processes(), "the grading did not start"
+    os.kill(worker, 9)
+    os.waitpid(worker, 0)
+    deadline = time.monotonic() + 5
+    while sandbox_processes() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert sandbox_processes() == []
