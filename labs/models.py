@@ -297,7 +297,7 @@ class Submission(models.Model):
     """One press of "Check": the learner's artifact as sent, and its graded result."""
 
     # A grading worker that died leaves its submission "running": after this long it is retried (once)
-    # or closed with an error that says to try again. Grading itself is bounded by the sandbox's 5.5 s.
+    # or closed with an error that says to try again. Grading itself is bounded by the sandbox's 4.5 s of wall clock.
     RUNNING_DEADLINE = timedelta(seconds=60)
     # Stored but not yet enqueued (the queue was unreachable): enqueued again after this long.
     ENQUEUE_DEADLINE = timedelta(seconds=20)

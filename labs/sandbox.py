@@ -22,7 +22,7 @@ input:
 - a lower CPU priority (nice 10 at least) than the web workers.
 
 The parent reads at most 1 MiB of the child's answer, kills the child's process group at the wall-
-clock deadline, and then kills whatever the sandbox's user id and cgroup still hold. The job's
+clock deadline (4.5 s), and then kills whatever the sandbox's user id and cgroup still hold. The job's
 return value must be JSON-serialisable; failures come back as ``SandboxFailure`` with a ``reason``
 ("timeout", "cpu", "memory", "output", "files", "crashed") and a message a learner can act on.
 """
@@ -61,7 +61,7 @@ class Limits:
     memory: int = 512 * MiB
     file_size: int = 4 * MiB
     processes: int = 32
-    wall_seconds: float = 5.5
+    wall_seconds: float = 4.5
     output: int = 1 * MiB
     # Executed tools get an address-space limit of their own: the Go runtime reserves more than
     # 512 MB of address space at start-up and fails below 1 GB (measured with actionlint).
@@ -258,13 +258,19 @@ class _Cgroup:
                 if controller == "pids":
                     (path / "pids.max").write_text(str(limits.processes))
                 elif (path / "memory.limit_in_bytes").exists():
-                    (path / "memory.limit_in_bytes").write_text(str(limits.memory))
+                    (path / "memory.limit_in_bytes").write_text(str(self.memory(limits)))
                 elif (path / "memory.max").exists():
-                    (path / "memory.max").write_text(str(limits.memory))
+                    (path / "memory.max").write_text(str(self.memory(limits)))
                     if (path / "pids.max").exists():
                         (path / "pids.max").write_text(str(limits.processes))
             except OSError:
                 pass
+
+    @staticmethod
+    def memory(limits: Limits) -> int:
+        """The group's memory: a backstop over the rlimits, which stop a grading first and cleanly (the
+        group is also charged for the worker's pages the child copies on write, and for page cache)."""
+        return 2 * limits.memory
 
     @staticmethod
     def _bases() -> dict[str, Path]:
@@ -444,11 +450,14 @@ def readable_roots() -> tuple[str, ...]:
 # --- running a job --------------------------------------------------------------------------------
 
 
-def run(job: Callable[[], object], limits: Limits = DEFAULT_LIMITS) -> object:
+def run(
+    job: Callable[[], object], limits: Limits = DEFAULT_LIMITS, on_start: Callable[[int], None] | None = None
+) -> object:
     """Run ``job()`` in a sandboxed child and return its (JSON) return value.
 
     Raises ``SandboxUnavailable`` where no network isolation can be made, and ``SandboxFailure``
-    when the job ran out of time, processor time, memory or output, or died.
+    when the job ran out of time, processor time, memory or output, or died. ``on_start(uid)`` is
+    called with the user id the sandbox runs as, once the child exists (the tests watch it).
     """
     caps = capabilities()
     if caps.network is None:
@@ -468,6 +477,8 @@ def run(job: Callable[[], object], limits: Limits = DEFAULT_LIMITS) -> object:
         _child(job, limits, caps, (newroot, workdir), cgroup, write_fd, inherited)
     os.close(write_fd)
     uid = UID_BASE + pid
+    if on_start:
+        on_start(uid)
     try:
         data, overflow, timed_out = _read_answer(read_fd, limits, started)
     finally:

@@ -22,10 +22,11 @@ K8S = grading.LabSpec(
 )
 
 
-def run(job):
+def run(job, uids: list | None = None):
+    """The job's outcome (its value or the SandboxFailure), in under 6 s; ``uids`` receives the sandbox's uid."""
     started = time.monotonic()
     try:
-        outcome = sandbox.run(job)
+        outcome = sandbox.run(job, on_start=uids.append if uids is not None else None)
     except sandbox.SandboxFailure as failure:
         outcome = failure
     elapsed = time.monotonic() - started
@@ -86,26 +87,27 @@ def test_a_fork_bomb_is_stopped():
             with contextlib.suppress(OSError):
                 os.fork()
 
-    failure = run(bomb)
+    uids = []
+    failure = run(bomb, uids)
     assert isinstance(failure, sandbox.SandboxFailure)
     assert failure.reason in ("timeout", "cpu")
     assert "Simplify the file and check again" in failure.message
     time.sleep(0.2)
-    assert sandbox_processes() == []
+    assert sandbox_processes(uids[0]) == []
 
 
-def sandbox_processes():
-    """Processes still running under a sandbox's user id."""
+def sandbox_processes(uid: int) -> list[int]:
+    """Processes still running under a sandbox's user id (other tests' sandboxes have their own)."""
     found = []
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                uid = os.stat(f"/proc/{entry}").st_uid
+                owner = os.stat(f"/proc/{entry}").st_uid
                 with open(f"/proc/{entry}/stat") as stat:
                     state = stat.read().split(")")[-1].split()[0]
             except OSError:
                 continue
-            if uid >= sandbox.UID_BASE and state != "Z":
+            if owner == uid and state != "Z":
                 found.append(int(entry))
     return found
 
@@ -158,9 +160,10 @@ def test_a_process_left_behind_is_killed():
             os._exit(0)
         return "forked"
 
-    assert run(escape) == "forked"
+    uids = []
+    assert run(escape, uids) == "forked"
     time.sleep(0.2)
-    assert sandbox_processes() == []
+    assert sandbox_processes(uids[0]) == []
 
 
 def grade(text):
@@ -246,19 +249,24 @@ def test_capabilities_describe_what_isolates_the_tools():
 
 
 def test_a_grading_dies_with_its_worker():
-    worker = os.fork()
-    if worker == 0:  # a "grading worker" that starts a long grading
+    read_end, write_end = os.pipe()
+    worker = sandbox._fork()  # os.fork() without the warning about pytest's idle threads
+    if worker == 0:  # a "grading worker" that starts a long grading and says which uid it runs as
+        os.close(read_end)
         try:
-            sandbox.run(lambda: time.sleep(30))
+            sandbox.run(lambda: time.sleep(30), on_start=lambda uid: os.write(write_end, uid.to_bytes(8, "big")))
         finally:
             os._exit(0)
+    os.close(write_end)
+    uid = int.from_bytes(os.read(read_end, 8), "big")
+    os.close(read_end)
     deadline = time.monotonic() + 10
-    while not sandbox_processes() and time.monotonic() < deadline:
+    while not sandbox_processes(uid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sandbox_processes(), "the grading did not start"
+    assert sandbox_processes(uid), "the grading did not start"
     os.kill(worker, 9)
     os.waitpid(worker, 0)
     deadline = time.monotonic() + 5
-    while sandbox_processes() and time.monotonic() < deadline:
+    while sandbox_processes(uid) and time.monotonic() < deadline:
         time.sleep(0.05)
-    assert sandbox_processes() == []
+    assert sandbox_processes(uid) == []
