@@ -237,3 +237,22 @@ def test_the_poll_makes_a_fixed_number_of_queries(learner_client, learner, lab, 
         Submission.objects.create(user=learner, lab=lab, artifact=DOCKERFILE_STARTER)
     with django_assert_max_num_queries(8):
         learner_client.get(reverse("labs:submission", args=[submission.public_id]), HTTP_HX_REQUEST="true")
+
+
+def test_learner_text_quoted_by_a_tool_is_escaped(learner_client, learner, module):
+    lab = make_lab(
+        module,
+        slug="k8s",
+        kind="kubernetes",
+        starter="a: 1\n",
+        solution="a: 1\n",
+        checks=[("probes", "devopslearn", "k8s-probes", 1)],
+    )
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        '    - name: "<script>alert(1)</script>"\n      image: "nginx:1.27"\n'
+    )
+    learner_client.post(check_url(lab), {"artifact": pod})
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
