@@ -304,6 +304,12 @@ class _Cgroup:
                         stale.rmdir()
         return ("v2" if "v2" in bases else "v1") if bases else None
 
+    @property
+    def tracks_processes(self) -> bool:
+        """Whether the group lists the grading's processes (every cgroup lists its members, and a
+        process's children stay in its group: one that left the process group is still there)."""
+        return bool(self.dirs)
+
     def join(self) -> None:
         for path in self.dirs:
             with contextlib.suppress(OSError):
@@ -485,10 +491,13 @@ def run(
         os.close(read_fd)
         _kill(pid, group=True)
         _, status = os.waitpid(pid, 0)
-        _reap(uid, caps, pid)
         oom = bool(cgroup and cgroup.oom_killed())
-        if cgroup:
-            cgroup.destroy()
+        if cgroup and cgroup.tracks_processes:
+            cgroup.destroy()  # kills every process left in the group (one that left the process group too)
+        else:
+            _reap(uid, caps, pid)  # the same, by the sandbox's user id: one more fork
+            if cgroup:
+                cgroup.destroy()
         shutil.rmtree(base, ignore_errors=True)
     if overflow:
         raise SandboxFailure("output", limits)
