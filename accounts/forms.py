@@ -1,29 +1,46 @@
 from django import forms
+from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from accounts import throttle
+from accounts.models import IDENTITY_KEY_MAX, identity_key
+
 User = get_user_model()
 
 
-class EmailUniqueMixin:
-    """E-mail addresses are unique ignoring case; say so in the form, not with a database error."""
+class UniqueIdentityMixin:
+    """A username or confirmed e-mail address belongs to one account however it is spelled (see
+    accounts.models.identity_key): a clash is a form error, before the database refuses it."""
+
+    check_email_taken = True
+
+    def clean_username(self):
+        username = self.cleaned_data.get("username")
+        if username and User.objects.with_username(username).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("A user with that username already exists."), code="unique")
+        return username
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        others = User.objects.filter(email__iexact=email)
-        if self.instance.pk:
-            others = others.exclude(pk=self.instance.pk)
-        if email and others.exists():
-            raise forms.ValidationError(_("An account with this e-mail address already exists."))
+        email = self.cleaned_data.get("email", "").strip()
+        if len(identity_key(email)) > IDENTITY_KEY_MAX:
+            raise forms.ValidationError(_("This e-mail address is too long."))
+        if self.check_email_taken and email and User.objects.with_email(email).exclude(pk=self.instance.pk).exists():
+            raise forms.ValidationError(_("An account with this e-mail address already exists."), code="unique")
         return email
 
 
-class SignupForm(EmailUniqueMixin, UserCreationForm):
-    class Meta:
+class SignupForm(UniqueIdentityMixin, auth_forms.UserCreationForm):
+    """A new account. The address is confirmed by mail before it becomes the account's (views.signup),
+    so an address that already has an account is not refused here: that would tell anybody which
+    addresses have accounts."""
+
+    check_email_taken = False
+
+    class Meta(auth_forms.UserCreationForm.Meta):  # keeps UsernameField, which applies NFKC
         model = User
         fields = ("username", "email", "display_name")
         help_texts = {"username": _("Letters, digits and @/./+/-/_ only; you log in with it.")}
@@ -31,9 +48,17 @@ class SignupForm(EmailUniqueMixin, UserCreationForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["email"].required = True
+        self.fields["email"].help_text = _("We send a link to confirm it.")
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["display_name"].widget.attrs.update(autocomplete="name")
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.email = ""  # until the link mailed to it is opened
+        if commit:
+            user.save()
+        return user
 
 
 class QuickSelect(forms.Select):
@@ -51,7 +76,20 @@ class QuickSelect(forms.Select):
         return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
-class AccountForm(EmailUniqueMixin, forms.ModelForm):
+class AccountForm(UniqueIdentityMixin, forms.ModelForm):
+    """The profile. A new e-mail address needs the account's password and takes effect only once the
+    link mailed to it is opened (views.account): a stolen session cannot take over the account by
+    pointing its address, and so its password resets, elsewhere."""
+
+    check_email_taken = False  # told by mail to the address, not on the page
+    password = forms.CharField(
+        label=_("Your password"),
+        required=False,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        help_text=_("Needed only to change your e-mail address."),
+    )
+
     class Meta:
         model = User
         fields = ("display_name", "email", "time_zone")
@@ -59,8 +97,59 @@ class AccountForm(EmailUniqueMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.current_email = self.instance.email
         self.fields["email"].required = True
         self.fields["email"].widget.attrs.update(autocomplete="email")
+        self.fields["email"].help_text = _("A new address takes effect when you open the link we mail to it.")
+
+    @property
+    def new_email(self) -> str | None:
+        """The address asked for, when it differs from the current one (valid forms only)."""
+        email = self.cleaned_data.get("email", "")
+        return email if email and email != self.current_email else None
+
+    def clean(self):
+        cleaned = super().clean()
+        email = cleaned.get("email")
+        changing = email and email != self.current_email
+        if changing and not self.instance.check_password(cleaned.get("password") or ""):
+            self.add_error("password", _("Enter your password to change your e-mail address."))
+        return cleaned
+
+    def save(self, commit=True):
+        user = super().save(commit=False)
+        user.email = self.current_email  # the new one waits for its confirmation (views.account)
+        if commit:
+            user.save()
+        return user
+
+
+class PasswordResetForm(auth_forms.PasswordResetForm):
+    """Django's reset form, finding the account by any spelling of its confirmed address, and sending
+    one account at most ACCOUNT_THROTTLES["reset-account"] mails (beyond that, silently none: the
+    page says the same whether or not a mail went out)."""
+
+    def get_users(self, email):
+        for user in User.objects.with_email(email).filter(is_active=True):
+            if user.has_usable_password() and throttle.allow("reset-account", user.pk):
+                yield user
+
+    def clean_email(self):
+        email = self.cleaned_data["email"]
+        if len(identity_key(email)) > IDENTITY_KEY_MAX:
+            raise forms.ValidationError(_("This e-mail address is too long."))
+        return email
+
+
+class AdminUserCreationForm(UniqueIdentityMixin, auth_forms.AdminUserCreationForm):
+    class Meta(auth_forms.AdminUserCreationForm.Meta):
+        model = User
+        fields = ("username", "email", "display_name")
+
+
+class AdminUserChangeForm(UniqueIdentityMixin, auth_forms.UserChangeForm):
+    class Meta(auth_forms.UserChangeForm.Meta):
+        model = User
 
 
 class DeleteAccountForm(forms.Form):

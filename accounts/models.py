@@ -1,16 +1,65 @@
+import unicodedata
 import zoneinfo
 from functools import cache
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
-from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+_DEFERRED = object()  # a field the instance was loaded without
+IDENTITY_KEY_MAX = 600  # a 150-character username folds to at most 450 characters
+
+
+def identity_key(value: str) -> str:
+    """The spelling of a username or e-mail address under which two spellings are one account.
+
+    Unicode NFKC (compatibility composition: full-width ``ｍｉｎｈ`` is ``minh``, a decomposed
+    ``e`` + combining acute is ``é``), then Python's ``str.casefold()`` (``Đức`` and ``ĐỨC`` are
+    ``đức``; German ``ß`` and ``SS`` are both ``ss``). It is Unicode's default folding, with no
+    language's special rules: Turkish dotless ``ı`` stays a letter of its own (``KIRMIZI`` folds to
+    ``kirmizi``, not ``kırmızı``). The same on SQLite and PostgreSQL: computed here, stored in
+    ``username_key`` / ``email_key``, and made unique by the database.
+    """
+    return unicodedata.normalize("NFKC", value).casefold()
 
 
 @cache
 def time_zone_choices() -> list[tuple[str, str]]:
     return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+
+
+class UserQuerySet(models.QuerySet):
+    def with_username(self, username: str):
+        """The account ``username`` names, however it is spelled (see ``identity_key``)."""
+        return self.filter(username_key=identity_key(username))
+
+    def with_email(self, email: str):
+        """The account whose confirmed address is ``email``, however it is spelled."""
+        return self.filter(email_key=identity_key(email)) if email else self.none()
+
+    def with_shared_identity(self):
+        """Accounts that already shared a name or address with an older one when names became
+        case- and accent-insensitive (migration 0002): they keep their exact name, without a key."""
+        no_email_key = ~models.Q(email="") & models.Q(email_key__isnull=True)
+        return self.filter(models.Q(username_key__isnull=True) | no_email_key)
+
+    def bulk_create(self, objs, *args, **kwargs):
+        objs = list(objs)
+        for user in objs:
+            user.set_identity_keys()
+        return super().bulk_create(objs, *args, **kwargs)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    def get_by_natural_key(self, username):
+        """Log-in, password reset and fixtures find an account by any spelling of its name."""
+        try:
+            return self.with_username(username).get()
+        except self.model.DoesNotExist:
+            # An account that collided when keys were introduced answers to its exact name only.
+            return self.get(username_key__isnull=True, username=username)
 
 
 class User(AbstractUser):
@@ -27,6 +76,14 @@ class User(AbstractUser):
         choices=time_zone_choices,
         help_text=_("Days, streaks and the activity calendar are counted in this time zone."),
     )
+    # The identity keys (see identity_key): kept by save() and bulk_create(), unique in the database.
+    # NULL only for an account that shared its name or address with an older one when the keys were
+    # introduced (migration 0002 lists them; the admin filters them), and for an empty address.
+    # NULL, not "": several accounts may lack a key under the unique constraints.
+    username_key = models.CharField(max_length=IDENTITY_KEY_MAX, unique=True, null=True, editable=False)  # noqa: DJ001
+    email_key = models.CharField(max_length=IDENTITY_KEY_MAX, null=True, editable=False)  # noqa: DJ001
+    # A new address takes effect only when its owner opens the link mailed to it (accounts.mail).
+    pending_email = models.EmailField(_("address waiting for confirmation"), blank=True)
 
     objects = UserManager()
 
@@ -35,15 +92,42 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
         constraints = [
             models.UniqueConstraint(
-                Lower("email"),
-                condition=~models.Q(email=""),
-                name="accounts_user_email_unique_ci",
+                fields=["email_key"],
+                name="accounts_user_email_key_unique",
                 violation_error_message=_("An account with this e-mail address already exists."),
             )
         ]
 
     def __str__(self) -> str:
         return self.username
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        user = super().from_db(db, field_names, values, **kwargs)
+        user._stored_identity = (user.__dict__.get("username", _DEFERRED), user.__dict__.get("email", _DEFERRED))
+        return user
+
+    def save(self, *args, **kwargs):
+        changed = self.set_identity_keys()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and changed:
+            kwargs["update_fields"] = {*update_fields, *changed}
+        super().save(*args, **kwargs)
+        self._stored_identity = (self.username, self.email)
+
+    def set_identity_keys(self) -> list[str]:
+        """Recompute the keys of a name or address that changed (or of a new account); returns the
+        key fields it set. An unchanged name keeps its key, even none (a collision kept by 0002)."""
+        stored_username, stored_email = getattr(self, "_stored_identity", (None, None))
+        new = self._state.adding or not hasattr(self, "_stored_identity")
+        changed = []
+        if new or stored_username is not _DEFERRED and self.username != stored_username:
+            self.username_key = identity_key(self.username)
+            changed.append("username_key")
+        if new or stored_email is not _DEFERRED and self.email != stored_email:
+            self.email_key = identity_key(self.email) if self.email else None
+            changed.append("email_key")
+        return changed
 
     @property
     def shown_name(self) -> str:
@@ -55,3 +139,23 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo(self.time_zone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(settings.DEFAULT_USER_TIME_ZONE)
+
+
+class ThrottleEvent(models.Model):
+    """One counted event for a throttle (accounts.throttle): a failed login from an address, a
+    sign-up, a password-reset request, an e-mail sent to an address.
+
+    ``key`` is a keyed hash (HMAC with SECRET_KEY) of the address or account counted, so that the
+    table names nobody and holds no personal data; rows older than their window are deleted as new
+    ones are written.
+    """
+
+    scope = models.CharField(max_length=32)
+    key = models.CharField(max_length=64)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["scope", "key", "at"], name="accounts_throttle_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.scope} at {self.at:%Y-%m-%d %H:%M:%S}"

@@ -72,6 +72,7 @@ def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
         [
             str(Path(PY).parent / "gunicorn"),
             "devopslearn.wsgi:application",
+            *("--config", str(ROOT / "gunicorn.conf.py")),  # gthread workers, as `make run` serves
             "--bind",
             f"127.0.0.1:{port}",
             "--workers",
@@ -218,6 +219,7 @@ def run_suite(label: str, database_url: str, args) -> dict:
                 f"answer POST {results['answer POST'][-1]['rps']:.0f} req/s"
             )
         csv_figures = measure_csv(env, args.port, personas["lead"], personas["csv"])
+        subprocess.run([PY, "bench/login.py", "--url", base], cwd=ROOT, env=env, check=True)  # login p50, printed
     finally:
         server.terminate()
         server.wait()
@@ -299,7 +301,7 @@ def main() -> None:
         suites.append(run_suite("PostgreSQL", args.postgres, args))
     report = "\n\n".join(table(s) for s in suites)
     header = (
-        f"# Benchmarks, {datetime.now():%Y-%m-%d %H:%M}\n\n{os.cpu_count()} CPUs, gunicorn {args.workers} sync "
+        f"# Benchmarks, {datetime.now():%Y-%m-%d %H:%M}\n\n{os.cpu_count()} CPUs, gunicorn {args.workers} gthread "
         f"workers, wrk {args.threads} threads / {args.connections} connections, {args.rounds} interleaved "
         f"rounds of {args.duration} s. Ratios are to the hello-world view measured in the same run.\n\n"
     )

@@ -4,7 +4,6 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Count, Q
-from django.db.models.functions import Lower
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -12,7 +11,9 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from accounts.models import identity_key
 from cohorts.models import Cohort, Membership
+from devopslearn.lib.admin import SafeIdFieldsMixin
 
 User = get_user_model()
 
@@ -30,19 +31,15 @@ class BulkAddForm(forms.Form):
             raise forms.ValidationError(_("Paste at least one username or e-mail address."))
         if len(lines) > 2000:
             raise forms.ValidationError(_("Add at most 2,000 people at a time."))
-        lowered = sorted({line.lower() for line in lines})
+        keys = sorted({identity_key(line) for line in lines})  # any spelling of a name or address
         # Two IN lists, not one OR term a line: SQLite refuses expression trees past about 500 terms.
-        found = list(
-            User.objects.annotate(username_lower=Lower("username"), email_lower=Lower("email")).filter(
-                Q(username_lower__in=lowered) | Q(email_lower__in=lowered)
-            )
-        )
+        found = list(User.objects.filter(Q(username_key__in=keys) | Q(email_key__in=keys)))
         by_key = {}
         for user in found:
-            by_key[user.username.lower()] = user
-            if user.email:
-                by_key[user.email.lower()] = user
-        unknown = [line for line in lines if line.lower() not in by_key]
+            by_key[user.username_key] = user
+            if user.email_key:
+                by_key[user.email_key] = user
+        unknown = [line for line in lines if identity_key(line) not in by_key]
         if unknown:
             raise forms.ValidationError(
                 ngettext(
@@ -52,10 +49,10 @@ class BulkAddForm(forms.Form):
                 )
                 % {"names": ", ".join(unknown[:50]) + (" …" if len(unknown) > 50 else "")}
             )
-        return list({by_key[line.lower()].pk: by_key[line.lower()] for line in lines}.values())
+        return list({by_key[identity_key(line)].pk: by_key[identity_key(line)] for line in lines}.values())
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(SafeIdFieldsMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ("user",)
@@ -63,7 +60,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Cohort)
-class CohortAdmin(admin.ModelAdmin):
+class CohortAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
     list_display = ("name", "path", "start_date", "end_date", "member_count", "dashboard_link")
     list_filter = ("path",)
     search_fields = ("name", "slug")

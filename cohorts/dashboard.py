@@ -85,7 +85,7 @@ def overview_queryset(context: Context, *, sort: str = "name", state: str = "", 
     members = context.members()
     if text:
         members = members.filter(
-            Q(user__username__icontains=text) | Q(user__display_name__icontains=text) | Q(user__email__icontains=text)
+            Q(user__username__icontains=text) | Q(user__display_name__icontains=text)  # what the pages show: no e-mail
         )
     if state in FILTER_STATES:
         chosen = [context.module(module_id)] if context.module(module_id) else context.modules
@@ -277,9 +277,9 @@ def needs_attention(context: Context, today=None) -> list[Attention]:
 def cohort_questions(context: Context):
     """Each question of the path's module quizzes with the cohort's statistics, hardest first."""
     questions = list(
-        Question.objects.filter(
-            quiz__module__in=[m.pk for m in context.modules], quiz__lesson__isnull=True, published=True
-        ).select_related("quiz__module")
+        Question.objects.shown_to_learners()
+        .filter(quiz__module__in=[m.pk for m in context.modules], quiz__lesson__isnull=True)
+        .select_related("quiz__module")
     )
     members = context.members().values("user_id")
     stats = question_statistics([q.pk for q in questions], user_ids=members)

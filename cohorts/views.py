@@ -159,7 +159,9 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
 def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     question = get_object_or_404(
-        Question.objects.select_related("quiz__module"), pk=question_id, quiz__module__path=cohort.path
+        Question.objects.shown_to_learners().select_related("quiz__module"),
+        pk=question_id,
+        quiz__module__path=cohort.path,
     )
     choices = list(question.choices.all())
     from quizzes.statistics import question_statistics

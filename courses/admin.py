@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import LearningPath, Lesson, Module
+from devopslearn.lib.admin import SafeIdFieldsMixin
 
 
 class ModuleForm(forms.ModelForm):
@@ -52,7 +53,7 @@ class LearningPathAdmin(admin.ModelAdmin):
 
 
 @admin.register(Module)
-class ModuleAdmin(admin.ModelAdmin):
+class ModuleAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
     form = ModuleForm
     list_display = ("title", "path", "order", "published", "estimated_minutes", "updated_at")
     list_filter = ("path", "published")

@@ -76,10 +76,46 @@ def read_text(path: Path) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+class RepeatedKey(yaml.MarkedYAMLError):
+    """A key given twice in one mapping (PyYAML would silently keep the last value)."""
+
+    def __init__(self, key: Any, first: yaml.Mark, again: yaml.Mark):
+        super().__init__(problem=f"repeated key '{key}'", problem_mark=again)
+        self.key, self.first = key, first
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """PyYAML's safe loader, refusing a key repeated in one mapping (``points: 1`` then ``points: 3``
+    loaded 3; a lesson with ``published`` twice ended unpublished)."""
+
+    def construct_mapping(self, node, deep=False):
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[Any, yaml.Mark] = {}
+            for key_node, _value in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":  # "<<" merges may override on purpose
+                    continue
+                key = self.construct_object(key_node, deep=True)
+                try:
+                    first = seen.setdefault(key, key_node.start_mark)
+                except TypeError:  # an unhashable key: the base loader reports it
+                    continue
+                if first is not key_node.start_mark:
+                    raise RepeatedKey(key, first, key_node.start_mark)
+        return super().construct_mapping(node, deep=deep)
+
+
 def read_yaml(path: Path, text: str | None = None, first_line: int = 1) -> Any:
+    """The YAML in ``text`` (or the file), every problem a ContentError naming its line: invalid YAML,
+    and a key repeated in one mapping (the second one's line, naming the first)."""
     text = read_text(path) if text is None else text
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except RepeatedKey as exc:
+        raise ContentError(
+            path,
+            first_line + exc.problem_mark.line,
+            f"the key '{exc.key}' is given twice (also on line {first_line + exc.first.line}); keep one",
+        ) from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = first_line + mark.line if mark else first_line
@@ -170,6 +206,7 @@ class Curriculum:
     slug: str
     values: dict
     modules: list[ModuleData]
+    warnings: list[str] = field(default_factory=list)
 
 
 LESSON_FIELDS = ("key", "slug", "title", "order", "estimated_minutes", "sources", "takeaways", "published")
@@ -292,7 +329,43 @@ def parse_curriculum(root: Path) -> Curriculum:
         raise ContentError(
             first.path, line_of(first.text, "prerequisites"), "prerequisites form a cycle: " + " -> ".join(cycle)
         )
-    return Curriculum(slug=slug, values=values, modules=modules)
+    warnings = [
+        warning
+        for module in modules
+        for source in sorted([*module.path.parent.glob("*.md"), *module.path.parent.glob("*.yaml")])
+        for warning in table_warnings(source, read_text(source))
+    ]
+    return Curriculum(slug=slug, values=values, modules=modules, warnings=warnings)
+
+
+_TABLE_DELIMITER = re.compile(r"[|:\-\s]+")
+_FENCE = re.compile(r"\s*(```|~~~)")
+_YAML_BLOCK_OPENER = re.compile(r"\s*(-\s+)?[\w-]+:\s*[|>][-+0-9]*\s*(#.*)?")
+
+
+def table_warnings(path: Path, text: str) -> list[str]:
+    """``path:line: ...`` for each table-looking block that markdown will not turn into a table: a
+    header row and a ``|---|---|`` row directly under a line of text (a table needs a blank line
+    above it, or markdown reads the rows as more words of that paragraph). Works on lessons and on
+    markdown inside YAML block scalars (a quiz prompt) alike; fenced code is skipped."""
+    lines = text.splitlines()
+    warnings, fenced = [], False
+    for index, line in enumerate(lines):
+        if _FENCE.match(line):
+            fenced = not fenced
+            continue
+        stripped = line.strip()
+        if fenced or index < 2 or "|" not in stripped or "-" not in stripped:
+            continue
+        if not _TABLE_DELIMITER.fullmatch(stripped) or "|" not in lines[index - 1]:
+            continue
+        above = lines[index - 2]
+        if above.strip() and "|" not in above and above.strip() != "---" and not _YAML_BLOCK_OPENER.fullmatch(above):
+            warnings.append(
+                f"{path}:{index}: this table directly follows a line of text, so it is shown as plain text "
+                "with pipes: put a blank line above it"
+            )
+    return warnings
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -307,6 +380,7 @@ class ImportContext:
     kinds: dict[str, Counter] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     rerendered: int = 0
 
     def count(self, instance: ImportedContent, outcome: str) -> None:
@@ -364,6 +438,7 @@ class ImportContext:
         if self.rerendered:
             lines.append(f"  re-rendered: {self.rerendered} stored renderings made by an older renderer")
         lines += [f"  note: {note}" for note in self.notes]
+        lines += [f"  warning: {warning}" for warning in self.warnings]
         return "\n".join(lines)
 
 
@@ -383,7 +458,7 @@ def _check_slug_free(lesson: LessonData, owners: dict[str, Lesson], will_write: 
 def load_content(root: Path | str, *, overwrite: bool = False) -> ImportContext:
     """Read and check every file under ``root``, then create or update the rows in one transaction."""
     curriculum = parse_curriculum(Path(root))
-    context = ImportContext(overwrite=overwrite)
+    context = ImportContext(overwrite=overwrite, warnings=curriculum.warnings)
     path, _ = context.sync(
         LearningPath.objects.filter(slug=curriculum.slug).first(),
         lambda: LearningPath(slug=curriculum.slug),

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -39,6 +40,7 @@ def export_data(user) -> dict:
         "account": {
             "username": user.username,
             "email": user.email,
+            "pending_email": user.pending_email,
             "display_name": user.display_name,
             "time_zone": user.time_zone,
             "date_joined": user.date_joined.isoformat(),
@@ -103,7 +105,8 @@ def export_data(user) -> dict:
 @require_GET
 def export(request: HttpRequest) -> HttpResponse:
     response = JsonResponse(export_data(request.user), json_dumps_params={"indent": 2, "ensure_ascii": False})
-    response["Content-Disposition"] = f'attachment; filename="devopslearn-{request.user.username}.json"'
+    # RFC 6266: a name outside ASCII (đức) goes in filename*=utf-8''..., percent-encoded.
+    response["Content-Disposition"] = content_disposition_header(True, f"devopslearn-{request.user.username}.json")
     return response
 
 

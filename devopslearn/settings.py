@@ -11,18 +11,9 @@ import dj_database_url
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
+from devopslearn.env import behind_tls_proxy, env_bool, env_list
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
 DEBUG = env_bool("DEBUG")
@@ -38,6 +29,13 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 SITE_NAME = "DevOps Learn"
+# The address the site is reached at, for every link in an e-mail (password reset, address
+# confirmation): never taken from a request's Host header. Without SITE_URL: the first of
+# ALLOWED_HOSTS (https with SECURE_HTTPS), or the development server's address.
+_first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h not in ("*", "")), "127.0.0.1:8000")
+SITE_URL = (
+    os.environ.get("SITE_URL") or f"{'https' if env_bool('SECURE_HTTPS') else 'http'}://{_first_host}"
+).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -68,6 +66,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "devopslearn.lib.middleware.LoginRedirectMiddleware",
+    "devopslearn.lib.middleware.PersonalPagesMiddleware",
+    "devopslearn.lib.middleware.MethodNotAllowedMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
@@ -122,6 +123,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
+    "accounts.throttle.AddressThrottleBackend",  # a limit per address across usernames
     "accounts.backends.UserBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
@@ -129,6 +131,16 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Argon2 (Django's recommended hasher, argon2-cffi) with OWASP's parameters (accounts/hashers.py:
+# Django's defaults measured 0.35-0.8 s a hash here, over the login's 0.3 s goal). The PBKDF2
+# hashers stay listed so that stored PBKDF2 hashes still verify; they are rewritten as Argon2 at the
+# next login.
+PASSWORD_HASHERS = [
+    "accounts.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "courses:home"
@@ -145,9 +157,24 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
 AXES_CLIENT_IP_CALLABLE = "devopslearn.lib.client_ip.client_ip"
+AXES_USERNAME_CALLABLE = "accounts.throttle.axes_username"  # any spelling of a name shares one count
 AXES_VERBOSE = False
 AXES_ENABLE_ACCESS_FAILURE_LOG = True  # an audit trail of failed logins, readable in the admin
 AXES_ACCESS_FAILURE_LOG_PER_USER_LIMIT = 200
+
+# What costs a password hash or sends an e-mail is also limited per client address, across
+# usernames, and per account (accounts/throttle.py): scope -> (events, seconds). A refused request
+# gets a plain "Too many attempts from your network" (429). Sized for a classroom behind one address.
+ACCOUNT_THROTTLES = {
+    "login-address": (40, 15 * 60),  # failed logins from one address, whatever the usernames
+    "signup-address": (50, 60 * 60),  # accounts created from one address
+    "reset-address": (10, 60 * 60),  # password-reset requests from one address
+    "reset-account": (3, 60 * 60),  # reset mails to one account (beyond: silently none)
+    "mail-address": (5, 60 * 60),  # address-confirmation mails to one address (beyond: silently none)
+}
+# Sign-up and password reset answer no sooner than this after the request arrives, so that their
+# timing does not tell whether an address has an account (raise it if sending a mail takes longer).
+ACCOUNT_ANSWER_SECONDS = float(os.environ.get("ACCOUNT_ANSWER_SECONDS", "0.5"))
 
 # --- E-mail --------------------------------------------------------------------------------------
 # SMTP from the environment in production; the console in development (DEBUG=1) or when asked
@@ -231,7 +258,7 @@ CSRF_COOKIE_SECURE = SECURE_HTTPS
 SECURE_HSTS_SECONDS = 31536000 if SECURE_HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HTTPS
 SECURE_HSTS_PRELOAD = SECURE_HTTPS
-if SECURE_HTTPS and env_bool("BEHIND_TLS_PROXY"):
+if behind_tls_proxy():  # gunicorn.conf.py trusts the proxy's headers under the same condition
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
@@ -239,6 +266,7 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_FAILURE_VIEW = "devopslearn.lib.errors.csrf_failure"  # "Your session changed: reload the page"
 CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from <body hx-headers>, not from the cookie
 SECURE_CSP = {
     "default-src": [CSP.SELF],

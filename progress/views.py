@@ -12,6 +12,7 @@ from django.utils.html import format_html_join
 from django.utils.timezone import localdate
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 from fsrs import Rating
 
@@ -162,6 +163,7 @@ def learner_progress_page(request: HttpRequest, learner, path: LearningPath, **e
 
 
 @require_GET
+@never_cache  # a person's name, shown to anybody: no shared cache keeps it (devopslearn/lib/middleware.py)
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone with the link can verify the certificate; it shows nothing else of the learner."""
     cert = get_object_or_404(Certificate.objects.select_related("user"), code=code)

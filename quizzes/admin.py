@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from devopslearn.lib.admin import SafeIdFieldsMixin
 from quizzes.attempts import regrade
 from quizzes.models import Attempt, AttemptAllowance, Choice, Question, Quiz, Response
 from quizzes.statistics import EXPLANATIONS, question_statistics, statistics_responses
@@ -281,7 +282,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(AttemptAllowance)
-class AttemptAllowanceAdmin(admin.ModelAdmin):
+class AttemptAllowanceAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
     list_display = ("user", "quiz", "extra_attempts", "reason", "granted_by", "created_at")
     list_select_related = ("user", "quiz", "granted_by")
     search_fields = ("user__username", "user__email", "quiz__title")

@@ -24,6 +24,15 @@ class QuizQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True)
 
+    def shown_to_learners(self):
+        """Quizzes a learner can meet: published, in a published module, and for a lesson's quiz a
+        published lesson. No page outside the admin and the preview shows another quiz or its
+        questions (QuestionQuerySet.shown_to_learners); Quiz.is_shown_to_learners is this rule for a
+        loaded quiz (tests/security/test_unpublished_content.py holds them equal)."""
+        return self.filter(published=True, module__published=True).filter(
+            Q(lesson__isnull=True) | Q(lesson__published=True)
+        )
+
     def module_quizzes(self):
         return self.filter(lesson__isnull=True)
 
@@ -90,6 +99,11 @@ class Quiz(ImportedContent):
     def get_absolute_url(self) -> str:
         return reverse("quizzes:quiz", args=[self.pk])
 
+    @property
+    def is_shown_to_learners(self) -> bool:
+        """QuizQuerySet.shown_to_learners for this quiz (its module and lesson loaded)."""
+        return self.published and self.module.published and (self.lesson_id is None or self.lesson.published)
+
     def attempts_allowed_for(self, user) -> int | None:
         if self.max_attempts is None:
             return None
@@ -113,6 +127,10 @@ CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FA
 class QuestionQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True)
+
+    def shown_to_learners(self):
+        """Published questions of the quizzes a learner can meet (QuizQuerySet.shown_to_learners)."""
+        return self.filter(published=True, quiz__in=Quiz.objects.shown_to_learners())
 
 
 class Question(ImportedContent):

@@ -23,9 +23,7 @@ from quizzes.models import Attempt, Question, Quiz, Response, answered_question_
 
 def _quiz_for_learner(request: HttpRequest, quiz_id: int):
     """A published quiz and the learner's standing in its module: 404 if unpublished."""
-    quiz = get_object_or_404(
-        Quiz.objects.published().select_related("module__path", "lesson"), pk=quiz_id, module__published=True
-    )
+    quiz = get_object_or_404(Quiz.objects.shown_to_learners().select_related("module__path", "lesson"), pk=quiz_id)
     statuses = learner_statuses(quiz.module.path, request.user)
     status = next((s for s in statuses if s.module.pk == quiz.module_id), None)
     if status is None:
@@ -46,6 +44,8 @@ def _own_attempt(request: HttpRequest, public_id, marker: str) -> Attempt:
     if attempt is None:
         raise Http404
     attempt.quiz = quiz_catalog.quiz(attempt.quiz_id, marker)
+    if not attempt.quiz.is_shown_to_learners:  # withdrawn since: its questions are not shown
+        raise Http404
     return attempt
 
 
@@ -166,7 +166,7 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
             messages.error(request, _("This attempt is closed: its answers can no longer change."))
         return _leave(request, result_url)
     question_obj = quiz_catalog.question(question_id, marker)
-    if question_obj is None:
+    if question_obj is None or not question_obj.published:
         raise Http404
     question_obj.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
     error, submitted, status = "", None, 200
@@ -209,7 +209,8 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
 
     def rows():  # only when the rendered list is not cached yet
         questions = {
-            q.pk: q for q in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices")
+            q.pk: q
+            for q in Question.objects.filter(pk__in=attempt.question_order, published=True).prefetch_related("choices")
         }
         responses = {r.question_id: r for r in attempt.responses.all()}
         found = []

@@ -7,6 +7,8 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 
+from devopslearn.lib.pages import page_of
+
 
 def _page(template: str, status: int, **headers: str) -> HttpResponse:
     return HttpResponse(render_to_string(template), status=status, headers=headers)
@@ -20,6 +22,27 @@ def permission_denied(request: HttpRequest, exception: Exception) -> HttpRespons
     # The reason a view gives (PermissionDenied("Finish ... first")) is shown to the user.
     message = str(exception) if exception and str(exception) else ""
     return HttpResponse(render_to_string("403.html", {"reason": message}), status=403)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A POST whose CSRF token no longer matches: the person logged out and in again in another tab
+    (a login rotates the token), or the session ended. Nothing is changed, and nothing typed is lost:
+    for htmx the notice is inserted just above the form that posted (app.js lets htmx swap a 403 that
+    names its target), so the form keeps what was typed; without htmx the browser's Back button does."""
+    context = {"page": page_of(request)}
+    if request.headers.get("HX-Request") == "true":
+        return HttpResponse(
+            render_to_string("_session_changed.html", context),
+            status=403,
+            headers={"HX-Retarget": "this", "HX-Reswap": "beforebegin"},
+        )
+    return HttpResponse(render_to_string("403_csrf.html", context), status=403)
+
+
+def method_not_allowed(request: HttpRequest, allowed: str) -> HttpResponse:
+    return HttpResponse(
+        render_to_string("405.html", {"page": page_of(request)}), status=405, headers={"Allow": allowed}
+    )
 
 
 def page_not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -1,8 +1,16 @@
 import logging
 import time
+from urllib.parse import urlsplit
 
-from django.http import HttpRequest, HttpResponse
+from django.conf import settings
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
+from django.shortcuts import resolve_url
+from django.utils.cache import patch_cache_control
 from django.utils.functional import empty
+from django_htmx.http import HttpResponseClientRedirect
+
+from devopslearn.lib.pages import page_of
 
 request_log = logging.getLogger("devopslearn.requests")
 
@@ -63,3 +71,64 @@ class RequestSizeLimitMiddleware:
 
             return bad_request(request, None)
         return self.get_response(request)
+
+
+class LoginRedirectMiddleware:
+    """A request sent to the login page comes back, after the login, to the page the person was on.
+
+    ``login_required`` sends the address it guards as ``next``. For a form that posted (a POST-only
+    address such as ``/quizzes/1/start/``) that address is not a page, so ``next`` becomes the page
+    that held the form; for an htmx request (the session ended in another tab) the whole browser
+    goes to the login page (``HX-Redirect``), with ``next`` the page it was on, rather than the login
+    page being swapped into a fragment of the old one.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if response.status_code in (301, 302) and _is_login_redirect(response):
+            url = redirect_to_login(page_of(request)).url
+            if request.headers.get("HX-Request") == "true":
+                return HttpResponseClientRedirect(url)
+            response["Location"] = url
+        return response
+
+
+def _is_login_redirect(response: HttpResponse) -> bool:
+    return urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
+
+
+class MethodNotAllowedMiddleware:
+    """Every 405 is a page that says what to do (Django's is empty): an address that only takes a
+    form's POST, opened as a page (a bookmark, a login's ``next``), points to the page with the form."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if isinstance(response, HttpResponseNotAllowed) and not response.content:
+            from devopslearn.lib.errors import method_not_allowed
+
+            return method_not_allowed(request, response["Allow"])
+        return response
+
+
+class PersonalPagesMiddleware:
+    """Every page and file made for a signed-in person (their progress, dashboards, exports, the
+    account page; even the header names them) says ``Cache-Control: private, no-store``: no shared
+    cache keeps it, and the browser does not store it on disk. Pages that show a person's data to
+    anybody (a certificate) say so with ``@never_cache`` in their view. Static files never get here
+    (whitenoise answers them first) and keep their long cache lifetimes."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+        return response

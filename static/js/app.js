@@ -2,6 +2,18 @@
 (function () {
   "use strict";
 
+  // A 403 that names its target (HX-Retarget) is a notice to show, not an error to drop: the CSRF
+  // refusal "Your session changed: reload the page" goes just above the form that posted, and the
+  // form keeps what was typed. An older notice is removed first. (Registered before the focus
+  // handler below, which reads the final target.)
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr.status !== 403 || !xhr.getResponseHeader("HX-Retarget")) { return; }
+    document.querySelectorAll(".session-changed").forEach(function (old) { old.remove(); });
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  });
+
   // After htmx swaps in new content, move keyboard and screen-reader focus to it. With
   // hx-swap="outerHTML" the old target leaves the page, so find the new one by its id.
   var swappedId = null;

@@ -84,6 +84,7 @@ TABLE = {
     "labs:lab": (LOGGED_IN, GET_ONLY_LOGIN),
     "labs:check": (GET_ONLY_LOGIN, "login 400 400 400 400 400 400"),  # an empty file is a form error
     "labs:submission": ("login 302 404 404 404 404 404", GET_ONLY_LOGIN),  # the owner is sent to the lab page
+    "accounts:confirm_email": ("400 " * 7, "400 " * 7),  # a bad token: "this link no longer works"
     "privacy-export": (LOGGED_IN, GET_ONLY_LOGIN),
     "privacy-delete": (LOGGED_IN, "login 200 200 200 200 200 200"),  # no password: a form error, nothing deleted
 }
@@ -195,6 +196,7 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
         "user_id": learner.pk,
         "uidb64": "MQ",
         "token": "bad-token",
+        "lab_slug": lab.slug,  # (the labs' own URLs are filled from the lab in url_for)
     }
     return {
         "users": users,

@@ -329,6 +329,12 @@ POST_ENDPOINTS = [
         may_change="subjects",
     ),
     Endpoint(
+        "accounts:confirm_email",
+        ("anonymous", *LEARNER),
+        lambda w: [reverse("accounts:confirm_email", args=[token]) for token in ("bad-token", "e30:1vV:" + "x" * 40)],
+        may_change="nobody",
+    ),
+    Endpoint(
         "privacy-delete", LEARNER, _fixed("privacy-delete"), ("password",), lambda w: [[("password", w.password)]]
     ),
     Endpoint("courses:complete", LEARNER, _lessons("courses:complete")),
