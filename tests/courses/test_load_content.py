@@ -54,8 +54,14 @@ def expected_counts(root: Path) -> dict[str, int]:
         "choices": sum(
             len(q.get("choices") or []) + len(q.get("artifact", "").rstrip().splitlines()) for q in questions
         ),
+        **lab_counts(root),
     }
     return {kind: number for kind, number in counts.items() if number}
+
+
+def lab_counts(root: Path) -> dict[str, int]:
+    labs = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sorted(root.glob("*/labs/*/lab.yaml"))]
+    return {"labs": len(labs), "checks": sum(len(lab["checks"]) for lab in labs)}
 
 
 def refused(root: Path) -> ContentError:
