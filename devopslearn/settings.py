@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "quizzes",
     "progress",
     "cohorts",
+    "authoring",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,117 @@
+"""The neutral form of a question bank, between DevOps Learn's rows and the LMS formats.
+
+Readers (GIFT, Moodle XML) turn a file into a ``Bank``; writers turn a list of ``BankQuestion`` into
+a file. Only ``store`` touches the database. A question here already follows DevOps Learn's rules
+(a kind of ours, choices with a right/wrong flag): the Moodle semantics that differ (answer weights,
+several numeric answers, distractor-only matches) are translated once, in ``moodle``, with a warning
+wherever they cannot be represented.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+KINDS = ("single", "multiple", "true_false", "ordering", "matching", "numeric", "short_text")
+
+
+@dataclass
+class BankChoice:
+    """One choice, item or accepted answer. ``match`` is the right-hand side of a matching pair;
+    for an ordering question, the choices are listed in their right order."""
+
+    text: str
+    correct: bool = False
+    feedback: str = ""
+    match: str = ""
+
+
+@dataclass
+class BankQuestion:
+    """A question in DevOps Learn's terms. ``prompt`` and ``explanation`` are markdown (HTML inside
+    is allowed: the one renderer sanitises both when the question is saved). ``pool`` is the
+    Moodle category the question came from or goes to ("" for none). ``line`` is where the
+    question starts in the file it was read from (0 when it came from the database)."""
+
+    key: str
+    kind: str
+    prompt: str
+    explanation: str = ""
+    points: Decimal = Decimal(1)
+    choices: list[BankChoice] = field(default_factory=list)
+    answer: Decimal | None = None
+    tolerance: Decimal | None = None
+    unit: str = ""
+    pool: str = ""
+    line: int = field(default=0, compare=False)
+
+    def same_content(self, other: "BankQuestion") -> bool:
+        """Equal in everything a learner meets (the key and the source line aside)."""
+        return _content(self) == _content(other)
+
+
+def _content(question: BankQuestion) -> tuple:
+    def number(value):
+        return None if value is None else value.normalize()
+
+    return (
+        question.kind,
+        question.prompt.strip(),
+        question.explanation.strip(),
+        question.points.normalize(),
+        [(c.text, c.correct, c.feedback, c.match) for c in question.choices],
+        number(question.answer),
+        number(question.tolerance),
+        question.unit,
+        question.pool,
+    )
+
+
+@dataclass
+class Skipped:
+    """A question that was not imported: an unsupported kind (essay, cloze, ...) or one that
+    breaks a rule of ours. Always reported by name and line, never dropped silently."""
+
+    name: str
+    kind: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: “{self.name}” ({self.kind}) was not imported: {self.reason}"
+
+
+@dataclass
+class BankWarning:
+    """Something imported approximately (weights our partial-credit rule cannot express, ...)."""
+
+    name: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: “{self.name}”: {self.message}"
+
+
+@dataclass
+class Bank:
+    """What a reader found in one file: the questions it can import, the ones it cannot, and the
+    approximations it made. ``errors`` are syntax errors: with any of them nothing is imported."""
+
+    questions: list[BankQuestion] = field(default_factory=list)
+    skipped: list[Skipped] = field(default_factory=list)
+    warnings: list[BankWarning] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+    @property
+    def pools(self) -> list[str]:
+        return list(dict.fromkeys(q.pool for q in self.questions if q.pool))
+
+
+@dataclass
+class Export:
+    """A written file and the questions it could only approximate (``approximations``: one line
+    each, naming the question, its kind and the form it took)."""
+
+    content: str
+    filename: str
+    content_type: str
+    approximations: list[str] = field(default_factory=list)
