@@ -29,7 +29,8 @@ class BankQuestion:
     """A question in DevOps Learn's terms. ``prompt`` and ``explanation`` are markdown (HTML inside
     is allowed: the one renderer sanitises both when the question is saved). ``pool`` is the
     Moodle category the question came from or goes to ("" for none). ``line`` is where the
-    question starts in the file it was read from (0 when it came from the database)."""
+    question starts in the file it was read from (0 when it came from the database); ``origin``
+    says what a generated question was made from."""
 
     key: str
     kind: str
@@ -42,27 +43,27 @@ class BankQuestion:
     unit: str = ""
     pool: str = ""
     line: int = field(default=0, compare=False)
+    origin: str = field(default="", compare=False)
+
+    def content(self) -> tuple:
+        """Everything a learner meets (not the key, the pool or where it was read from)."""
+
+        def number(value):
+            return None if value is None else format(value.normalize(), "f")
+
+        return (
+            self.kind,
+            self.prompt.strip(),
+            self.explanation.strip(),
+            format(self.points.normalize(), "f"),
+            [(c.text, c.correct, c.feedback, c.match) for c in self.choices],
+            number(self.answer),
+            number(self.tolerance),
+            self.unit,
+        )
 
     def same_content(self, other: "BankQuestion") -> bool:
-        """Equal in everything a learner meets (the key and the source line aside)."""
-        return _content(self) == _content(other)
-
-
-def _content(question: BankQuestion) -> tuple:
-    def number(value):
-        return None if value is None else value.normalize()
-
-    return (
-        question.kind,
-        question.prompt.strip(),
-        question.explanation.strip(),
-        question.points.normalize(),
-        [(c.text, c.correct, c.feedback, c.match) for c in question.choices],
-        number(question.answer),
-        number(question.tolerance),
-        question.unit,
-        question.pool,
-    )
+        return self.content() == other.content()
 
 
 @dataclass

@@ -34,7 +34,7 @@ def to_bank(question: Question, choices: list[Choice]) -> BankQuestion:
 
 
 @dataclass
-class BankImport:
+class BankImportResult:
     """What an import made: keys created, keys already there with the same content (unchanged),
     keys already there with other content (kept as they were), and the reader's findings."""
 
@@ -69,12 +69,12 @@ class BankImport:
 
 
 @transaction.atomic
-def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False) -> BankImport:
+def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False) -> BankImportResult:
     """Add the bank's questions to ``quiz``. Nothing is written when the file had errors. A
     question whose key the quiz already has is never overwritten (it may have learners' answers):
     it is "unchanged" when equal, "kept" otherwise. New questions come after the existing ones,
     unpublished unless ``publish``."""
-    result = BankImport(quiz=quiz, bank=bank)
+    result = BankImportResult(quiz=quiz, bank=bank)
     if bank.errors:
         return result
     existing = {q.key: q for q in Question.objects.filter(quiz=quiz).prefetch_related("choices")}
@@ -82,7 +82,7 @@ def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False) -> BankImport:
     for data in bank.questions:
         found = existing.get(data.key)
         if found is not None:
-            same = to_bank(found, list(found.choices.all())).same_content(_without_pool(data))
+            same = to_bank(found, list(found.choices.all())).same_content(data)
             (result.unchanged if same else result.kept).append(data.key)
             continue
         order += 1
@@ -116,9 +116,3 @@ def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False) -> BankImport:
         existing[data.key] = question
         result.created.append(data.key)
     return result
-
-
-def _without_pool(question: BankQuestion) -> BankQuestion:
-    from dataclasses import replace
-
-    return replace(question, pool="")
