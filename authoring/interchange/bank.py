@@ -107,6 +107,15 @@ class Bank:
         return list(dict.fromkeys(q.pool for q in self.questions if q.pool))
 
 
+def by_category(questions: list[BankQuestion]) -> list[BankQuestion]:
+    """The questions grouped by pool, for a file format where a category line applies to every
+    question after it: questions without a pool first, then each pool in order of first use."""
+    first: dict[str, int] = {}
+    for question in questions:
+        first.setdefault(question.pool, len(first))
+    return sorted(questions, key=lambda q: (q.pool != "", first[q.pool]))
+
+
 @dataclass
 class Export:
     """A written file and the questions it could only approximate (``approximations``: one line

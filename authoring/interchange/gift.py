@@ -30,7 +30,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from authoring.interchange import moodle
-from authoring.interchange.bank import Bank, BankChoice, BankQuestion, BankWarning, Export, Skipped
+from authoring.interchange.bank import Bank, BankChoice, BankQuestion, BankWarning, Export, Skipped, by_category
 from authoring.interchange.moodle import MoodleAnswer, NotRepresentable
 
 GRAMMAR = r"""
@@ -193,24 +193,16 @@ class _Question:
             pool=self.category,
             line=self.block.line,
         )
+        kind = _moodle_type(body.data, items)
+        if kind == "essay":
+            self.skip("essay", "essay questions need a person to grade them; DevOps Learn grades automatically")
+            return None
         try:
-            if body.data == "numeric":
-                self._numeric(question, items)
-            elif not items:
-                self.skip("essay", "essay questions need a person to grade them; DevOps Learn grades automatically")
-                return None
-            elif any(i.mark == "~" for i in items):
-                self._multichoice(question, items)
-            elif any(i.mark == "=" and "->" in i.text for i in items):
-                self._matching(question, items)
-            elif len(items) == 1 and not items[0].mark and items[0].text.strip() in TRUE_FALSE:
-                self._truefalse(question, items[0])
-            else:
-                self._shortanswer(question, items)
+            getattr(self, f"_{kind}")(question, items)
             self._metadata(question)
             return moodle.finish(question)
         except NotRepresentable as problem:
-            self.skip(question.kind or "unknown", str(problem))
+            self.skip(kind, str(problem))
             return None
 
     def _answers(self, items: list[_Item], default: Decimal) -> list[MoodleAnswer]:
@@ -225,7 +217,6 @@ class _Question:
         return answers
 
     def _multichoice(self, question: BankQuestion, items: list[_Item]) -> None:
-        question.kind = "multiple"
         if any(not i.mark for i in items):
             raise NotRepresentable("text before the first ~ or = in the answers")
         single = any(i.mark == "=" for i in items)
@@ -234,16 +225,17 @@ class _Question:
         )
 
     def _matching(self, question: BankQuestion, items: list[_Item]) -> None:
-        question.kind = "matching"
         pairs = []
         for item in items:
             if "->" not in item.text:
                 raise NotRepresentable(f"the matching answer “{unescape(item.text).strip()}” has no ->")
             left, right = item.text.split("->", 1)
             pairs.append((self.text(left, plain=True), unescape(right).strip()))
+        question.kind = "matching"
         question.choices = moodle.matching(pairs, warn=self.warn)
 
-    def _truefalse(self, question: BankQuestion, item: _Item) -> None:
+    def _truefalse(self, question: BankQuestion, items: list[_Item]) -> None:
+        item = items[0]
         question.kind = "true_false"
         correct = TRUE_FALSE[item.text.strip()]
         wrong = self.text(item.feedbacks[0], plain=True) if item.feedbacks else ""
@@ -253,13 +245,12 @@ class _Question:
         question.choices = moodle.truefalse(correct, true_feedback, false_feedback)
 
     def _shortanswer(self, question: BankQuestion, items: list[_Item]) -> None:
-        question.kind = "short_text"
         for item in items:
             item.mark = item.mark or "="  # {answer} is read as {=answer}, as Moodle does
         question.choices = moodle.shortanswer(self._answers(items, moodle.ONE), case_sensitive=False, warn=self.warn)
+        question.kind = "short_text"
 
-    def _numeric(self, question: BankQuestion, items: list[_Item]) -> None:
-        question.kind = "numeric"
+    def _numerical(self, question: BankQuestion, items: list[_Item]) -> None:
         answers = []
         for item in items:
             if item.mark == "~":
@@ -281,6 +272,7 @@ class _Question:
         if not answers:
             raise NotRepresentable("a numeric question needs an answer")
         question.answer, question.tolerance, feedback = moodle.numerical(answers, warn=self.warn)
+        question.kind = "numeric"
         if feedback:
             self.warn(
                 f"the feedback of the right answer (“{feedback}”) cannot be represented: numeric questions "
@@ -298,6 +290,21 @@ class _Question:
             # Written as matching "position -> item": the items in the order of their positions.
             question.kind = "ordering"
             question.choices = [BankChoice(c.match) for c in question.choices]
+
+
+def _moodle_type(body: str, items: list[_Item]) -> str:
+    """The question type, decided as Moodle's reader decides it."""
+    if body == "numeric":
+        return "numerical"
+    if not items:
+        return "essay"
+    if any(i.mark == "~" for i in items):
+        return "multichoice"
+    if any(i.mark == "=" and "->" in i.text for i in items):
+        return "matching"
+    if len(items) == 1 and not items[0].mark and items[0].text.strip() in TRUE_FALSE:
+        return "truefalse"
+    return "shortanswer"
 
 
 def read(text: str) -> Bank:
@@ -344,14 +351,14 @@ def _explain(error: UnexpectedInput, source: str) -> str:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def write(questions: list[BankQuestion], *, category: str = "", filename: str = "questions.gift.txt") -> Export:
-    """GIFT text for ``questions`` (Moodle's import reads it). ``category`` starts the file with a
-    ``$CATEGORY:`` line; a question whose pool differs gets its own category line."""
+def write(questions: list[BankQuestion], *, filename: str = "questions.gift.txt") -> Export:
+    """GIFT text for ``questions`` (Moodle's import reads it). Questions with a pool go under a
+    ``$CATEGORY:`` line naming it (the pool is a category path below Moodle's top category)."""
     out: list[str] = []
     approximations: list[str] = []
     current = None
-    for question in questions:
-        wanted = "/".join(part for part in (category, question.pool) if part)
+    for question in by_category(questions):
+        wanted = question.pool
         if wanted and wanted != current:
             out.append(f"$CATEGORY: $course$/top/{wanted}\n")
             current = wanted

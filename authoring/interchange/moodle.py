@@ -48,6 +48,8 @@ class MoodleAnswer:
 MARKDOWN_FORMATS = {"markdown"}
 PLAIN_FORMATS = {"plain", "plain_text"}
 HTML_FORMATS = {"html", "moodle", "moodle_auto_format", "wiki_like"}
+# The text inside these elements is never question text (the sanitiser would keep it as words).
+NOT_TEXT = re.compile(r"<(script|style|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
 
 
 def to_markdown(text: str, text_format: str) -> str:
@@ -57,7 +59,7 @@ def to_markdown(text: str, text_format: str) -> str:
     text = text.replace("\r\n", "\n").strip()
     if text_format in PLAIN_FORMATS:
         return html.escape(text, quote=False)
-    return text
+    return NOT_TEXT.sub("", text)
 
 
 def to_plain(text: str, text_format: str) -> str:
@@ -66,7 +68,7 @@ def to_plain(text: str, text_format: str) -> str:
     text = text.replace("\r\n", "\n").strip()
     if text_format in PLAIN_FORMATS or text_format in MARKDOWN_FORMATS:
         return text
-    return plain_text(text)
+    return plain_text(NOT_TEXT.sub("", text))
 
 
 def question_key(name: str, taken: set[str], fallback: str = "question") -> str:

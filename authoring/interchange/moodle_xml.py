@@ -13,7 +13,7 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
 from authoring.interchange import moodle
-from authoring.interchange.bank import Bank, BankChoice, BankQuestion, BankWarning, Export, Skipped
+from authoring.interchange.bank import Bank, BankChoice, BankQuestion, BankWarning, Export, Skipped, by_category
 from authoring.interchange.moodle import MoodleAnswer, NotRepresentable
 
 CONTENT_TYPE = "application/xml; charset=utf-8"
@@ -135,28 +135,27 @@ class _Reader:
         return answers
 
     def _multichoice(self, element, question, text_format, warn) -> None:
-        question.kind = "multiple"
         single = (_text(element, "single") or "true").lower() not in ("false", "0")
         answers = self._answers(element, text_format, plain_answers=False)
         question.kind, question.choices = moodle.multichoice(answers, single=single, warn=warn)
 
     def _truefalse(self, element, question, text_format, warn) -> None:
-        question.kind = "true_false"
         answers = {a.text.strip().lower(): a for a in self._answers(element, text_format, plain_answers=True)}
         if set(answers) != {"true", "false"}:
             raise NotRepresentable("a true/false question needs the answers “true” and “false”")
         correct = answers["true"].fraction >= moodle.ONE - moodle.SAME_WEIGHT
+        question.kind = "true_false"
         question.choices = moodle.truefalse(correct, answers["true"].feedback, answers["false"].feedback)
 
     def _shortanswer(self, element, question, text_format, warn) -> None:
-        question.kind = "short_text"
         answers = self._answers(element, text_format, plain_answers=True)
         case_sensitive = (_text(element, "usecase") or "0") not in ("0", "false")
+        question.kind = "short_text"
         question.choices = moodle.shortanswer(answers, case_sensitive=case_sensitive, warn=warn)
 
     def _numerical(self, element, question, text_format, warn) -> None:
-        question.kind = "numeric"
         answers = self._answers(element, text_format, plain_answers=True)
+        question.kind = "numeric"
         question.answer, question.tolerance, feedback = moodle.numerical(answers, warn=warn)
         if feedback:
             warn(
@@ -173,20 +172,20 @@ class _Reader:
                 warn(f"the unit “{name}” (× {multiplier}) cannot be represented: one unit, shown beside the answer")
 
     def _matching(self, element, question, text_format, warn) -> None:
-        question.kind = "matching"
         pairs = []
         for sub in element.findall("subquestion"):
             item = moodle.to_plain(_text(sub), _format(sub, text_format))
             pairs.append((item, _text(sub.find("answer"))))
+        question.kind = "matching"
         question.choices = moodle.matching(pairs, warn=warn)
 
     _match = _matching  # Moodle's internal name of the type, in older files
 
     def _ordering(self, element, question, text_format, warn) -> None:
-        question.kind = "ordering"
         answers = element.findall("answer")
         positions = [(moodle.number(a.get("fraction", "0") or "0"), n) for n, a in enumerate(answers)]
         ordered = [answers[n] for _position, n in sorted(positions)]
+        question.kind = "ordering"
         question.choices = [BankChoice(moodle.to_plain(_text(a), _format(a, text_format))) for a in ordered]
         select = (_text(element, "selecttype") or "ALL").upper()
         count = _text(element, "selectcount") or "0"
@@ -232,14 +231,14 @@ def _add(parent: ET.Element, tag: str, text: str) -> ET.Element:
     return element
 
 
-def write(questions: list[BankQuestion], *, category: str = "", filename: str = "questions.moodle.xml") -> Export:
+def write(questions: list[BankQuestion], *, filename: str = "questions.moodle.xml") -> Export:
     """Moodle XML for ``questions``. Kinds Moodle has no type for are written in the nearest form,
     with an XML comment, and listed in ``approximations``."""
     root = ET.Element("quiz")
     approximations: list[str] = []
     current = None
-    for question in questions:
-        wanted = "/".join(part for part in (category, question.pool) if part)
+    for question in by_category(questions):
+        wanted = question.pool
         if wanted and wanted != current:
             element = ET.SubElement(root, "question", {"type": "category"})
             _add_text(element, "category", f"$course$/top/{wanted}")

@@ -48,6 +48,9 @@ class BankImportResult:
     def ok(self) -> bool:
         return not self.bank.errors
 
+    def text(self) -> str:
+        return "\n".join(self.lines())
+
     def lines(self) -> list[str]:
         """The report, one line each, in English like the other import reports."""
         if self.bank.errors:

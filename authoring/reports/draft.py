@@ -51,9 +51,28 @@ FACT_LABELS = {
     "speakers": {"speakers", "speaker", "diễn giả"},
 }
 NOT_TERMS = set().union(*FACT_LABELS.values()) | {
-    "note", "lưu ý", "demo", "pros", "cons", "how it works", "example", "examples", "use case", "use cases",
-    "key insight", "result", "problem", "solution", "started", "topics", "next steps", "event objective",
-    "event objectives", "warning", "tip", "info",
+    "note",
+    "lưu ý",
+    "demo",
+    "pros",
+    "cons",
+    "how it works",
+    "example",
+    "examples",
+    "use case",
+    "use cases",
+    "key insight",
+    "result",
+    "problem",
+    "solution",
+    "started",
+    "topics",
+    "next steps",
+    "event objective",
+    "event objectives",
+    "warning",
+    "tip",
+    "info",
 }
 SPEAKER_HEADINGS = {"speakers", "speaker", "diễn giả", "người trình bày", "speakers & panelists"}
 TOOL_HEADERS = re.compile(r"^(tools?|services?|aws services?|products?|công cụ|dịch vụ|công nghệ|tool ?/ ?service)$")
@@ -596,8 +615,10 @@ def _single_from_terms(runs: list[_TermRun], taken: set[str], notes: list[str]) 
             )
             questions += _checked(question, notes)
     if dropped:
-        notes.append(f"{dropped} more “Term: description” items were not made into questions (at most "
-                     f"{MAX_TERM_QUESTIONS} a report)")
+        notes.append(
+            f"{dropped} more “Term: description” items were not made into questions (at most "
+            f"{MAX_TERM_QUESTIONS} a report)"
+        )
     return questions
 
 

@@ -50,8 +50,7 @@ class Repair:
     def __str__(self) -> str:
         shown = ", ".join(str(n) for n in self.lines[:12]) + (", …" if len(self.lines) > 12 else "")
         return (
-            f"the text was UTF-8 read as {ENCODINGS[self.encoding]}: {len(self.lines)} lines repaired "
-            f"(lines {shown})"
+            f"the text was UTF-8 read as {ENCODINGS[self.encoding]}: {len(self.lines)} lines repaired (lines {shown})"
         )
 
 

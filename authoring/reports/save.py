@@ -201,9 +201,7 @@ class _Writer:
             label = f"the lesson “{draft.title}”"
             if self.keep_published(instance, values, label, "lessons"):
                 continue
-            self.sync(
-                instance, lambda draft=draft: Lesson(module=module, key=draft.key), values, label, "lessons"
-            )
+            self.sync(instance, lambda draft=draft: Lesson(module=module, key=draft.key), values, label, "lessons")
             slugs[slug] = draft.key
 
     # --- generated questions ---------------------------------------------------------------------

@@ -47,7 +47,8 @@ def learning_path(slug: str | None) -> LearningPath:
     paths = list(LearningPath.objects.all()[:2])
     if len(paths) != 1:
         raise CommandError(
-            "Name the learning path with --path SLUG (there are several)." if paths
+            "Name the learning path with --path SLUG (there are several)."
+            if paths
             else "There is no learning path yet: run load_content first, or create one in the admin."
         )
     return paths[0]
