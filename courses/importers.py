@@ -7,11 +7,13 @@ alone (reported as skipped) unless ``overwrite`` is set. Nothing is ever deleted
 hangs off these rows.
 
 Other apps add their own per-module files (the quiz app registers ``quiz.yaml``) with
-``register_module_file``; this module never imports them.
+``register_module_file``, and files at the top of the content folder (``misconceptions.yaml``) with
+``register_content_file``; this module never imports them.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -46,11 +48,28 @@ class ModuleFileLoader(Protocol):
     def apply(self, parsed: Any, module: Module, context: ImportContext) -> None: ...
 
 
+class ContentFileLoader(Protocol):
+    """A file at the top of the content folder (it may be absent). ``parse`` runs after every module
+    was parsed, so that it can check references across files; ``apply`` runs before the modules'
+    files are applied."""
+
+    filename: str
+
+    def parse(self, path: Path, curriculum: Curriculum) -> Any: ...
+
+    def apply(self, parsed: Any, context: ImportContext) -> None: ...
+
+
 _module_file_loaders: dict[str, ModuleFileLoader] = {}
+_content_file_loaders: dict[str, ContentFileLoader] = {}
 
 
 def register_module_file(loader: ModuleFileLoader) -> None:
     _module_file_loaders[loader.filename] = loader
+
+
+def register_content_file(loader: ContentFileLoader) -> None:
+    _content_file_loaders[loader.filename] = loader
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -152,6 +171,7 @@ class LessonData:
     values: dict
     key: str
     text: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -170,9 +190,41 @@ class Curriculum:
     slug: str
     values: dict
     modules: list[ModuleData]
+    extras: dict[str, Any] = field(default_factory=dict)  # the top-level files, by file name
+    warnings: list[str] = field(default_factory=list)  # "file:line: message" that does not stop the import
 
 
-LESSON_FIELDS = ("key", "slug", "title", "order", "estimated_minutes", "sources", "takeaways", "published")
+LESSON_FIELDS = (
+    "key",
+    "slug",
+    "title",
+    "order",
+    "estimated_minutes",
+    "sources",
+    "takeaways",
+    "published",
+    "reviewed",
+    "beyond_workshop",
+)
+
+
+def _reviewed_date(path: Path, text: str, meta: dict, warnings: list[str]) -> datetime.date | None:
+    """The lesson's ``reviewed`` date (ISO, e.g. 2026-11-29). Missing: a warning for now, while the
+    content catches up (it becomes an error once every lesson has one)."""
+    value = meta.get("reviewed")
+    if value is None:
+        warnings.append(f"{path}:1: no 'reviewed' date (when the lesson was checked against AWS documentation)")
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise ContentError(path, line_of(text, "reviewed:"), "'reviewed' must be a date written like 2026-11-29")
+    return value
+
+
 MODULE_FIELDS = ("slug", "title", "summary", "order", "estimated_minutes", "objectives", "prerequisites", "published")
 PATH_FIELDS = ("slug", "title", "summary")
 
@@ -197,9 +249,12 @@ def parse_lesson(path: Path) -> LessonData:
         "sources": ", ".join(string_list(path, text, meta, "sources")),
         "published": require(path, text, meta, "published", bool, True),
         "body_md": body,
+        "beyond_workshop": require(path, text, meta, "beyond_workshop", bool, False),
     }
+    warnings: list[str] = []
+    values["reviewed"] = _reviewed_date(path, text, meta, warnings)
     check_columns(path, text, Lesson, {"key": key, **values})
-    return LessonData(path=path, values=values, key=key, text=text)
+    return LessonData(path=path, values=values, key=key, text=text, warnings=warnings)
 
 
 def parse_module(folder: Path) -> ModuleData:
@@ -292,7 +347,11 @@ def parse_curriculum(root: Path) -> Curriculum:
         raise ContentError(
             first.path, line_of(first.text, "prerequisites"), "prerequisites form a cycle: " + " -> ".join(cycle)
         )
-    return Curriculum(slug=slug, values=values, modules=modules)
+    curriculum = Curriculum(slug=slug, values=values, modules=modules)
+    curriculum.warnings += [warning for module in modules for lesson in module.lessons for warning in lesson.warnings]
+    for filename, loader in _content_file_loaders.items():
+        curriculum.extras[filename] = loader.parse(root / filename, curriculum)
+    return curriculum
 
 
 # --- writing -------------------------------------------------------------------------------------
@@ -307,6 +366,7 @@ class ImportContext:
     kinds: dict[str, Counter] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
     rerendered: int = 0
 
     def count(self, instance: ImportedContent, outcome: str) -> None:
@@ -364,6 +424,7 @@ class ImportContext:
         if self.rerendered:
             lines.append(f"  re-rendered: {self.rerendered} stored renderings made by an older renderer")
         lines += [f"  note: {note}" for note in self.notes]
+        lines += [f"  warning: {warning}" for warning in self.warnings]
         return "\n".join(lines)
 
 
@@ -383,13 +444,15 @@ def _check_slug_free(lesson: LessonData, owners: dict[str, Lesson], will_write: 
 def load_content(root: Path | str, *, overwrite: bool = False) -> ImportContext:
     """Read and check every file under ``root``, then create or update the rows in one transaction."""
     curriculum = parse_curriculum(Path(root))
-    context = ImportContext(overwrite=overwrite)
+    context = ImportContext(overwrite=overwrite, warnings=list(curriculum.warnings))
     path, _ = context.sync(
         LearningPath.objects.filter(slug=curriculum.slug).first(),
         lambda: LearningPath(slug=curriculum.slug),
         curriculum.values,
         f"path '{curriculum.slug}'",
     )
+    for filename, parsed in curriculum.extras.items():
+        _content_file_loaders[filename].apply(parsed, context)
     # Every module exists before any prerequisite points at it.
     modules = {m.slug: m for m in Module.objects.filter(path=path)}
     created = set()

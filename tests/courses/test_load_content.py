@@ -33,14 +33,29 @@ def expected_counts(root: Path) -> dict[str, int]:
     """What the files hold, counted without the importer."""
     quizzes = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sorted(root.glob("*/quiz.yaml"))]
     questions = [q for quiz in quizzes for q in quiz["questions"]]
-    return {
+    pools = [
+        {entry["key"] for entry in quiz.get("pools") or []}
+        | {entry["pool"] for entry in quiz.get("draw") or []}
+        | {q["pool"] for q in quiz["questions"] if q.get("pool")}
+        for quiz in quizzes
+    ]
+    misconceptions = root / "misconceptions.yaml"
+    counts = {
         "learning paths": 1,
+        "misconceptions": len(yaml.safe_load(misconceptions.read_text(encoding="utf-8")) or {})
+        if misconceptions.exists()
+        else 0,
         "modules": len(list(root.glob("*/module.yaml"))),
         "lessons": len(list(root.glob("*/*.md"))),
         "quizzes": len(quizzes),
+        "question pools": sum(len(keys) for keys in pools),
         "questions": len(questions),
-        "choices": sum(len(q.get("choices") or []) for q in questions),
+        # A faulty-line question has one choice per line of its artifact.
+        "choices": sum(
+            len(q.get("choices") or []) + len(q.get("artifact", "").rstrip().splitlines()) for q in questions
+        ),
     }
+    return {kind: number for kind, number in counts.items() if number}
 
 
 def refused(root: Path) -> ContentError:
