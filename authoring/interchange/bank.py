@@ -10,18 +10,23 @@ wherever they cannot be represented.
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-KINDS = ("single", "multiple", "true_false", "ordering", "matching", "numeric", "short_text")
+KINDS = ("single", "multiple", "true_false", "ordering", "matching", "numeric", "short_text", "faulty_line")
 
 
 @dataclass
 class BankChoice:
     """One choice, item or accepted answer. ``match`` is the right-hand side of a matching pair;
-    for an ordering question, the choices are listed in their right order."""
+    for an ordering question, the choices are listed in their right order; for a faulty-line
+    question they are the artifact's lines, in order. ``misconception`` is the tag of the wrong
+    idea a wrong choice stands for (``misconception_text`` its description, to create it where it
+    is missing)."""
 
     text: str
     correct: bool = False
     feedback: str = ""
     match: str = ""
+    misconception: str = ""
+    misconception_text: str = field(default="", compare=False)
 
 
 @dataclass
@@ -30,7 +35,8 @@ class BankQuestion:
     is allowed: the one renderer sanitises both when the question is saved). ``pool`` is the
     Moodle category the question came from or goes to ("" for none). ``line`` is where the
     question starts in the file it was read from (0 when it came from the database); ``origin``
-    says what a generated question was made from."""
+    says what a generated question was made from. A faulty-line question's artifact is its choices'
+    texts, one line each; ``variants`` are a numeric question's variants (``quizzes.models``)."""
 
     key: str
     kind: str
@@ -42,8 +48,19 @@ class BankQuestion:
     tolerance: Decimal | None = None
     unit: str = ""
     pool: str = ""
+    scenario: bool = False
+    artifact_language: str = ""
+    select_count: int = 1
+    variants: list[dict] = field(default_factory=list)
     line: int = field(default=0, compare=False)
     origin: str = field(default="", compare=False)
+    folder: str = field(default="", compare=False)
+
+    @property
+    def category(self) -> str:
+        """The Moodle category path below the top category: ``folder`` (a quiz's title, when several
+        quizzes share a file), then the pool; Moodle writes a "/" inside a name as "//"."""
+        return "/".join(part.replace("/", "//") for part in (self.folder, self.pool) if part)
 
     def content(self) -> tuple:
         """Everything a learner meets (not the key, the pool or where it was read from)."""
@@ -56,11 +73,19 @@ class BankQuestion:
             self.prompt.strip(),
             self.explanation.strip(),
             format(self.points.normalize(), "f"),
-            [(c.text, c.correct, c.feedback, c.match) for c in self.choices],
+            [(c.text, c.correct, c.feedback, c.match, c.misconception) for c in self.choices],
             number(self.answer),
             number(self.tolerance),
             self.unit,
+            self.scenario,
+            self.artifact_language,
+            self.select_count if self.kind == "faulty_line" else 1,
+            self.variants,
         )
+
+    @property
+    def artifact(self) -> str:
+        return "\n".join(c.text for c in self.choices) if self.kind == "faulty_line" else ""
 
     def same_content(self, other: "BankQuestion") -> bool:
         return self.content() == other.content()
@@ -112,8 +137,8 @@ def by_category(questions: list[BankQuestion]) -> list[BankQuestion]:
     question after it: questions without a pool first, then each pool in order of first use."""
     first: dict[str, int] = {}
     for question in questions:
-        first.setdefault(question.pool, len(first))
-    return sorted(questions, key=lambda q: (q.pool != "", first[q.pool]))
+        first.setdefault(question.category, len(first))
+    return sorted(questions, key=lambda q: (q.category != "", first[q.category]))
 
 
 @dataclass

@@ -53,9 +53,8 @@ def export_quizzes(quizzes: list[Quiz], file_format: str) -> Export:
     writer = FORMATS[file_format]
     questions = []
     for quiz in quizzes:
-        category = quiz.title if len(quizzes) > 1 else ""
         for question in bank_questions(quiz):
-            question.pool = "/".join(part.replace("/", "//") for part in (category, question.pool) if part)
+            question.folder = quiz.title if len(quizzes) > 1 else ""
             questions.append(question)
     stem = slugify(quizzes[0].title) if len(quizzes) == 1 else "quizzes"
     suffix = ".gift.txt" if file_format == "gift" else ".moodle.xml"

@@ -16,12 +16,13 @@ DevOps Learn reads GIFT with the small grammar below, following Moodle's own rea
   braces makes a missing-word question (the braces become ``_____``);
 - ``\\~ \\= \\# \\{ \\} \\:`` escape those characters, ``\\n`` is a new line, ``\\\\`` a backslash.
 
-What GIFT cannot say (points, a numeric unit, an ordering question) is written in a comment line
-``// devopslearn: {...}`` (JSON) before the question: Moodle ignores comments, and this reader
-restores those fields from it, so that an export comes back equal.
+What GIFT cannot say (points, a numeric unit, an ordering or faulty-line question, variants,
+misconception tags) is exported in the nearest form with an ``// approximated:`` comment, and written
+in a comment line ``// devopslearn: {...}`` (JSON) before the question: Moodle ignores comments, and
+this reader restores those fields from it (``moodle.outgoing``/``moodle.incoming``), so that an
+export comes back equal.
 """
 
-import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -30,7 +31,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import LarkError, UnexpectedInput
 
 from authoring.interchange import moodle
-from authoring.interchange.bank import Bank, BankChoice, BankQuestion, BankWarning, Export, Skipped, by_category
+from authoring.interchange.bank import Bank, BankQuestion, BankWarning, Export, Skipped, by_category
 from authoring.interchange.moodle import MoodleAnswer, NotRepresentable
 
 GRAMMAR = r"""
@@ -59,7 +60,6 @@ _parser = Lark(GRAMMAR, parser="lalr", propagate_positions=True)
 FORMAT = re.compile(r"^\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 ESCAPES = {"~": "~", "=": "=", "#": "#", "{": "{", "}": "}", ":": ":", "n": "\n", "\\": "\\"}
 ESCAPE = re.compile(r"\\(.)", re.S)
-METADATA = re.compile(r"^\s*//\s*devopslearn:\s*(\{.*\})\s*$")
 TRUE_FALSE = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 CONTENT_TYPE = "text/plain; charset=utf-8"
 
@@ -104,12 +104,7 @@ def _blocks(text: str) -> list[_Block]:
             current = _Block(number)
             blocks.append(current)
         if line.strip().startswith("//"):
-            found = METADATA.match(line)
-            if found:
-                try:
-                    current.metadata = json.loads(found.group(1))
-                except ValueError:
-                    current.metadata = {}
+            current.metadata = moodle.read_metadata(line.strip()[2:]) or current.metadata
             current.lines.append("")  # keep line numbers
             continue
         current.lines.append(line)
@@ -199,8 +194,7 @@ class _Question:
             return None
         try:
             getattr(self, f"_{kind}")(question, items)
-            self._metadata(question)
-            return moodle.finish(question)
+            return moodle.finish(moodle.incoming(question, self.block.metadata, self.warn))
         except NotRepresentable as problem:
             self.skip(kind, str(problem))
             return None
@@ -279,18 +273,6 @@ class _Question:
                 "have only the explanation here; not imported"
             )
 
-    def _metadata(self, question: BankQuestion) -> None:
-        """Fields GIFT cannot say, from our own ``// devopslearn:`` comment (see the module doc)."""
-        data = self.block.metadata
-        if "points" in data:
-            question.points = moodle.number(str(data["points"]))
-        if "unit" in data and question.kind == "numeric":
-            question.unit = str(data["unit"])
-        if data.get("kind") == "ordering" and question.kind == "matching":
-            # Written as matching "position -> item": the items in the order of their positions.
-            question.kind = "ordering"
-            question.choices = [BankChoice(c.match) for c in question.choices]
-
 
 def _moodle_type(body: str, items: list[_Item]) -> str:
     """The question type, decided as Moodle's reader decides it."""
@@ -358,7 +340,7 @@ def write(questions: list[BankQuestion], *, filename: str = "questions.gift.txt"
     approximations: list[str] = []
     current = None
     for question in by_category(questions):
-        wanted = question.pool
+        wanted = question.category
         if wanted and wanted != current:
             out.append(f"$CATEGORY: $course$/top/{wanted}\n")
             current = wanted
@@ -370,13 +352,12 @@ def _markdown(text: str) -> str:
     return "[markdown]" + escape(text.strip()) if text.strip() else ""
 
 
-def _write_question(question: BankQuestion, approximations: list[str]) -> str:
-    metadata: dict = {}
-    if question.points != moodle.ONE:
-        metadata["points"] = format(question.points.normalize(), "f")
-    if question.kind == "numeric" and question.unit:
-        metadata["unit"] = question.unit
-    lines = [f"// question: {question.key}  kind: {question.kind}"]
+def _write_question(original: BankQuestion, approximations: list[str]) -> str:
+    question, metadata, notes = moodle.outgoing(original, native=set())
+    approximations += notes
+    lines = [f"// question: {question.key}  kind: {original.kind}", *[f"// approximated: {note}" for note in notes]]
+    if metadata:
+        lines.append("// " + moodle.metadata_text(metadata))
     head = f"::{escape(question.key)}::{_markdown(question.prompt)}"
     general = f"\t####{_markdown(question.explanation)}\n" if question.explanation.strip() else ""
     kind = question.kind
@@ -418,20 +399,6 @@ def _write_question(question: BankQuestion, approximations: list[str]) -> str:
                 )
         body = [f"\t={escape(c.text)} -> {escape(c.match)}\n" for c in question.choices]
         answers = "{\n" + "".join(body) + general + "}"
-    elif kind == "ordering":
-        metadata["kind"] = "ordering"
-        lines.append(
-            "// GIFT has no ordering question: written as matching (each position with its item); "
-            "DevOps Learn reads it back as ordering"
-        )
-        approximations.append(
-            f"{question.key} (ordering): GIFT has no ordering question; exported as a matching question "
-            "(each position with its item)"
-        )
-        body = [f"\t=Position {n} -> {escape(c.text)}\n" for n, c in enumerate(question.choices, start=1)]
-        answers = "{\n" + "".join(body) + general + "}"
     else:
         raise ValueError(f"no GIFT form for {kind}")
-    if metadata:
-        lines.append("// devopslearn: " + json.dumps(metadata, ensure_ascii=False, sort_keys=True))
     return "\n".join(lines) + "\n" + head + answers + "\n"

@@ -10,16 +10,24 @@ round-trips; other weights are imported as near as the rule allows, with a warni
 """
 
 import html
+import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import Decimal, InvalidOperation
 
 from django.utils.text import slugify
 
 from authoring.interchange.bank import BankChoice, BankQuestion
 from devopslearn.lib.markdown import plain_text
-from quizzes.models import Choice, Question
+from quizzes.models import (
+    MAX_ARTIFACT_LINES,
+    ArtifactLanguage,
+    Choice,
+    Question,
+    fill_placeholders,
+    variant_values,
+)
 from quizzes.validation import check_question
 
 ONE = Decimal(1)
@@ -71,9 +79,9 @@ def to_plain(text: str, text_format: str) -> str:
     return plain_text(NOT_TEXT.sub("", text))
 
 
-def question_key(name: str, taken: set[str], fallback: str = "question") -> str:
-    """A key of ours for a Moodle question name: a slug, unique among ``taken`` (which it joins)."""
-    limit = Question._meta.get_field("key").max_length - 4
+def question_key(name: str, taken: set[str], fallback: str = "question", limit: int | None = None) -> str:
+    """A key of ours for a Moodle name: a slug, unique among ``taken`` (which it joins)."""
+    limit = (limit or Question._meta.get_field("key").max_length) - 4
     if KEY.match(name) and len(name) <= limit and name not in taken:
         taken.add(name)
         return name
@@ -226,11 +234,17 @@ def finish(question: BankQuestion) -> BankQuestion:
                 raise NotRepresentable(f"an answer is {len(value)} characters long; the limit here is {limit}")
     if len(question.unit) > Question._meta.get_field("unit").max_length:
         raise NotRepresentable(f"the unit “{question.unit}” is too long")
+    if question.kind == "faulty_line" and len(question.choices) > MAX_ARTIFACT_LINES:
+        raise NotRepresentable(f"the artifact has {len(question.choices)} lines; the limit is {MAX_ARTIFACT_LINES}")
     problems = check_question(
         question.kind,
-        [{"text": c.text, "is_correct": c.correct, "match_text": c.match} for c in question.choices],
+        [
+            {"text": c.text, "is_correct": c.correct, "match_text": c.match, "order": n}
+            for n, c in enumerate(question.choices, start=1)
+        ],
         numeric_answer=question.answer,
         tolerance=question.tolerance,
+        select_count=question.select_count,
     )
     if problems:
         raise NotRepresentable(" ".join(problems))
@@ -246,3 +260,118 @@ def weights(question: BankQuestion) -> list[Decimal]:
         right = sum(1 for c in question.choices if c.correct) or 1
         return [share(right) if c.correct else -share(right) for c in question.choices]
     return [ONE if c.correct else ZERO for c in question.choices]
+
+
+# --- what a Moodle format cannot say --------------------------------------------------------------
+#
+# Moodle has no faulty-line question, no numeric variants, no scenario flag and no misconception tags
+# (GIFT has no points, units or ordering either). The writers export such a question in the nearest
+# form Moodle has, with a comment, and list it; they also write a "devopslearn:" comment (JSON) that
+# Moodle ignores and these readers use to restore the question exactly.
+
+METADATA = "devopslearn:"
+LINE_PREFIX = re.compile(r"^Line \d+: ?")
+LANGUAGES = {language.value for language in ArtifactLanguage}
+
+
+def outgoing(question: BankQuestion, *, native: set[str]) -> tuple[BankQuestion, dict, list[str]]:
+    """(the question as a Moodle format can hold it, the metadata that restores the rest, the
+    approximations made: one line each). ``native`` names what the format holds itself: "points",
+    "unit", "ordering"."""
+    q = replace(question, choices=[replace(c) for c in question.choices], variants=list(question.variants))
+    meta: dict = {}
+    notes: list[str] = []
+    if "points" not in native and q.points != ONE:
+        meta["points"] = format(q.points.normalize(), "f")
+    if "unit" not in native and q.kind == "numeric" and q.unit:
+        meta["unit"] = q.unit
+    if q.scenario:
+        meta["scenario"] = True
+    tags = {str(n): c.misconception for n, c in enumerate(q.choices, start=1) if c.misconception}
+    if tags:
+        meta["misconceptions"] = tags
+        texts = {c.misconception: c.misconception_text for c in q.choices if c.misconception and c.misconception_text}
+        if texts:
+            meta["misconception_texts"] = texts
+    if q.kind == "ordering" and "ordering" not in native:
+        meta["kind"] = "ordering"
+        q.kind = "matching"
+        q.choices = [BankChoice(f"Position {n}", False, "", c.text) for n, c in enumerate(q.choices, start=1)]
+        notes.append(f"{q.key} (ordering): no ordering question in GIFT; exported as matching (position -> item)")
+    elif q.kind == "faulty_line":
+        meta.update(kind="faulty_line", select=q.select_count, artifact_language=q.artifact_language)
+        q.kind = "single" if q.select_count == 1 else "multiple"
+        q.choices = [replace(c, text=f"Line {n}: {c.text}") for n, c in enumerate(q.choices, start=1)]
+        notes.append(
+            f"{q.key} (find the faulty line): Moodle has no such question; exported as "
+            f"{'single' if q.select_count == 1 else 'multiple'} choice over the artifact's lines"
+        )
+    if q.kind == "numeric" and q.variants:
+        meta.update(variants=q.variants, prompt=q.prompt, explanation=q.explanation)
+        values = variant_values(q.variants[0])
+        q.prompt, q.explanation = fill_placeholders(q.prompt, values), fill_placeholders(q.explanation, values)
+        q.answer = Decimal(str(q.variants[0]["answer"]))
+        q.tolerance = Decimal(str(q.variants[0].get("tolerance") or 0))
+        q.variants = []
+        notes.append(
+            f"{q.key} (numeric with {len(meta['variants'])} variants): Moodle has no variants; exported as its first"
+        )
+    return q, meta, notes
+
+
+def metadata_text(meta: dict) -> str:
+    """The metadata as one comment's text (no "--", which an XML comment cannot hold)."""
+    return METADATA + " " + json.dumps(meta, ensure_ascii=False, sort_keys=True).replace("--", "-\\u002d")
+
+
+def read_metadata(text: str) -> dict | None:
+    """The metadata in a comment's text, or None when the comment is not ours."""
+    text = text.strip()
+    if not text.startswith(METADATA):
+        return None
+    try:
+        data = json.loads(text[len(METADATA) :])
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def incoming(question: BankQuestion, meta: dict | None, warn: Warn) -> BankQuestion:
+    """Restore what ``outgoing`` put in the metadata (a file's comment: checked like the rest)."""
+    if not meta:
+        return question
+    q = question
+    if "points" in meta:
+        points = number(str(meta["points"]))
+        if points >= 0:
+            q.points = points.normalize()
+    if q.kind == "numeric" and isinstance(meta.get("unit"), str):
+        q.unit = meta["unit"]
+    q.scenario = meta.get("scenario") is True
+    if meta.get("kind") == "ordering" and q.kind == "matching":
+        q.kind = "ordering"
+        q.choices = [BankChoice(c.match) for c in q.choices]
+    elif meta.get("kind") == "faulty_line" and q.kind in ("single", "multiple"):
+        q.kind = "faulty_line"
+        q.choices = [replace(c, text=LINE_PREFIX.sub("", c.text, count=1)) for c in q.choices]
+        select = meta.get("select", 1)
+        q.select_count = select if isinstance(select, int) and not isinstance(select, bool) and select >= 1 else 1
+        language = meta.get("artifact_language", "")
+        q.artifact_language = language if language in LANGUAGES else ""
+    if q.kind == "numeric" and isinstance(meta.get("variants"), list):
+        variants = [v for v in meta["variants"] if isinstance(v, dict) and "answer" in v]
+        if len(variants) == len(meta["variants"]) and variants:
+            q.variants = variants
+            q.prompt = str(meta.get("prompt") or q.prompt)
+            q.explanation = str(meta.get("explanation") or q.explanation)
+        else:
+            warn("its numeric variants could not be read; imported as the single question Moodle sees")
+    tags = meta.get("misconceptions")
+    texts = meta.get("misconception_texts") if isinstance(meta.get("misconception_texts"), dict) else {}
+    if isinstance(tags, dict):
+        for index, tag in tags.items():
+            position = int(index) - 1 if str(index).isdigit() else -1
+            if 0 <= position < len(q.choices) and isinstance(tag, str):
+                q.choices[position].misconception = tag
+                q.choices[position].misconception_text = str(texts.get(tag, ""))
+    return q

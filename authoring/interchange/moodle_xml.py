@@ -1,5 +1,9 @@
 """Moodle XML (``<quiz><question type="...">``): read with defusedxml, written with ElementTree.
 
+What Moodle cannot hold (a faulty-line question, numeric variants, the scenario flag, misconception
+tags) is exported in the nearest form with an ``approximated:`` comment, and restored on import from
+a ``devopslearn:`` comment inside the question (``moodle.outgoing``/``moodle.incoming``).
+
 Untrusted files are parsed by defusedxml, which refuses DTDs and entity declarations (the
 "billion laughs" and external-entity attacks). The element names follow Moodle's own reader and
 writer (``question/format/xml/format.php``) and the core ordering question type
@@ -34,7 +38,7 @@ class _LineBuilder(ET.TreeBuilder):
     """Remembers the line each element starts on, to report questions by line."""
 
     def __init__(self):
-        super().__init__()
+        super().__init__(insert_comments=True)  # our metadata travels in a comment
         self.lines: dict = {}
         self.parser = None
 
@@ -114,7 +118,11 @@ class _Reader:
             if element.findall(".//file"):
                 warn("embedded files (images) are not imported")
             reader(element, question, text_format, warn)
-            self.bank.questions.append(moodle.finish(question))
+            metadata = next(
+                (found for child in element if child.tag is ET.Comment and (found := moodle.read_metadata(child.text))),
+                None,
+            )
+            self.bank.questions.append(moodle.finish(moodle.incoming(question, metadata, warn)))
         except NotRepresentable as problem:
             self.bank.skipped.append(Skipped(name, kind, line, str(problem)))
 
@@ -238,7 +246,7 @@ def write(questions: list[BankQuestion], *, filename: str = "questions.moodle.xm
     approximations: list[str] = []
     current = None
     for question in by_category(questions):
-        wanted = question.pool
+        wanted = question.category
         if wanted and wanted != current:
             element = ET.SubElement(root, "question", {"type": "category"})
             _add_text(element, "category", f"$course$/top/{wanted}")
@@ -260,9 +268,15 @@ MOODLE_TYPES = {
 }
 
 
-def _write_question(root: ET.Element, question: BankQuestion, approximations: list[str]) -> None:
+def _write_question(root: ET.Element, original: BankQuestion, approximations: list[str]) -> None:
+    question, metadata, notes = moodle.outgoing(original, native={"points", "unit", "ordering"})
+    approximations += notes
+    for note in notes:
+        root.append(ET.Comment(f" approximated: {note.replace('--', '- -')} "))
     kind = MOODLE_TYPES[question.kind]
     element = ET.SubElement(root, "question", {"type": kind})
+    if metadata:
+        element.append(ET.Comment(" " + moodle.metadata_text(metadata) + " "))
     _add_text(element, "name", question.key)
     _add_text(element, "questiontext", question.prompt.strip(), "markdown")
     _add_text(element, "generalfeedback", question.explanation.strip(), "markdown")
@@ -280,9 +294,10 @@ def _write_question(root: ET.Element, question: BankQuestion, approximations: li
         return node
 
     if question.kind in ("single", "multiple"):
+        lines = original.kind == "faulty_line"  # the artifact's lines keep their order
         _add(element, "single", "true" if question.kind == "single" else "false")
-        _add(element, "shuffleanswers", "true")
-        _add(element, "answernumbering", "abc")
+        _add(element, "shuffleanswers", "false" if lines else "true")
+        _add(element, "answernumbering", "none" if lines else "abc")
         for choice, weight in zip(question.choices, moodle.weights(question), strict=True):
             answer(choice.text, moodle.percent(weight), choice.feedback)
     elif question.kind == "true_false":

@@ -18,13 +18,13 @@ from django.db import transaction
 from django.db.models import Max
 
 from authoring.interchange.bank import BankQuestion
-from authoring.interchange.store import to_bank
+from authoring.interchange.store import question_fields, save_question, to_bank, write_choices
 from authoring.models import GeneratedQuestion, ReportImport, fingerprint
 from authoring.reports.draft import Draft, DraftLesson, build_draft, glossary_markdown, unique_key
 from authoring.reports.read import ReportError, read_report
 from courses.importers import ImportContext
 from courses.models import LearningPath, Lesson, Module
-from quizzes.models import Choice, Question, Quiz
+from quizzes.models import Question, Quiz
 
 __all__ = ["ReportError", "ReportResult", "import_report"]
 
@@ -266,8 +266,7 @@ class _Writer:
         return to_bank(question, list(question.choices.all()))
 
     def create_question(self, quiz: Quiz, record: ReportImport, data: BankQuestion, key: str, order: int) -> None:
-        question = Question.objects.create(quiz=quiz, key=key, published=False, order=order, **_fields(data))
-        _write_choices(question, data)
+        question, _problems = save_question(data, quiz=quiz, key=key, order=order, published=False)
         GeneratedQuestion.objects.create(
             question=question,
             report_import=record,
@@ -291,46 +290,17 @@ class _Writer:
             )
             self.result.count("generated questions", "kept")
             return
-        for name, value in _fields(data).items():
+        for name, value in question_fields(data).items():
             setattr(question, name, value)
         question.order = order
         question.save()
         question.choices.all().delete()
-        _write_choices(question, data)
+        write_choices(question, data)
         link.fingerprint = fingerprint(data.content())
         link.origin = data.origin[:300]
         link.needs_review = True
         link.save(update_fields=["fingerprint", "origin", "needs_review"])
         self.result.count("generated questions", "updated")
-
-
-def _fields(data: BankQuestion) -> dict:
-    return {
-        "kind": data.kind,
-        "prompt_md": data.prompt,
-        "explanation_md": data.explanation,
-        "points": data.points,
-        "numeric_answer": data.answer,
-        "tolerance": data.tolerance,
-        "unit": data.unit,
-    }
-
-
-def _write_choices(question: Question, data: BankQuestion) -> None:
-    Choice.objects.bulk_create(
-        [
-            Choice(
-                question=question,
-                key=f"c{n}",
-                text=c.text,
-                is_correct=c.correct,
-                feedback=c.feedback,
-                order=n,
-                match_text=c.match,
-            )
-            for n, c in enumerate(data.choices, start=1)
-        ]
-    )
 
 
 def _question_changes(current: BankQuestion, wanted: BankQuestion) -> str:
