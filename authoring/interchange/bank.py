@@ -13,6 +13,23 @@ from decimal import Decimal
 KINDS = ("single", "multiple", "true_false", "ordering", "matching", "numeric", "short_text", "faulty_line")
 
 
+# The parts of BankQuestion.content(), in its order.
+CONTENT_PARTS = (
+    "kind",
+    "prompt",
+    "explanation",
+    "points",
+    "choices",
+    "answer",
+    "tolerance",
+    "unit",
+    "scenario",
+    "artifact language",
+    "lines to select",
+    "variants",
+)
+
+
 @dataclass
 class BankChoice:
     """One choice, item or accepted answer. ``match`` is the right-hand side of a matching pair;
@@ -89,6 +106,14 @@ class BankQuestion:
 
     def same_content(self, other: "BankQuestion") -> bool:
         return self.content() == other.content()
+
+    def differences(self, other: "BankQuestion") -> list[str]:
+        """The names of the parts of ``content()`` that differ, in words."""
+        return [
+            name
+            for name, mine, theirs in zip(CONTENT_PARTS, self.content(), other.content(), strict=True)
+            if mine != theirs
+        ]
 
 
 @dataclass

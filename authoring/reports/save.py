@@ -286,7 +286,7 @@ class _Writer:
         if reason:
             self.result.notes.append(
                 f"the question “{question.key}” {reason}, so it was left as it is; the report would have changed it "
-                f"({_question_changes(current, data)})"
+                f"({', '.join(current.differences(data))})"
             )
             self.result.count("generated questions", "kept")
             return
@@ -301,12 +301,6 @@ class _Writer:
         link.needs_review = True
         link.save(update_fields=["fingerprint", "origin", "needs_review"])
         self.result.count("generated questions", "updated")
-
-
-def _question_changes(current: BankQuestion, wanted: BankQuestion) -> str:
-    names = ("kind", "prompt", "explanation", "points", "choices", "answer", "tolerance", "unit")
-    changed = [name for name, a, b in zip(names, current.content(), wanted.content(), strict=True) if a != b]
-    return ", ".join(changed)
 
 
 @transaction.atomic
