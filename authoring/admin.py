@@ -47,6 +47,15 @@ class GeneratedQuestionInline(admin.TabularInline):
     def has_add_permission(self, request, obj=None):
         return False
 
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("quizzes.view_question")
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("quizzes.change_question")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("question")
+
     @admin.display(description=_("question"))
     def question_link(self, obj):
         return format_html(
@@ -173,7 +182,7 @@ class ReportImportAdmin(admin.ModelAdmin):
 class GeneratedQuestionAdmin(admin.ModelAdmin):
     list_display = ("question_key", "kind", "report_import", "origin", "needs_review")
     list_filter = ("needs_review", "question__kind")
-    list_select_related = ("question", "report_import")
+    list_select_related = ("question__quiz", "report_import")
     search_fields = ("question__key", "question__prompt_md", "origin")
     actions = ["mark_reviewed"]
     readonly_fields = ("question_link", "report_import", "origin")

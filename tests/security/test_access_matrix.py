@@ -15,6 +15,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from accounts.roles import instructors_group
+from authoring.models import QuestionImport
+from authoring.reports.save import import_report
 from cohorts.models import Cohort, Membership
 from progress.models import Certificate, ReviewCard
 from quizzes.attempts import close_attempt, start_attempt
@@ -108,6 +110,10 @@ ADMIN_RULES = [
     (r"admin:(quizzes_attempt|progress_\w+)_(changelist|change|history)", "200", "200"),  # read-only
     (r"admin:(quizzes_attempt|progress_\w+)_add", "403", "403"),
     (r"admin:(quizzes_attempt|progress_\w+)_delete", "403", "200"),
+    (r"admin:authoring_(reportimport|questionimport)_import", "200", "200"),  # "Import a report", "... questions"
+    (r"admin:authoring_\w+_add|admin:authoring_generatedquestion_delete", "403", "403"),  # made by imports only
+    (r"admin:authoring_questionimport_delete", "403", "200"),
+    (r"admin:authoring_\w+_(changelist|change|history|delete)", "200", "200"),
 ]
 
 
@@ -151,6 +157,10 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     Membership.objects.create(cohort=beta, user=other_learner)
     instructor.groups.add(instructors_group())
     AttemptAllowance.objects.create(quiz=quiz, user=learner, extra_attempts=1, granted_by=instructor)
+    # Authoring's records: a report imported as a draft (with a generated question), a question file imported.
+    report = b"# World\n\n## Tools\n\n| Tool | Purpose |\n|---|---|\n| A | a |\n| B | b |\n| C | c |\n"
+    import_report("world.md", report, path=curriculum)
+    QuestionImport.objects.create(quiz=quiz, source_name="bank.gift.txt", file_format="gift")
     users = {
         "anon": None,
         "owner": learner,
