@@ -141,7 +141,7 @@ class ReportImportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("report of the last import"))
     def report_text(self, obj):
-        return format_html("<pre class='authoring-report'>{}</pre>", obj.report)
+        return format_html("<pre class='authoring-report' tabindex='0'>{}</pre>", obj.report)
 
     def get_urls(self):
         return [
@@ -264,7 +264,7 @@ class QuestionImportAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("report"))
     def report_text(self, obj):
-        return format_html("<pre class='authoring-report'>{}</pre>", obj.report)
+        return format_html("<pre class='authoring-report' tabindex='0'>{}</pre>", obj.report)
 
     def get_urls(self):
         return [
