@@ -13,6 +13,8 @@ INSTRUCTOR_PERMISSIONS = [
     ("quizzes", "quiz", ("view", "add", "change", "delete")),
     ("quizzes", "question", ("view", "add", "change", "delete")),
     ("quizzes", "choice", ("view", "add", "change", "delete")),
+    ("quizzes", "pool", ("view", "add", "change", "delete")),
+    ("quizzes", "misconception", ("view", "add", "change", "delete")),
     ("quizzes", "attemptallowance", ("view", "add", "change", "delete")),
     ("quizzes", "attempt", ("view",)),
     ("quizzes", "response", ("view",)),

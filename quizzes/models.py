@@ -383,6 +383,25 @@ class Question(ImportedContent):
         tolerance = variant.get("tolerance")
         return Decimal(str(variant["answer"])), Decimal(str(tolerance)) if tolerance is not None else Decimal(0)
 
+    def sync_artifact_lines(self) -> None:
+        """Make a faulty-line question's choices its artifact's lines: choice ``line-n`` (order n) holds
+        line n; a line without a choice gets one (a wrong line, no feedback); choices past the last
+        line are deleted (the admin refuses to drop a line a learner selected)."""
+        lines = artifact_lines(self.artifact)
+        by_line: dict[int, Choice] = {}
+        for choice in self.choices.order_by("order", "id"):
+            if 1 <= choice.order <= len(lines) and choice.order not in by_line:
+                by_line[choice.order] = choice
+            else:
+                choice.delete()
+        for number, text in enumerate(lines, start=1):
+            choice = by_line.get(number)
+            if choice is None:
+                Choice.objects.create(question=self, key=line_key(number), order=number, text=text)
+            elif (choice.key, choice.text) != (line_key(number), text):
+                choice.key, choice.text = line_key(number), text
+                choice.save(update_fields=["key", "text", "updated_at"])
+
     def with_variant(self, index: int | None) -> "Question":
         """This question as variant ``index`` asks it: a copy whose prompt, explanation, answer and
         tolerance are that variant's (the question itself when it has no such variant)."""
@@ -406,7 +425,9 @@ class Choice(ImportedContent):
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.TextField(_("feedback"), blank=True, help_text=_("Shown when the learner picks this choice."))
     order = models.PositiveIntegerField(
-        _("order"), default=0, help_text=_("For ordering questions: the right position.")
+        _("order"),
+        default=0,
+        help_text=_("For ordering questions: the right position. For find-the-faulty-line: the line number."),
     )
     match_text = models.CharField(
         _("match"), max_length=500, blank=True, help_text=_("For matching questions: what this item pairs with.")

@@ -1,10 +1,11 @@
 """The rules each kind of question must follow, in plain words: used by the admin and the importer."""
 
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
 
-from quizzes.models import MAX_ARTIFACT_LINES, QuestionKind
+from devopslearn.lib.numbers import NumberError, parse_number, plain_number
+from quizzes.models import MAX_ARTIFACT_LINES, QuestionKind, missing_placeholders, variant_values
 
 
 def check_question(
@@ -102,3 +103,58 @@ def check_faulty_line(line_count: int, correct_lines: list[int], select_count: i
             % {"select": select_count, "n": len(correct_lines)}
         )
     return problems
+
+
+def check_variants(variants, prompt: str, explanation: str) -> tuple[list[dict], list[str]]:
+    """The variants of a numeric question as stored ([{"values", "answer", "tolerance"}], numbers as
+    plain strings) and the problems with them, in plain words. Numbers given as text are read by the
+    one parser, in the page's language."""
+    if not isinstance(variants, list) or not variants:
+        return [], [_('Variants are a list such as [{"values": {"deploys": 48}, "answer": 1.6, "tolerance": 0.05}].')]
+    stored, problems = [], []
+    for number, variant in enumerate(variants, start=1):
+        if not isinstance(variant, dict) or set(variant) - {"values", "answer", "tolerance"}:
+            problems.append(_("Variant %(n)d: give only values, answer and tolerance.") % {"n": number})
+            continue
+        values = variant.get("values") or {}
+        if not isinstance(values, dict) or not all(
+            isinstance(name, str)
+            and name.isidentifier()
+            and isinstance(v, str | int | float)
+            and not isinstance(v, bool)
+            for name, v in values.items()
+        ):
+            problems.append(
+                _("Variant %(n)d: values map names (letters, digits, _) to numbers or text.") % {"n": number}
+            )
+            continue
+        answer, tolerance = _number(variant.get("answer")), _number(variant.get("tolerance", 0))
+        if answer is None:
+            problems.append(_("Variant %(n)d needs an answer (a number).") % {"n": number})
+            continue
+        if tolerance is None or tolerance < 0:
+            problems.append(_("Variant %(n)d needs a tolerance of zero or more.") % {"n": number})
+            continue
+        entry = {"values": values, "answer": plain_number(answer), "tolerance": plain_number(tolerance)}
+        for name in missing_placeholders(f"{prompt}\n{explanation}", variant_values(entry)):
+            problems.append(
+                _("The prompt or explanation uses {%(name)s}, but variant %(n)d gives it no value.")
+                % {"name": name, "n": number}
+            )
+        stored.append(entry)
+    return stored, problems
+
+
+def _number(value) -> Decimal | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        try:
+            number = Decimal(str(value))
+        except InvalidOperation:
+            return None
+        return number if number.is_finite() else None
+    try:
+        return parse_number(str(value))
+    except NumberError:
+        return None

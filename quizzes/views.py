@@ -74,7 +74,7 @@ def quiz_page(request: HttpRequest, quiz_id: int) -> HttpResponse:
             "current": current,
             "closed": closed,
             "attempts_left": left,
-            "question_count": quiz.questions.published().count(),
+            "question_count": quiz.questions_per_attempt(),
         },
     )
 
@@ -169,6 +169,7 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
     if question_obj is None:
         raise Http404
     question_obj.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
+    question_obj = attempt.asked(question_obj)  # the variant this attempt drew
     error, submitted, status = "", None, 200
     if request.method == "POST" and response is None:
         try:
@@ -216,6 +217,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         for qid in attempt.question_order:
             question_obj = questions.get(qid)
             if question_obj is not None:
+                question_obj = attempt.asked(question_obj)
                 response = responses.get(qid)
                 choices = lifecycle.ordered_choices(attempt, question_obj, list(question_obj.choices.all()))
                 found.append((question_obj, response, feedback_for(question_obj, choices, response)))

@@ -26,10 +26,14 @@ from tests.progress.helpers import (
 pytestmark = pytest.mark.browser
 
 
-def fill_answer(page, question: Question, *, right: bool) -> None:
-    """Answer one question on the page the way a learner would, by the visible labels."""
+def fill_answer(page, question: Question, *, right: bool, attempt: Attempt | None = None) -> None:
+    """Answer one question on the page the way a learner would, by the visible labels (a faulty line
+    by its radio, whose value is the attempt's token)."""
     choices = list(question.choices.all())
-    if question.kind in ("single", "true_false"):
+    if question.kind == "faulty_line":
+        line = next(c for c in choices if c.is_correct == right)
+        page.locator(f'input[value="{attempt.token("c", line.pk)}"]').check()
+    elif question.kind in ("single", "true_false"):
         page.get_by_label(next(c for c in choices if c.is_correct == right).text, exact=True).check()
     elif question.kind == "multiple":
         for choice in choices:
@@ -94,9 +98,9 @@ def test_a_new_learner_completes_the_first_module_unlocks_the_next_and_reviews(
     attempt = Attempt.objects.get(user__username="nam", quiz=quiz)
     questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices")}
     for position, question_id in enumerate(attempt.question_order, start=1):
-        question = questions[question_id]
+        question = attempt.asked(questions[question_id])  # its drawn variant
         expect(page).to_have_url(re.compile(rf"/q/{position}/$"))
-        fill_answer(page, question, right=question.key not in missed)
+        fill_answer(page, question, right=question.key not in missed, attempt=attempt)
         page.get_by_role("button", name="Check my answer").click()
         verdict = "Not quite" if question.key in missed else "Correct"
         expect(page.locator("#answer-panel .feedback h2")).to_contain_text(verdict)

@@ -33,8 +33,8 @@ Some text.
 """
 
 MISCONCEPTIONS = """\
-canary-on-ec2: Believes canary or linear traffic shifting is available for EC2/on-premises deployments.
-warnings-fail-builds: Believes a warning printed in a build log stops the build.
+fmt-canary-on-ec2: Believes canary or linear traffic shifting is available for EC2/on-premises deployments.
+fmt-warnings-fail-builds: Believes a warning printed in a build log stops the build.
 """
 
 ARTIFACT = """\
@@ -77,7 +77,7 @@ questions:
         text: CodeDeployDefault.LambdaCanary10Percent5Minutes
         correct: false
         feedback: Canary traffic shifting is for Lambda and ECS only.
-        misconception: canary-on-ec2
+        misconception: fmt-canary-on-ec2
   - key: blue-green
     kind: true_false
     pool: deployments
@@ -106,7 +106,7 @@ ARTIFACT
       - line: 2
         correct: false
         feedback: This deprecation warning is printed on every build; it does not stop the build.
-        misconception: warnings-fail-builds
+        misconception: fmt-warnings-fail-builds
     explanation: |
       The upload in post_build was denied.
   - key: deployment-frequency
@@ -164,7 +164,9 @@ def test_a_course_in_the_new_format_loads_every_part(course):
     lesson = Lesson.objects.get(key="first-lesson")
     assert lesson.reviewed == datetime.date(2026, 11, 29)
     assert lesson.beyond_workshop is True
-    assert dict(Misconception.objects.values_list("tag", "description"))["canary-on-ec2"].startswith("Believes canary")
+    assert dict(Misconception.objects.values_list("tag", "description"))["fmt-canary-on-ec2"].startswith(
+        "Believes canary"
+    )
     quiz = Quiz.objects.get(module__slug="m1")
     assert [(p.key, p.title, p.draw_count) for p in quiz.pools.all()] == [
         ("deployments", "Deployment strategies", 1),
@@ -173,7 +175,7 @@ def test_a_course_in_the_new_format_loads_every_part(course):
     assert quiz.questions_per_attempt() == 3
     canary = Question.objects.get(key="canary-ec2")
     assert canary.scenario and canary.pool.key == "deployments"
-    assert canary.choices.get(key="canary").misconception.tag == "canary-on-ec2"
+    assert canary.choices.get(key="canary").misconception.tag == "fmt-canary-on-ec2"
     assert canary.choices.get(key="one-at-a-time").misconception is None
     assert report.warnings == []
 
@@ -190,7 +192,7 @@ def test_a_faulty_line_question_has_one_choice_per_line_of_its_artifact(course):
     assert [c.key for c in lines][:2] == ["line-1", "line-2"]
     assert [c.order for c in lines if c.is_correct] == [6]
     assert lines[1].feedback.startswith("This deprecation warning")
-    assert lines[1].misconception.tag == "warnings-fail-builds"
+    assert lines[1].misconception.tag == "fmt-warnings-fail-builds"
     assert [c.feedback for c in lines if c.order not in (2,)] == [""] * 6
 
 
@@ -299,12 +301,12 @@ def test_a_malformed_lesson_field_is_refused_with_its_line(course, old, new, nee
 
 QUIZ_ERRORS = [
     # (old, new, the line the error names: a text on it and which occurrence, what the error says)
-    ("misconception: canary-on-ec2", "misconception: canary-on-ecs", ("canary-on-ecs", 1), "not defined in"),
-    ("misconception: canary-on-ec2", "misconception: Canary_EC2", ("Canary_EC2", 1), "lowercase letters"),
+    ("misconception: fmt-canary-on-ec2", "misconception: canary-on-ecs", ("canary-on-ecs", 1), "not defined in"),
+    ("misconception: fmt-canary-on-ec2", "misconception: Canary_EC2", ("Canary_EC2", 1), "lowercase letters"),
     (
         "        correct: true\n      - key: canary",
-        "        correct: true\n        misconception: canary-on-ec2\n      - key: canary",
-        ("misconception: canary-on-ec2", 1),
+        "        correct: true\n        misconception: fmt-canary-on-ec2\n      - key: canary",
+        ("misconception: fmt-canary-on-ec2", 1),
         "only a wrong choice",
     ),
     ("    count: 2", "    count: 3", ("pool: builds", 1), "has 2 published questions; it cannot draw 3"),
@@ -404,13 +406,13 @@ def test_an_artifact_of_more_than_200_lines_is_refused(course):
 
 def test_a_misconception_defined_but_unused_is_a_warning(tmp_path):
     root = write_course(
-        tmp_path / "content", misconceptions=MISCONCEPTIONS + "drift-auto-fixes: Believes drift fixes itself.\n"
+        tmp_path / "content", misconceptions=MISCONCEPTIONS + "fmt-drift-auto-fixes: Believes drift fixes itself.\n"
     )
 
     report = load_content(root)
 
     assert report.warnings == [
-        f"{root / 'misconceptions.yaml'}:3: misconception 'drift-auto-fixes' is not used by any choice"
+        f"{root / 'misconceptions.yaml'}:3: misconception 'fmt-drift-auto-fixes' is not used by any choice"
     ]
 
 
@@ -420,15 +422,15 @@ def test_a_tag_used_without_a_misconceptions_file_is_refused(tmp_path):
     error = refused(root)
 
     assert error.path == quiz_file(root)
-    assert error.line == line_number(quiz_file(root), "misconception: canary-on-ec2")
+    assert error.line == line_number(quiz_file(root), "misconception: fmt-canary-on-ec2")
 
 
 @pytest.mark.parametrize(
     ("text", "line", "message"),
     [
         ("Canary: Upper case.\n", 1, "lowercase letters"),
-        ("canary-on-ec2: Fine.\nempty:\n", 2, "one-line description"),
-        ("canary-on-ec2: [a, list]\n", 1, "one-line description"),
+        ("fmt-canary-on-ec2: Fine.\nempty:\n", 2, "one-line description"),
+        ("fmt-canary-on-ec2: [a, list]\n", 1, "one-line description"),
     ],
 )
 def test_a_malformed_misconceptions_file_is_refused_with_its_line(tmp_path, text, line, message):

@@ -20,7 +20,7 @@ from authoring.reports.save import import_report
 from cohorts.models import Cohort, Membership
 from progress.models import Certificate, ReviewCard
 from quizzes.attempts import close_attempt, start_attempt
-from quizzes.models import AttemptAllowance
+from quizzes.models import AttemptAllowance, Misconception
 from tests.factories import make_user
 
 ROLES = ("anon", "owner", "other", "other_lead", "lead", "instructor", "superuser")
@@ -101,12 +101,18 @@ ADMIN_RULES = [
     (r"admin:courses_learningpath_delete", "403", "200"),
     (r"admin:quizzes_question_delete", "403", "403"),  # the world's question has answers: never deleted
     (
-        r"admin:(courses_\w+|quizzes_(quiz|question|attemptallowance)\w*|cohorts_\w+)_(changelist|add|change|delete"
+        r"admin:(courses_\w+|quizzes_(quiz|question|attemptallowance|misconception)\w*|cohorts_\w+)_(changelist|add"
+        r"|change|delete"
         r"|history)",
         "200",
         "200",
     ),
-    (r"admin:quizzes_question_(statistics|regrade)|admin:cohorts_cohort_bulk_add", "200", "200"),
+    (
+        r"admin:quizzes_(question|quiz)_(statistics|regrade)|admin:quizzes_misconception_statistics"
+        r"|admin:cohorts_cohort_bulk_add",
+        "200",
+        "200",
+    ),
     (r"admin:(quizzes_attempt|progress_\w+)_(changelist|change|history)", "200", "200"),  # read-only
     (r"admin:(quizzes_attempt|progress_\w+)_add", "403", "403"),
     (r"admin:(quizzes_attempt|progress_\w+)_delete", "403", "200"),
@@ -161,6 +167,7 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     report = b"# World\n\n## Tools\n\n| Tool | Purpose |\n|---|---|\n| A | a |\n| B | b |\n| C | c |\n"
     import_report("world.md", report, path=curriculum)
     QuestionImport.objects.create(quiz=quiz, source_name="bank.gift.txt", file_format="gift")
+    Misconception.objects.get_or_create(tag="world-misconception", defaults={"description": "A wrong idea."})
     users = {
         "anon": None,
         "owner": learner,
