@@ -734,6 +734,8 @@ def build_draft(source: Source) -> Draft:
         title = clean_title(str(source.meta.get("title") or "")) if source.meta.get("title") else ""
         title = title or source.name.rsplit(".", 1)[0]
     lessons = _lessons(source.name, lines, title_index, notes)
+    if not lessons:
+        raise ReportError(f"{source.name} has headings but no text under them: there is nothing to make lessons of.")
     facts = _facts(source, lines, notes)
     tables = _tables(lines)
     runs = _term_runs(lines)

@@ -52,6 +52,11 @@ def test_a_report_without_lesson_headings_is_refused(text):
         draft_of(text)
 
 
+def test_a_report_with_only_empty_sections_is_refused():
+    with pytest.raises(ReportError, match="no text under them"):
+        draft_of("# T\n\n## Photos\n\n![](/a.jpg)\n\n## More\n\n---\n")
+
+
 def test_a_utf16_file_with_its_byte_order_mark_is_read():
     source = read_report("w.md", "# Tiêu đề\n\n## Phần một\n\nNội dung.".encode("utf-16"))
     assert "Phần một" in source.body
