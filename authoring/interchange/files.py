@@ -58,4 +58,10 @@ def export_quizzes(quizzes: list[Quiz], file_format: str) -> Export:
             questions.append(question)
     stem = slugify(quizzes[0].title) if len(quizzes) == 1 else "quizzes"
     suffix = ".gift.txt" if file_format == "gift" else ".moodle.xml"
-    return writer.write(questions, filename=f"{stem or 'quiz'}{suffix}")
+    notes = tuple(
+        f"“{quiz.title}” draws {pool.draw_count} question(s) from the pool “{pool.title or pool.key}”: a bank file "
+        "holds questions, not draws (in Moodle, add a random question from that category to the quiz)"
+        for quiz in quizzes
+        for pool in quiz.drawn_pools()
+    )
+    return writer.write(questions, filename=f"{stem or 'quiz'}{suffix}", notes=notes)

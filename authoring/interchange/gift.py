@@ -333,9 +333,10 @@ def _explain(error: UnexpectedInput, source: str) -> str:
 # --- writing ---------------------------------------------------------------------------------------
 
 
-def write(questions: list[BankQuestion], *, filename: str = "questions.gift.txt") -> Export:
+def write(questions: list[BankQuestion], *, filename: str = "questions.gift.txt", notes: tuple = ()) -> Export:
     """GIFT text for ``questions`` (Moodle's import reads it). Questions with a pool go under a
-    ``$CATEGORY:`` line naming it (the pool is a category path below Moodle's top category)."""
+    ``$CATEGORY:`` line naming it (the pool is a category path below Moodle's top category). The
+    file starts with the list of what it approximates (``notes``: more such lines)."""
     out: list[str] = []
     approximations: list[str] = []
     current = None
@@ -345,7 +346,9 @@ def write(questions: list[BankQuestion], *, filename: str = "questions.gift.txt"
             out.append(f"$CATEGORY: $course$/top/{wanted}\n")
             current = wanted
         out.append(_write_question(question, approximations))
-    return Export("\n".join(out), filename, CONTENT_TYPE, approximations)
+    approximations += notes
+    header = [f"// {line}" for line in moodle.header(approximations)]
+    return Export("\n".join(header + [""] + out), filename, CONTENT_TYPE, approximations)
 
 
 def _markdown(text: str) -> str:

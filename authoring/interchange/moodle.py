@@ -319,6 +319,17 @@ def outgoing(question: BankQuestion, *, native: set[str]) -> tuple[BankQuestion,
     return q, meta, notes
 
 
+def header(approximations: list[str]) -> list[str]:
+    """The lines that start an exported file: where it came from, and what it could only approximate."""
+    lines = ["Exported by DevOps Learn."]
+    if approximations:
+        lines.append("Approximated (Moodle has no exact form for these; see the comment beside each question):")
+        lines += [f"- {line}" for line in approximations]
+    else:
+        lines.append("Every question is exported exactly.")
+    return lines
+
+
 def metadata_text(meta: dict) -> str:
     """The metadata as one comment's text (no "--", which an XML comment cannot hold)."""
     return METADATA + " " + json.dumps(meta, ensure_ascii=False, sort_keys=True).replace("--", "-\\u002d")

@@ -239,9 +239,10 @@ def _add(parent: ET.Element, tag: str, text: str) -> ET.Element:
     return element
 
 
-def write(questions: list[BankQuestion], *, filename: str = "questions.moodle.xml") -> Export:
+def write(questions: list[BankQuestion], *, filename: str = "questions.moodle.xml", notes: tuple = ()) -> Export:
     """Moodle XML for ``questions``. Kinds Moodle has no type for are written in the nearest form,
-    with an XML comment, and listed in ``approximations``."""
+    with an XML comment, and listed in ``approximations`` and in a comment at the top of the file
+    (with ``notes``: more such lines)."""
     root = ET.Element("quiz")
     approximations: list[str] = []
     current = None
@@ -252,6 +253,8 @@ def write(questions: list[BankQuestion], *, filename: str = "questions.moodle.xm
             _add_text(element, "category", f"$course$/top/{wanted}")
             current = wanted
         _write_question(root, question, approximations)
+    approximations += notes
+    root.insert(0, ET.Comment("\n  " + "\n  ".join(moodle.header(approximations)).replace("--", "- -") + "\n"))
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode")
     return Export('<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n", filename, CONTENT_TYPE, approximations)

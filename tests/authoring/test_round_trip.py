@@ -205,6 +205,12 @@ def test_kinds_a_format_cannot_represent_are_exported_nearest_and_listed(every_k
     assert re.findall(r'<answer fraction="(-?[\d.]+)"', faulty_two) == ["50", "50", "-50"]
 
 
+def test_a_quiz_s_draws_are_listed_as_not_exported(every_kind):
+    Pool.objects.filter(key="builds").update(draw_count=2)
+    exported = export_quizzes([every_kind], "moodle_xml")
+    assert exported.approximations[-1].startswith("“Every kind” draws 2 question(s) from the pool “Builds”")
+
+
 def test_several_quizzes_export_as_categories_that_come_back_as_pools(curriculum):
     quizzes = list(Quiz.objects.filter(module__path=curriculum).order_by("module__order")[:2])
     exported = export_quizzes(quizzes, "moodle_xml")
