@@ -286,7 +286,9 @@ class QuestionImportAdmin(admin.ModelAdmin):
             except BankFileError as error:
                 problem = str(error)
             else:
-                result = import_bank(bank, quiz, publish=form.cleaned_data["publish"])
+                result = import_bank(
+                    bank, quiz, publish=form.cleaned_data["publish"], pool=form.cleaned_data["pool"].strip()
+                )
                 if result.ok:
                     QuestionImport.objects.create(
                         quiz=quiz,

@@ -69,6 +69,15 @@ class QuestionUploadForm(forms.Form):
         choices=[("", _("Tell from the file")), ("gift", "GIFT"), ("moodle_xml", "Moodle XML")],
         required=False,
     )
+    pool = forms.CharField(
+        label=_("Into the pool"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "Optional: a pool of the quiz (its title or key; made if it does not exist) for every question. "
+            "Left empty, each question goes into the pool its Moodle category names."
+        ),
+    )
     publish = forms.BooleanField(
         label=_("Publish the imported questions"),
         required=False,

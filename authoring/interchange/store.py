@@ -95,11 +95,12 @@ class BankImportResult:
 
 
 @transaction.atomic
-def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False) -> BankImportResult:
-    """Add the bank's questions to ``quiz``. Nothing is written when the file had errors. A
-    question whose key the quiz already has is never overwritten (it may have learners' answers):
-    it is "unchanged" when equal, "kept" otherwise. New questions come after the existing ones,
-    unpublished unless ``publish``."""
+def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False, pool: str = "") -> BankImportResult:
+    """Add the bank's questions to ``quiz``: each into the pool its category names (created when
+    missing), or all into ``pool`` (a pool's title or key) when given. Nothing is written when the
+    file had errors. A question whose key the quiz already has is never overwritten (it may have
+    learners' answers): it is "unchanged" when equal, "kept" otherwise. New questions come after
+    the existing ones, unpublished unless ``publish``."""
     result = BankImportResult(quiz=quiz, bank=bank)
     if bank.errors:
         return result
@@ -119,7 +120,7 @@ def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False) -> BankImportR
             continue
         order += 1
         question, problems = save_question(
-            data, quiz=quiz, key=data.key, order=order, published=publish, pool=pools.get(data.pool)
+            data, quiz=quiz, key=data.key, order=order, published=publish, pool=pools.get(pool or data.pool)
         )
         for problem in problems:
             bank.warnings.append(BankWarning(data.key, data.line, problem))

@@ -143,16 +143,15 @@ class _Writer:
             if changes:
                 self.would_have_changed(label, changes)
             return module
+        existing = module
         if module is None:
             taken = set(Module.objects.filter(path=self.path).values_list("slug", flat=True))
             order = (Module.objects.filter(path=self.path).aggregate(n=Max("order"))["n"] or 0) + 1
             module = Module(path=self.path, slug=unique_key(draft.title, taken, "report", limit=100), order=order)
-            instance, outcome = self.context.sync(None, lambda: module, values, label)
-        else:
-            instance, outcome = self.context.sync(module, lambda: module, values, label)
-            if outcome == "skipped":
-                self.result.notes.append(f"{label} was edited in the admin since it was imported; left as it is")
-                outcome = "kept"
+        instance, outcome = self.context.sync(existing, lambda: module, values, label)
+        if outcome == "skipped":
+            self.result.notes.append(f"{label} was edited in the admin since it was imported; it was left as it is")
+            outcome = "kept"
         self.result.module_outcome = outcome
         return instance
 

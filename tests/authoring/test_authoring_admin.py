@@ -158,6 +158,13 @@ def test_moodle_xml_is_told_from_the_file_and_can_be_published_at_once(instructo
     assert QuestionImport.objects.get().file_format == "moodle_xml"
 
 
+def test_every_question_can_go_into_one_pool(instructor_client, quiz):
+    gift = upload("documented.gift.txt", (DATA / "documented.gift.txt").read_bytes(), "text/plain")
+    instructor_client.post(reverse(QUESTIONS_PAGE), {"quiz": quiz.pk, "file": gift, "pool": "Imported from Moodle"})
+    (pool,) = quiz.pools.all()
+    assert (pool.title, pool.key, pool.questions.count()) == ("Imported from Moodle", "imported-from-moodle", 17)
+
+
 def test_a_file_with_a_syntax_error_imports_nothing(instructor_client, quiz):
     broken = upload("broken.gift", b"::a:: fine {T}\n\n::b:: broken {=x ~y\n")
     html = instructor_client.post(reverse(QUESTIONS_PAGE), {"quiz": quiz.pk, "file": broken}).content.decode()

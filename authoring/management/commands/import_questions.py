@@ -19,9 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("file", help="a .gift/.txt (GIFT) or .xml (Moodle XML) file")
         parser.add_argument("--quiz", required=True, help="the quiz: its id, or the slug of the module whose quiz")
         parser.add_argument("--format", choices=["gift", "moodle_xml"], help="default: from the file's name or content")
+        parser.add_argument("--pool", default="", help="put every question in this pool of the quiz (title or key)")
         parser.add_argument("--publish", action="store_true", help="publish the imported questions at once")
 
-    def handle(self, *args, file, quiz, format=None, publish=False, **options):
+    def handle(self, *args, file, quiz, format=None, publish=False, pool="", **options):
         target = find_quiz(quiz)
         path = Path(file)
         try:
@@ -30,7 +31,7 @@ class Command(BaseCommand):
             raise CommandError(f"{file}: cannot be read ({error.strerror}).") from None
         except BankFileError as error:
             raise CommandError(str(error)) from None
-        result = import_bank(bank, target, publish=publish)
+        result = import_bank(bank, target, publish=publish, pool=pool)
         report = "\n".join(result.lines())
         if not result.ok:
             raise CommandError(report)
