@@ -28,7 +28,7 @@ from quizzes.models import (
     fill_placeholders,
     variant_values,
 )
-from quizzes.validation import check_question
+from quizzes.validation import check_question, check_variants
 
 ONE = Decimal(1)
 ZERO = Decimal(0)
@@ -342,7 +342,7 @@ def read_metadata(text: str) -> dict | None:
         return None
     try:
         data = json.loads(text[len(METADATA) :])
-    except ValueError:
+    except (ValueError, RecursionError):  # not JSON, or nested deeper than Python's recursion limit
         return None
     return data if isinstance(data, dict) else None
 
@@ -369,14 +369,13 @@ def incoming(question: BankQuestion, meta: dict | None, warn: Warn) -> BankQuest
         q.select_count = select if isinstance(select, int) and not isinstance(select, bool) and select >= 1 else 1
         language = meta.get("artifact_language", "")
         q.artifact_language = language if language in LANGUAGES else ""
-    if q.kind == "numeric" and isinstance(meta.get("variants"), list):
-        variants = [v for v in meta["variants"] if isinstance(v, dict) and "answer" in v]
-        if len(variants) == len(meta["variants"]) and variants:
-            q.variants = variants
-            q.prompt = str(meta.get("prompt") or q.prompt)
-            q.explanation = str(meta.get("explanation") or q.explanation)
+    if q.kind == "numeric" and "variants" in meta:
+        prompt, explanation = str(meta.get("prompt") or q.prompt), str(meta.get("explanation") or q.explanation)
+        variants, problems = check_variants(meta["variants"], prompt, explanation)
+        if problems:
+            warn(f"its numeric variants could not be read ({problems[0]}); imported as the one question Moodle sees")
         else:
-            warn("its numeric variants could not be read; imported as the single question Moodle sees")
+            q.variants, q.prompt, q.explanation = variants, prompt, explanation
     tags = meta.get("misconceptions")
     texts = meta.get("misconception_texts") if isinstance(meta.get("misconception_texts"), dict) else {}
     if isinstance(tags, dict):

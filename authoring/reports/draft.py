@@ -166,8 +166,9 @@ class _Line:
 def plain(text: str) -> str:
     """Inline markdown as words: no emphasis markers, entities decoded, spaces collapsed."""
     text = html.unescape(text).replace("**", "").replace("__", "").replace("`", "")
-    text = re.sub(r"(?<!\w)[*_](\S(?:.*?\S)?)[*_](?!\w)", r"\1", text)
-    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    # Emphasis by one * or _: the inside stops at the next marker, so a long line is read in one pass.
+    text = re.sub(r"(?<![\w*_])[*_]([^\s*_](?:[^*_\n]*[^\s*_])?)[*_](?![\w*_])", r"\1", text)
+    text = re.sub(r"\[([^\[\]\n]{0,500})\]\([^()\s\[\]]{0,2048}\)", r"\1", text)  # a link's words
     return " ".join(text.split()).strip()
 
 

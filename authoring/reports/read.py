@@ -32,8 +32,9 @@ FENCE = re.compile(r"^\s*(```|~~~)")
 SHORTCODE_OPEN = re.compile(r"^\s*\{\{([%<])\s*(\w[\w-]*)\s*(.*?)\s*[%>]\}\}\s*$")
 SHORTCODE_CLOSE = re.compile(r"^\s*\{\{([%<])\s*/\s*(\w[\w-]*)\s*[%>]\}\}\s*$")
 SHORTCODE_INLINE = re.compile(r"\{\{[%<]\s*/?\s*(\w[\w-]*)([^{}]*?)[%>]\}\}")
-IMAGE_MD = re.compile(r"!\[([^\]]*)\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
-IMAGE_HTML = re.compile(r"<img\b[^>]*?\bsrc\s*=\s*[\"']?([^\"'\s>]+)[^>]*>", re.I)
+# Bounded and without the characters that start another link, so that a long line is read in one pass.
+IMAGE_MD = re.compile(r"!\[([^\[\]\n]{0,500})\]\(\s*<?([^)\s>(\[\]]{1,2048})>?(?:\s+\"[^\"\n]{0,500}\")?\s*\)")
+IMAGE_HTML = re.compile(r"<img\b[^<>]{0,2048}?\bsrc\s*=\s*[\"']?([^\"'\s<>]{1,2048})[^<>]{0,2048}>", re.I)
 FIGURE_SRC = re.compile(r"\bsrc\s*=\s*[\"']?([^\"'\s]+)")
 CALLOUTS = {"notice", "alert", "callout", "admonition", "hint", "note", "warning", "tip", "info"}
 

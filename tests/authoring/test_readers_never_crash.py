@@ -1,6 +1,10 @@
 """Whatever bytes arrive, the readers answer with questions, listed problems or a ReportError: never
 an exception that would be a 500 in the admin."""
 
+import contextlib
+import time
+
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -121,3 +125,32 @@ def test_the_report_reader_raises_only_report_errors(text):
     except ReportError:
         return
     assert draft.lessons
+
+
+def test_deeply_nested_metadata_is_ignored():
+    bank = gift.read("// devopslearn: " + "[" * 100_000 + "\n::q:: Q? {T}")
+    assert [q.key for q in bank.questions] == ["q"]
+    bank = moodle_xml.read(
+        b'<quiz><question type="truefalse"><!-- devopslearn: ' + b"[" * 100_000 + b" --><name><text>q</text></name>"
+        b'<answer fraction="100"><text>true</text></answer><answer fraction="0"><text>false</text></answer>'
+        b"</question></quiz>"
+    )
+    assert [q.key for q in bank.questions] == ["q"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "![a](" * 170_000,  # an image whose link never closes: was read in quadratic time (12 minutes)
+        "_a " * 330_000,  # emphasis markers that never close
+        "[a](" * 250_000,  # a link that never closes
+        "<img " * 200_000,
+        "![" * 500_000,
+    ],
+)
+def test_a_megabyte_long_line_is_read_in_one_pass(line):
+    raw = ("# T\n\n## Part\n\n" + line)[: 1024 * 1024 - 1].encode()
+    started = time.monotonic()
+    with contextlib.suppress(ReportError):
+        build_draft(read_report("r.md", raw))
+    assert time.monotonic() - started < 30  # about 0.1-0.3 s here; quadratic reading takes minutes

@@ -205,6 +205,15 @@ def test_kinds_a_format_cannot_represent_are_exported_nearest_and_listed(every_k
     assert re.findall(r'<answer fraction="(-?[\d.]+)"', faulty_two) == ["50", "50", "-50"]
 
 
+def test_broken_metadata_is_read_as_what_moodle_sees(every_kind):
+    text = export_quizzes([every_kind], "gift").content.replace('"answer": "1.6"', '"answer": "abc"')
+    bank = gift.read(text)
+    variants = next(q for q in bank.questions if q.key == "variants")
+    assert variants.variants == [] and variants.answer == Decimal("1.6")
+    assert variants.prompt == "A team deployed 48 times in 30 days. How many a day?"
+    assert any("numeric variants could not be read (Variant 1 needs an answer" in str(w) for w in bank.warnings)
+
+
 def test_a_quiz_s_draws_are_listed_as_not_exported(every_kind):
     Pool.objects.filter(key="builds").update(draw_count=2)
     exported = export_quizzes([every_kind], "moodle_xml")
