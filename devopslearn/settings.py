@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "labs",
     "progress",
     "cohorts",
+    "authoring",
 ]
 
 MIDDLEWARE = [

@@ -16,6 +16,8 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import instructors_group
+from authoring.models import QuestionImport
+from authoring.reports.save import import_report
 from cohorts.models import Cohort, Membership
 from labs.models import Lab, Submission
 from progress.models import Certificate, ReviewCard
@@ -128,6 +130,10 @@ ADMIN_RULES = [
     (r"admin:labs_submission_delete", "403", "200"),
     (r"admin:django_tasks_database_dbtaskresult_(changelist|change|history)", "403", "200"),  # the grading queue
     (r"admin:django_tasks_database_dbtaskresult_(add|delete)", "403", "403"),
+    (r"admin:authoring_(reportimport|questionimport)_import", "200", "200"),  # "Import a report", "... questions"
+    (r"admin:authoring_\w+_add|admin:authoring_generatedquestion_delete", "403", "403"),  # made by imports only
+    (r"admin:authoring_questionimport_delete", "403", "200"),
+    (r"admin:authoring_\w+_(changelist|change|history|delete)", "200", "200"),
 ]
 
 
@@ -174,6 +180,10 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     Membership.objects.create(cohort=beta, user=other_learner)
     instructor.groups.add(instructors_group())
     AttemptAllowance.objects.create(quiz=quiz, user=learner, extra_attempts=1, granted_by=instructor)
+    # Authoring's records: a report imported as a draft (with a generated question), a question file imported.
+    report = b"# World\n\n## Tools\n\n| Tool | Purpose |\n|---|---|\n| A | a |\n| B | b |\n| C | c |\n"
+    import_report("world.md", report, path=curriculum)
+    QuestionImport.objects.create(quiz=quiz, source_name="bank.gift.txt", file_format="gift")
     Misconception.objects.get_or_create(tag="world-misconception", defaults={"description": "A wrong idea."})
     lab = Lab.objects.select_related("module__path").filter(module__path=curriculum).first()
     lab_submission = Submission.submit(learner, lab, lab.starter)
