@@ -250,7 +250,9 @@ def _reviewed_date(path: Path, text: str, meta: dict) -> datetime.date:
     value = meta.get("reviewed")
     if value is None:
         raise ContentError(
-            path, 1, "the front matter needs 'reviewed: YYYY-MM-DD' (when the lesson was checked against AWS documentation)"
+            path,
+            1,
+            "the front matter needs 'reviewed: YYYY-MM-DD' (when the lesson was checked against AWS documentation)",
         )
     if isinstance(value, str):
         try:
