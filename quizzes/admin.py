@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
+from devopslearn.lib.sql import storable
 from quizzes.attempts import regrade
 from quizzes.models import (
     MAX_ARTIFACT_LINES,
@@ -95,7 +96,7 @@ def raise_problems(problems: list[str]) -> None:
         raise ValidationError(problems)
 
 
-class ChoiceInline(admin.TabularInline):
+class ChoiceInline(SafeIdFieldsMixin, admin.TabularInline):
     """The choices; of a find-the-faulty-line question, its lines: on the add page list the faulty and
     the tempting lines by number ("order"); once saved, every line of the artifact is a row."""
 
@@ -327,7 +328,8 @@ class QuestionForm(forms.ModelForm):
         self.fields["key"].required = False
         self.fields["key"].help_text = _("A stable name for the content files; left empty, one is made up.")
         quiz_id = self.instance.quiz_id or self.initial.get("quiz") or self.data.get("quiz")
-        pools = Pool.objects.filter(quiz_id=quiz_id) if str(quiz_id or "").isdigit() else Pool.objects.none()
+        known = str(quiz_id or "").isdigit() and storable(Quiz._meta.pk, int(quiz_id))  # a typed id may be anything
+        pools = Pool.objects.filter(quiz_id=quiz_id) if known else Pool.objects.none()
         self.fields["pool"].queryset = pools
         self.fields["select_count"].required = False
 
