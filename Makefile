@@ -53,11 +53,12 @@ run: prepare
 	@echo "Log in as learner, instructor or lead; the password is devops-demo."
 	@DEBUG=0 EMAIL_CONSOLE=1 SECRET_KEY=$$(cat .secret_key) ALLOWED_HOSTS=$(HOST),localhost,127.0.0.1 \
 	  SITE_URL=$${SITE_URL:-http://$(HOST):$(PORT)} \
+	  bin/with-graders \
 	  $(VENV)/bin/gunicorn --config gunicorn.conf.py --bind $(HOST):$(PORT) --workers $(WORKERS) \
 	  --access-logfile - --error-logfile -
 
 dev: prepare
-	@DEBUG=1 $(PY) manage.py runserver $(HOST):$(PORT)
+	@DEBUG=1 bin/with-graders $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests drive Chromium: Debian's package when we can install it, else Playwright's download.
 browser: setup

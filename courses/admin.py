@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import LearningPath, Lesson, Module
 from devopslearn.lib.admin import SafeIdFieldsMixin
+from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
 
 
 class ModuleForm(forms.ModelForm):
@@ -43,6 +44,7 @@ class LessonInline(admin.TabularInline):
     extra = 0
     show_change_link = True
     ordering = ("order",)
+    formfield_overrides = FORMFIELD_OVERRIDES  # numbers read as the page's language writes them
 
 
 @admin.register(LearningPath)
@@ -64,22 +66,39 @@ class ModuleAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
     filter_horizontal = ("prerequisites",)
     inlines = [LessonInline]
     ordering = ("path", "order")
+    formfield_overrides = FORMFIELD_OVERRIDES
 
 
 @admin.register(Lesson)
 class LessonAdmin(admin.ModelAdmin):
-    list_display = ("title", "module", "order", "published", "estimated_minutes", "updated_at")
-    list_filter = ("module__path", "module", "published")
+    list_display = ("title", "module", "order", "published", "reviewed", "estimated_minutes", "updated_at")
+    list_filter = ("module__path", "module", "published", "beyond_workshop")
     list_select_related = ("module",)
     search_fields = ("title", "slug", "body_md")
     prepopulated_fields = {"slug": ("title",)}
     readonly_fields = ("rendered_preview",)
     fieldsets = (
-        (None, {"fields": ("module", "title", "slug", "key", "order", "estimated_minutes", "published")}),
+        (
+            None,
+            {
+                "fields": (
+                    "module",
+                    "title",
+                    "slug",
+                    "key",
+                    "order",
+                    "estimated_minutes",
+                    "published",
+                    "reviewed",
+                    "beyond_workshop",
+                )
+            },
+        ),
         (_("Content"), {"fields": ("body_md", "takeaways", "sources")}),
         (_("Preview (rendered when you save)"), {"fields": ("rendered_preview",)}),
     )
     ordering = ("module__order", "order")
+    formfield_overrides = FORMFIELD_OVERRIDES
 
     def get_readonly_fields(self, request, obj=None):
         # The key ties a lesson to its file; changed here, the next load_content would not find it.

@@ -7,11 +7,13 @@ alone (reported as skipped) unless ``overwrite`` is set. Nothing is ever deleted
 hangs off these rows.
 
 Other apps add their own per-module files (the quiz app registers ``quiz.yaml``) with
-``register_module_file``; this module never imports them.
+``register_module_file``, and files at the top of the content folder (``misconceptions.yaml``) with
+``register_content_file``; this module never imports them.
 """
 
 from __future__ import annotations
 
+import datetime
 import re
 from collections import Counter
 from collections.abc import Callable
@@ -46,11 +48,28 @@ class ModuleFileLoader(Protocol):
     def apply(self, parsed: Any, module: Module, context: ImportContext) -> None: ...
 
 
+class ContentFileLoader(Protocol):
+    """A file at the top of the content folder (it may be absent). ``parse`` runs after every module
+    was parsed, so that it can check references across files; ``apply`` runs before the modules'
+    files are applied."""
+
+    filename: str
+
+    def parse(self, path: Path, curriculum: Curriculum) -> Any: ...
+
+    def apply(self, parsed: Any, context: ImportContext) -> None: ...
+
+
 _module_file_loaders: dict[str, ModuleFileLoader] = {}
+_content_file_loaders: dict[str, ContentFileLoader] = {}
 
 
 def register_module_file(loader: ModuleFileLoader) -> None:
     _module_file_loaders[loader.filename] = loader
+
+
+def register_content_file(loader: ContentFileLoader) -> None:
+    _content_file_loaders[loader.filename] = loader
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -188,6 +207,7 @@ class LessonData:
     values: dict
     key: str
     text: str = ""
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -206,10 +226,44 @@ class Curriculum:
     slug: str
     values: dict
     modules: list[ModuleData]
-    warnings: list[str] = field(default_factory=list)
+    extras: dict[str, Any] = field(default_factory=dict)  # the top-level files, by file name
+    warnings: list[str] = field(default_factory=list)  # "file:line: message" that does not stop the import
 
 
-LESSON_FIELDS = ("key", "slug", "title", "order", "estimated_minutes", "sources", "takeaways", "published")
+LESSON_FIELDS = (
+    "key",
+    "slug",
+    "title",
+    "order",
+    "estimated_minutes",
+    "sources",
+    "takeaways",
+    "published",
+    "reviewed",
+    "beyond_workshop",
+)
+
+
+def _reviewed_date(path: Path, text: str, meta: dict) -> datetime.date:
+    """The lesson's ``reviewed`` date (ISO, e.g. 2026-11-29): when it was last checked against the AWS
+    documentation. Required: a lesson without one is a file:line error."""
+    value = meta.get("reviewed")
+    if value is None:
+        raise ContentError(
+            path,
+            1,
+            "the front matter needs 'reviewed: YYYY-MM-DD' (when the lesson was checked against AWS documentation)",
+        )
+    if isinstance(value, str):
+        try:
+            value = datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            value = None
+    if not isinstance(value, datetime.date) or isinstance(value, datetime.datetime):
+        raise ContentError(path, line_of(text, "reviewed:"), "'reviewed' must be a date written like 2026-11-29")
+    return value
+
+
 MODULE_FIELDS = ("slug", "title", "summary", "order", "estimated_minutes", "objectives", "prerequisites", "published")
 PATH_FIELDS = ("slug", "title", "summary")
 
@@ -234,9 +288,12 @@ def parse_lesson(path: Path) -> LessonData:
         "sources": ", ".join(string_list(path, text, meta, "sources")),
         "published": require(path, text, meta, "published", bool, True),
         "body_md": body,
+        "beyond_workshop": require(path, text, meta, "beyond_workshop", bool, False),
     }
+    warnings: list[str] = []
+    values["reviewed"] = _reviewed_date(path, text, meta)
     check_columns(path, text, Lesson, {"key": key, **values})
-    return LessonData(path=path, values=values, key=key, text=text)
+    return LessonData(path=path, values=values, key=key, text=text, warnings=warnings)
 
 
 def parse_module(folder: Path) -> ModuleData:
@@ -335,7 +392,11 @@ def parse_curriculum(root: Path) -> Curriculum:
         for source in sorted([*module.path.parent.glob("*.md"), *module.path.parent.glob("*.yaml")])
         for warning in table_warnings(source, read_text(source))
     ]
-    return Curriculum(slug=slug, values=values, modules=modules, warnings=warnings)
+    curriculum = Curriculum(slug=slug, values=values, modules=modules, warnings=warnings)
+    curriculum.warnings += [warning for module in modules for lesson in module.lessons for warning in lesson.warnings]
+    for filename, loader in _content_file_loaders.items():
+        curriculum.extras[filename] = loader.parse(root / filename, curriculum)
+    return curriculum
 
 
 _TABLE_DELIMITER = re.compile(r"[|:\-\s]+")
@@ -458,13 +519,15 @@ def _check_slug_free(lesson: LessonData, owners: dict[str, Lesson], will_write: 
 def load_content(root: Path | str, *, overwrite: bool = False) -> ImportContext:
     """Read and check every file under ``root``, then create or update the rows in one transaction."""
     curriculum = parse_curriculum(Path(root))
-    context = ImportContext(overwrite=overwrite, warnings=curriculum.warnings)
+    context = ImportContext(overwrite=overwrite, warnings=list(curriculum.warnings))
     path, _ = context.sync(
         LearningPath.objects.filter(slug=curriculum.slug).first(),
         lambda: LearningPath(slug=curriculum.slug),
         curriculum.values,
         f"path '{curriculum.slug}'",
     )
+    for filename, parsed in curriculum.extras.items():
+        _content_file_loaders[filename].apply(parsed, context)
     # Every module exists before any prerequisite points at it.
     modules = {m.slug: m for m in Module.objects.filter(path=path)}
     created = set()

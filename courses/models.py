@@ -26,6 +26,10 @@ class ImportedContent(models.Model):
     """
 
     IMPORT_FIELDS: tuple[str, ...] = ()
+    # Fields added to IMPORT_FIELDS after rows were first imported, with their defaults: a field at its
+    # default is left out of the fingerprint, so that a row imported before the field existed still
+    # matches the hash it was imported with (rather than looking edited in the admin).
+    LATER_IMPORT_FIELDS: dict[str, object] = {}
 
     import_hash = models.CharField(max_length=64, blank=True, editable=False)
     updated_at = models.DateTimeField(auto_now=True)
@@ -42,6 +46,8 @@ class ImportedContent(models.Model):
                 value = value.replace("\r\n", "\n").strip()
             elif isinstance(value, Decimal):
                 value = format(value.normalize(), "f")
+            if name in self.LATER_IMPORT_FIELDS and value == self.LATER_IMPORT_FIELDS[name]:
+                continue
             values[name] = value
         return values
 
@@ -277,7 +283,19 @@ class LessonQuerySet(VersionedQuerySet):
 
 
 class Lesson(ImportedContent):
-    IMPORT_FIELDS = ("slug", "title", "order", "estimated_minutes", "body_md", "takeaways", "sources", "published")
+    IMPORT_FIELDS = (
+        "slug",
+        "title",
+        "order",
+        "estimated_minutes",
+        "body_md",
+        "takeaways",
+        "sources",
+        "published",
+        "reviewed",
+        "beyond_workshop",
+    )
+    LATER_IMPORT_FIELDS = {"reviewed": None, "beyond_workshop": False}
 
     module = models.ForeignKey(Module, on_delete=models.CASCADE, related_name="lessons")
     key = models.SlugField(
@@ -295,6 +313,17 @@ class Lesson(ImportedContent):
         _("source reports"), max_length=500, blank=True, help_text=_("The workshop reports this lesson draws on.")
     )
     published = models.BooleanField(_("published"), default=False)
+    reviewed = models.DateField(
+        _("checked against AWS documentation on"),
+        null=True,
+        blank=True,
+        help_text=_("The date the lesson was last checked against the AWS documentation; shown to learners."),
+    )
+    beyond_workshop = models.BooleanField(
+        _("beyond the workshop"),
+        default=False,
+        help_text=_("The lesson extends what the workshop covered; learners see a “Beyond the workshop” badge."),
+    )
 
     objects = LessonQuerySet.as_manager()
 

@@ -121,16 +121,16 @@ def load_profiles(count: int, rng: random.Random) -> list[Profile]:
 def _answer(question: Question, choices: list, right: bool, rng: random.Random) -> dict:
     ordered = sorted(choices, key=lambda c: (c.order, c.pk))
     kind = question.kind
-    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE):
-        pool = [c for c in ordered if c.is_correct == right] or ordered
-        return {"choices": [rng.choice(pool).pk]}
-    if kind == QuestionKind.MULTIPLE:
+    if question.selects_several:  # multiple choice, or a faulty-line question with several lines to find
         correct = [c.pk for c in ordered if c.is_correct]
         if right:
             return {"choices": correct}
         wrong = [c.pk for c in ordered if not c.is_correct]
         picked = correct[1:] + wrong[:1] if wrong else correct[:-1] or correct
         return {"choices": picked}
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.FAULTY_LINE):
+        pool = [c for c in ordered if c.is_correct == right] or ordered
+        return {"choices": [rng.choice(pool).pk]}
     if kind == QuestionKind.ORDERING:
         ids = [c.pk for c in ordered]
         if not right:

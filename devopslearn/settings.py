@@ -47,11 +47,14 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_htmx",
     "axes",
+    "django_tasks_db",
     "accounts",
     "courses",
     "quizzes",
+    "labs",
     "progress",
     "cohorts",
+    "authoring",
     "demo",
 ]
 
@@ -232,6 +235,23 @@ CACHES = {
     },
 }
 
+# --- Background tasks (lab grading) ------------------------------------------------------------
+# Django's tasks framework; the embedded default keeps the queue in the database and `make run` starts
+# its worker (`manage.py db_worker --queue-name labs`) beside gunicorn. Any other django.tasks backend
+# works by settings alone (TASKS_BACKEND), as long as it serves the "labs" queue.
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default", "labs"],
+    }
+}
+# The labs' grading sandbox (labs/sandbox.py): limits per grading, and what to do where no sandbox
+# can be made (grading is refused with a clear message; it never runs unsandboxed).
+LABS_CHECKS_PER_MINUTE = int(os.environ.get("LABS_CHECKS_PER_MINUTE", "10"))
+LABS_RESULT_DAYS = 30  # stored task results older than this are pruned (manage.py prune_lab_tasks)
+# Grading workers import the heavy tools once and fork a sandboxed child per grading (labs/tools.py).
+LABS_PRELOAD_TOOLS = True
+
 # --- Security ------------------------------------------------------------------------------------
 SECURE_HTTPS = env_bool("SECURE_HTTPS")
 SECURE_SSL_REDIRECT = SECURE_HTTPS
@@ -282,5 +302,6 @@ LOGGING = {
         "django.request": {"level": "ERROR"},
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
+        "cfnlint": {"level": "WARNING"},  # lab grading: one INFO line per template otherwise
     },
 }

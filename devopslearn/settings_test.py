@@ -21,5 +21,11 @@ MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend
 ALLOWED_HOSTS = ["*"]
 LOGGING["root"]["level"] = "WARNING"  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve static files from their folders, no collectstatic needed
+WHITENOISE_USE_FINDERS = True  # (without it whitenoise looks only in STATIC_ROOT, which a fresh clone lacks)
 SITE_URL = "https://learn.example.com"  # not the test client's Host: links must come from here
 ACCOUNT_ANSWER_SECONDS = 0.0  # the constant-time test sets its own
+# Lab grading runs inside the request in tests (each grading still forks a sandboxed child); the
+# worker tests switch to the database backend and run real db_worker processes.
+TASKS = {
+    "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "labs"]},
+}

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/me/delete/", privacy.delete, name="privacy-delete"),
     path("cohorts/", include("cohorts.urls")),
     path("quizzes/", include("quizzes.urls")),
+    path("labs/", include("labs.urls")),
     path("", include("progress.urls")),
     path("", include("courses.urls")),
 ]

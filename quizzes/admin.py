@@ -12,10 +12,31 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from devopslearn.lib.admin import SafeIdFieldsMixin
+from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
+from devopslearn.lib.sql import storable
 from quizzes.attempts import regrade
-from quizzes.models import Attempt, AttemptAllowance, Choice, Question, Quiz, Response
-from quizzes.statistics import EXPLANATIONS, question_statistics, statistics_responses
-from quizzes.validation import check_question
+from quizzes.models import (
+    MAX_ARTIFACT_LINES,
+    MAX_LINE_LENGTH,
+    Attempt,
+    AttemptAllowance,
+    Choice,
+    Misconception,
+    Pool,
+    Question,
+    QuestionKind,
+    Quiz,
+    Response,
+    ResponseChoice,
+    artifact_lines,
+)
+from quizzes.statistics import (
+    EXPLANATIONS,
+    misconception_statistics,
+    question_statistics,
+    statistics_responses,
+)
+from quizzes.validation import check_faulty_line, check_question, check_variants
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -34,7 +55,8 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
                 if form.instance.pk:
                     deleted.append(form.instance)
                 continue
-            kept.append(form.cleaned_data)
+            # A field shown read-only (a faulty line's number and text) is read from the row itself.
+            kept.append({"order": form.instance.order, "text": form.instance.text, **form.cleaned_data})
         if deleted and question.pk and question.responses.exists():
             raise ValidationError(
                 _(
@@ -42,23 +64,68 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
                     "them). Unpublish the question and write a new one instead."
                 )
             )
-        problems = check_question(
-            question.kind, kept, numeric_answer=question.numeric_answer, tolerance=question.tolerance
-        )
-        if problems:
-            raise ValidationError(problems)
+        if any(c.get("misconception") and c.get("is_correct") for c in kept):
+            raise ValidationError(_("Only a wrong choice can carry a misconception: a correct one represents none."))
+        if question.kind == QuestionKind.FAULTY_LINE:
+            raise_problems(self._faulty_line_problems(question, kept))
+        else:
+            raise_problems(
+                check_question(
+                    question.kind, kept, numeric_answer=question.numeric_answer, tolerance=question.tolerance
+                )
+            )
+
+    def _faulty_line_problems(self, question: Question, kept: list[dict]) -> list[str]:
+        """The listed lines (their "order" is the line number) against the artifact."""
+        count = len(artifact_lines(question.artifact))
+        numbers = [c.get("order") for c in kept]
+        problems = [
+            _("Line %(n)d is not in the artifact: it has %(count)d lines.") % {"n": n, "count": count}
+            for n in dict.fromkeys(numbers)
+            if not count or not 1 <= (n or 0) <= count
+        ]
+        problems += [
+            _("Line %(n)d is listed twice.") % {"n": n} for n in dict.fromkeys(numbers) if numbers.count(n) > 1
+        ]
+        correct = [c.get("order") for c in kept if c.get("is_correct")]
+        return problems or check_faulty_line(count, correct, question.select_count)
 
 
-class ChoiceInline(admin.TabularInline):
+def raise_problems(problems: list[str]) -> None:
+    if problems:
+        raise ValidationError(problems)
+
+
+class ChoiceInline(SafeIdFieldsMixin, admin.TabularInline):
+    """The choices; of a find-the-faulty-line question, its lines: on the add page list the faulty and
+    the tempting lines by number ("order"); once saved, every line of the artifact is a row."""
+
     model = Choice
     formset = ChoiceInlineFormSet
-    fields = ("order", "text", "is_correct", "match_text", "feedback")
+    fields = ("order", "text", "is_correct", "match_text", "feedback", "misconception")
     extra = 0
     ordering = ("order", "id")
-    formfield_overrides = {}
+    formfield_overrides = FORMFIELD_OVERRIDES
+    autocomplete_fields = ("misconception",)
 
     def get_extra(self, request, obj=None, **kwargs):
         return 0 if obj else 4
+
+    def get_fields(self, request, obj=None):
+        if obj is not None and obj.is_faulty_line:
+            return ("order", "text", "is_correct", "feedback", "misconception")
+        return self.fields
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is not None and obj.is_faulty_line:
+            return ("order", "text")  # the artifact decides the lines: edit it above
+        return ()
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if "text" in formset.form.base_fields:  # a faulty line's text comes from the artifact
+            formset.form.base_fields["text"].required = False
+        return formset
 
 
 class QuestionInlineFormSet(forms.BaseInlineFormSet):
@@ -73,19 +140,25 @@ class QuestionInlineFormSet(forms.BaseInlineFormSet):
 
 
 class QuestionInline(admin.TabularInline):
-    """The quiz's questions: order, points and publishing at a glance. A question is added on its own
-    page, where its prompt, explanation and choices are written and checked together (a row added
+    """The quiz's questions: order, pool, points and publishing at a glance. A question is added on its
+    own page, where its prompt, explanation and choices are written and checked together (a row added
     here would be a published question without a prompt or choices)."""
 
     model = Question
     formset = QuestionInlineFormSet
-    fields = ("order", "key", "kind", "points", "published", "edit_link")
+    fields = ("order", "key", "kind", "pool", "scenario", "points", "published", "edit_link")
     readonly_fields = ("key", "kind", "edit_link")
     extra = 0
     ordering = ("order", "id")
+    formfield_overrides = FORMFIELD_OVERRIDES
 
     def has_add_permission(self, request, obj=None):
         return False
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form.base_fields["pool"].queryset = Pool.objects.filter(quiz=obj) if obj else Pool.objects.none()
+        return formset
 
     @admin.display(description=_("Prompt and choices"))
     def edit_link(self, obj):
@@ -94,21 +167,116 @@ class QuestionInline(admin.TabularInline):
         return format_html('<a href="{}">{}</a>', reverse("admin:quizzes_question_change", args=[obj.pk]), _("Edit"))
 
 
+class PoolInlineFormSet(forms.BaseInlineFormSet):
+    """A quiz's pools and draws, checked in plain words: each drawn pool holds enough published
+    questions, and no published question is left out of every drawn pool."""
+
+    def clean(self):
+        super().clean()
+        if any(self.errors):
+            return
+        quiz = self.instance
+        kept = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        keys = [f.cleaned_data.get("key") for f in kept]
+        problems = [_("Two pools are called “%(key)s”.") % {"key": k} for k in dict.fromkeys(keys) if keys.count(k) > 1]
+        drawn = [f for f in kept if f.cleaned_data.get("draw_count")]
+        if quiz.pk and drawn:
+            published = quiz.questions.published()
+            for form in drawn:
+                pool, count = form.instance, form.cleaned_data["draw_count"]
+                available = published.filter(pool=pool).count() if pool.pk else 0
+                if available < count:
+                    problems.append(
+                        _("Pool “%(key)s” has %(n)d published questions: it cannot draw %(count)d.")
+                        % {"key": form.cleaned_data["key"], "n": available, "count": count}
+                    )
+            drawn_ids = [f.instance.pk for f in drawn if f.instance.pk]
+            left_out = list(published.exclude(pool__in=drawn_ids).values_list("key", flat=True)[:6])
+            if left_out:
+                problems.append(
+                    _(
+                        "The quiz draws from pools, but these published questions are in no drawn pool and would "
+                        "never be asked: %(keys)s. Put them in a drawn pool, or unpublish them."
+                    )
+                    % {"keys": ", ".join(left_out)}
+                )
+        raise_problems(problems)
+
+
+class PoolInline(admin.TabularInline):
+    """The quiz's question pools; one with a count is a slot: each attempt draws that many of its
+    published questions. Without any count, every published question is asked."""
+
+    model = Pool
+    formset = PoolInlineFormSet
+    fields = ("order", "key", "title", "draw_count", "published_questions")
+    readonly_fields = ("published_questions",)
+    extra = 0
+    ordering = ("order", "id")
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+    @admin.display(description=_("published questions"))
+    def published_questions(self, obj):
+        return obj.questions.published().count() if obj.pk else "—"
+
+
 @admin.register(Quiz)
 class QuizAdmin(admin.ModelAdmin):
-    list_display = ("title", "module", "lesson", "pass_mark", "published", "question_count")
+    list_display = ("title", "module", "lesson", "pass_mark", "published", "question_count", "asks")
     list_filter = ("module__path", "module", "published")
     list_select_related = ("module", "lesson")
     search_fields = ("title", "module__title")
-    inlines = [QuestionInline]
+    inlines = [PoolInline, QuestionInline]
     readonly_fields = ("add_question",)
+    formfield_overrides = FORMFIELD_OVERRIDES
+
+    @admin.display(description=_("asked per attempt"))
+    def asks(self, obj):
+        return obj.questions_per_attempt()
+
+    def get_urls(self):
+        return [
+            path(
+                "<int:pk>/statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="quizzes_quiz_statistics",
+            ),
+            *super().get_urls(),
+        ]
+
+    def statistics_view(self, request, pk):
+        """Every question's statistics and the quiz's wrong answers grouped by misconception."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        quiz = get_object_or_404(Quiz, pk=pk)
+        questions = list(quiz.questions.select_related("pool").order_by("order", "id"))
+        stats = question_statistics([q.pk for q in questions])
+        return TemplateResponse(
+            request,
+            "admin/quizzes/quiz_statistics.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Statistics of “%(quiz)s”") % {"quiz": quiz.title},
+                "quiz": quiz,
+                "rows": [(q, stats[q.pk]) for q in questions],
+                "misconceptions": misconception_statistics([q.pk for q in questions]),
+                "explanations": EXPLANATIONS,
+                "opts": self.model._meta,
+            },
+        )
 
     @admin.display(description=_("Questions"))
     def add_question(self, obj):
         if not obj or not obj.pk:
             return _("Save the quiz, then add its questions.")
         url = reverse("admin:quizzes_question_add") + f"?quiz={obj.pk}&order={obj.questions.count() + 1}"
-        return format_html('<a class="addlink" href="{}">{}</a>', url, _("Add a question to this quiz"))
+        return format_html(
+            '<a class="addlink" href="{}">{}</a> · <a href="{}">{}</a>',
+            url,
+            _("Add a question to this quiz"),
+            reverse("admin:quizzes_quiz_statistics", args=[obj.pk]),
+            _("Statistics"),
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(questions_n=Count("questions"))
@@ -141,16 +309,35 @@ class QuestionForm(forms.ModelForm):
             "numeric_answer",
             "tolerance",
             "unit",
+            "variants",
+            "pool",
+            "scenario",
+            "artifact",
+            "artifact_language",
+            "select_count",
         )
         widgets = {
             "prompt_md": forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
             "explanation_md": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"}),
+            "artifact": forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField", "spellcheck": "false"}),
+            "variants": forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
         }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["key"].required = False
         self.fields["key"].help_text = _("A stable name for the content files; left empty, one is made up.")
+        quiz_id = self.instance.quiz_id or self.initial.get("quiz") or self.data.get("quiz")
+        known = str(quiz_id or "").isdigit() and storable(Quiz._meta.pk, int(quiz_id))  # a typed id may be anything
+        pools = Pool.objects.filter(quiz_id=quiz_id) if known else Pool.objects.none()
+        self.fields["pool"].queryset = pools
+        self.fields["select_count"].required = False
+
+    def clean_select_count(self):
+        return self.cleaned_data.get("select_count") or 1
+
+    def clean_variants(self):
+        return self.cleaned_data.get("variants") or []
 
     def clean_tolerance(self):
         tolerance = self.cleaned_data.get("tolerance")
@@ -158,23 +345,99 @@ class QuestionForm(forms.ModelForm):
             raise ValidationError(_("The tolerance cannot be negative: answers within ± this value are correct."))
         return tolerance
 
+    def clean_artifact(self):
+        artifact = self.cleaned_data.get("artifact", "").replace("\r\n", "\n").rstrip()
+        lines = artifact_lines(artifact)
+        if len(lines) > MAX_ARTIFACT_LINES:
+            raise ValidationError(
+                _("The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).")
+                % {"n": len(lines), "max": MAX_ARTIFACT_LINES}
+            )
+        long = [n for n, line in enumerate(lines, start=1) if len(line) > MAX_LINE_LENGTH]
+        if long:
+            raise ValidationError(
+                _("Line %(n)d of the artifact is longer than %(max)d characters: shorten it.")
+                % {"n": long[0], "max": MAX_LINE_LENGTH}
+            )
+        return artifact
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        problems = []
+        if kind == QuestionKind.FAULTY_LINE:
+            count = len(artifact_lines(cleaned.get("artifact", "")))
+            if not count:
+                problems.append(_("A find-the-faulty-line question needs an artifact: the log, plan or file to read."))
+            elif self.instance.pk:  # lines learners selected cannot disappear
+                gone = (
+                    ResponseChoice.objects.filter(choice__question=self.instance, choice__order__gt=count)
+                    .values_list("choice__order", flat=True)
+                    .first()
+                )
+                if gone:
+                    problems.append(
+                        _(
+                            "Learners selected line %(n)d, which the new artifact no longer has. Keep the artifact's "
+                            "length, or unpublish this question and write a new one."
+                        )
+                        % {"n": gone}
+                    )
+        if cleaned.get("variants"):
+            if kind != QuestionKind.NUMERIC:
+                problems.append(_("Only numeric questions have variants: empty the variants field."))
+            else:
+                variants, variant_problems = check_variants(
+                    cleaned["variants"], cleaned.get("prompt_md", ""), cleaned.get("explanation_md", "")
+                )
+                problems += variant_problems
+                if not variant_problems:
+                    cleaned["variants"] = variants
+                    # the question's own answer is its first variant's (see Question.save)
+                    cleaned["numeric_answer"] = Decimal(variants[0]["answer"])
+                    cleaned["tolerance"] = Decimal(variants[0]["tolerance"])
+        pool, quiz = cleaned.get("pool"), cleaned.get("quiz")
+        if pool is not None and quiz is not None and pool.quiz_id != quiz.pk:
+            problems.append(_("The pool belongs to another quiz: choose one of this quiz's pools."))
+        raise_problems(problems)
+        return cleaned
+
 
 @admin.register(Question)
 class QuestionAdmin(admin.ModelAdmin):
     form = QuestionForm
-    list_display = ("key", "quiz", "kind", "points", "published", "responses_count", "facility")
-    list_filter = ("quiz__module", "kind", "published")
-    list_select_related = ("quiz",)
+    list_display = ("key", "quiz", "kind", "pool", "scenario", "points", "published", "responses_count", "facility")
+    list_filter = ("quiz__module", "kind", "scenario", "published")
+    list_select_related = ("quiz", "pool")
     search_fields = ("key", "prompt_md", "explanation_md")
     ordering = ("quiz", "order")
     inlines = [ChoiceInline]
     readonly_fields = ("usage", "rendered_prompt")
     actions = ["regrade_action"]
+    formfield_overrides = FORMFIELD_OVERRIDES
     fieldsets = (
-        (None, {"fields": ("quiz", "key", "kind", "order", "points", "published", "usage")}),
+        (None, {"fields": ("quiz", "key", "kind", "order", "pool", "scenario", "points", "published", "usage")}),
         (_("Text"), {"fields": ("prompt_md", "explanation_md", "rendered_prompt")}),
-        (_("Numeric questions"), {"fields": ("numeric_answer", "tolerance", "unit"), "classes": ("collapse",)}),
+        (
+            _("Find the faulty line"),
+            {
+                "fields": ("artifact", "artifact_language", "select_count"),
+                "description": _(
+                    "Paste the log, plan or file: each line becomes a choice. List the faulty line(s) and the "
+                    "tempting ones below by line number, with a feedback; after saving, every line is listed."
+                ),
+            },
+        ),
+        (
+            _("Numeric questions"),
+            {"fields": ("numeric_answer", "tolerance", "unit", "variants"), "classes": ("collapse",)},
+        ),
     )
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if form.instance.is_faulty_line:
+            form.instance.sync_artifact_lines()
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(**_stats_subqueries())
@@ -281,6 +544,50 @@ class QuestionAdmin(admin.ModelAdmin):
         return self._regrade_page(request, list(queryset))
 
 
+@admin.register(Misconception)
+class MisconceptionAdmin(admin.ModelAdmin):
+    """The misconception tags; its statistics page groups learners' wrong answers by tag."""
+
+    list_display = ("tag", "description", "choices_count")
+    search_fields = ("tag", "description")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(choices_n=Count("choices"))
+
+    @admin.display(description=_("choices tagged"), ordering="choices_n")
+    def choices_count(self, obj):
+        return obj.choices_n
+
+    def get_urls(self):
+        return [
+            path(
+                "statistics/",
+                self.admin_site.admin_view(self.statistics_view),
+                name="quizzes_misconception_statistics",
+            ),
+            *super().get_urls(),
+        ]
+
+    def changelist_view(self, request, extra_context=None):
+        extra = {"statistics_url": reverse("admin:quizzes_misconception_statistics"), **(extra_context or {})}
+        return super().changelist_view(request, extra)
+
+    def statistics_view(self, request):
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        return TemplateResponse(
+            request,
+            "admin/quizzes/misconception_statistics.html",
+            {
+                **self.admin_site.each_context(request),
+                "title": _("Wrong answers by misconception"),
+                "misconceptions": misconception_statistics(),
+                "explanations": EXPLANATIONS,
+                "opts": self.model._meta,
+            },
+        )
+
+
 @admin.register(AttemptAllowance)
 class AttemptAllowanceAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
     list_display = ("user", "quiz", "extra_attempts", "reason", "granted_by", "created_at")
@@ -288,6 +595,7 @@ class AttemptAllowanceAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
     search_fields = ("user__username", "user__email", "quiz__title")
     autocomplete_fields = ("user",)
     readonly_fields = ("granted_by",)
+    formfield_overrides = FORMFIELD_OVERRIDES
 
     def save_model(self, request, obj, form, change):
         if not change:

@@ -7,19 +7,20 @@ class QuizzesConfig(AppConfig):
     verbose_name = _("Quizzes")
 
     def ready(self):
-        from courses.importers import register_module_file
-        from quizzes.importers import QuizFileLoader
+        from courses.importers import register_content_file, register_module_file
+        from quizzes.importers import MisconceptionFileLoader, QuizFileLoader
 
         register_module_file(QuizFileLoader())
+        register_content_file(MisconceptionFileLoader())
 
         from django.db.models.signals import post_delete, post_save
 
         from courses.models import ContentVersion
-        from quizzes.models import Choice, Question, Quiz
+        from quizzes.models import Choice, Misconception, Pool, Question, Quiz
 
         # Quizzes are part of the cached curriculum navigation; questions and choices of cached
         # renderings (a result page): a change to any of them changes the content marker.
-        for model in (Quiz, Question, Choice):
+        for model in (Quiz, Pool, Question, Choice, Misconception):
             name = model.__name__.lower()
             post_save.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-save-{name}")
             post_delete.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-del-{name}")

@@ -5,6 +5,7 @@ the stored response and changes nothing.
 """
 
 import random
+from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -46,11 +47,66 @@ def shuffled_not_identity(items: list) -> list:
 
 def display_order(quiz: Quiz, question: Question, choices: list[Choice]) -> list[int]:
     ids = [c.pk for c in choices]
+    if question.kind == QuestionKind.FAULTY_LINE:
+        return [c.pk for c in sorted(choices, key=lambda c: (c.order, c.pk))]  # the artifact as it reads
     if question.kind in (QuestionKind.ORDERING, QuestionKind.MATCHING):
         return shuffled_not_identity(ids)  # showing the right order would give the answer away
     if question.kind == QuestionKind.TRUE_FALSE or not quiz.shuffle_choices:
         return ids
     return _random.sample(ids, len(ids))
+
+
+@dataclass
+class History:
+    """What a learner was asked in their earlier attempts at a quiz: how often each question, and
+    each (question, variant)."""
+
+    questions: Counter
+    variants: Counter
+
+    @classmethod
+    def of(cls, user, quiz: Quiz) -> "History":
+        questions, variants = Counter(), Counter()
+        for order, drawn in Attempt.objects.filter(user=user, quiz=quiz).values_list("question_order", "variants"):
+            questions.update(order)
+            variants.update((int(qid), index) for qid, index in drawn.items())
+        return cls(questions, variants)
+
+
+def draw_questions(quiz: Quiz, questions: list[Question], *, seed: str, history: History):
+    """The questions an attempt asks and the variant of each numeric question with variants:
+    ``([question, ...], {"question id": variant index})``. A pure function of its arguments: the
+    same seed and history draw the same set (an attempt is seeded by its salt).
+
+    Without drawn pools every published question is asked (shuffled if the quiz says so). With them,
+    each slot draws its pool's count at random, the questions this learner was asked least often
+    first, so that a retake asks other questions whenever the pool holds more than the count; the
+    slots follow each other, each in the pool's question order. Variants are drawn the same way.
+    """
+    rng = random.Random(seed)  # noqa: S311 - reproducible on purpose; the seed (the attempt's salt) stays on the server
+    questions = sorted(questions, key=lambda q: (q.order, q.pk))
+    pools = quiz.drawn_pools()
+    if not pools:
+        drawn = list(questions)
+        if quiz.shuffle_questions:
+            rng.shuffle(drawn)
+    else:
+        drawn = []
+        for pool in pools:
+            members = [q for q in questions if q.pool_id == pool.pk]
+            keys = {q.pk: rng.random() for q in members}
+            ranked = sorted(members, key=lambda q, keys=keys: (history.questions[q.pk], keys[q.pk]))
+            chosen = {q.pk for q in ranked[: pool.draw_count]}
+            drawn += [q for q in members if q.pk in chosen]
+        if quiz.shuffle_questions:
+            rng.shuffle(drawn)
+    variants = {}
+    for question in drawn:
+        if question.variants:
+            indexes = list(range(len(question.variants)))
+            keys = {index: rng.random() for index in indexes}
+            variants[str(question.pk)] = min(indexes, key=lambda i: (history.variants[(question.pk, i)], keys[i]))
+    return drawn, variants
 
 
 def closed_count(user, quiz: Quiz) -> int:
@@ -74,24 +130,20 @@ def start_attempt(user, quiz: Quiz) -> Attempt:
             _("You have used all your attempts at this quiz. Ask your instructor or cohort lead for an extra attempt.")
         )
     questions = list(quiz.questions.published().prefetch_related("choices"))
+    now = timezone.now()
+    attempt = Attempt(user=user, quiz=quiz, started_at=now, deadline=Attempt.new_deadline(quiz, now))
+    questions, attempt.variants = draw_questions(quiz, questions, seed=attempt.salt, history=History.of(user, quiz))
     if not questions:
         raise AttemptRefused(_("This quiz has no questions yet."))
-    if quiz.shuffle_questions:
-        _random.shuffle(questions)
-    now = timezone.now()
     previous = Attempt.objects.filter(user=user, quiz=quiz).aggregate(n=Max("number"))["n"] or 0
+    attempt.number = previous + 1
+    attempt.max_score = sum((q.points for q in questions), Decimal(0))  # the score is over the drawn questions
+    attempt.question_order = [q.pk for q in questions]
+    attempt.choice_order = {str(q.pk): display_order(quiz, q, list(q.choices.all())) for q in questions}
     try:
         with transaction.atomic():
-            return Attempt.objects.create(
-                user=user,
-                quiz=quiz,
-                number=previous + 1,
-                started_at=now,
-                deadline=Attempt.new_deadline(quiz, now),
-                max_score=sum((q.points for q in questions), Decimal(0)),
-                question_order=[q.pk for q in questions],
-                choice_order={str(q.pk): display_order(quiz, q, list(q.choices.all())) for q in questions},
-            )
+            attempt.save(force_insert=True)
+            return attempt
     except IntegrityError:
         # Another request (a double click) started it a moment ago: resume that one.
         return Attempt.objects.open().get(user=user, quiz=quiz)
@@ -122,6 +174,7 @@ def submit_answer(attempt: Attempt, question: Question, data, *, user=None) -> A
     if attempt.is_expired():
         close_attempt(attempt, timed_out=True)
         raise AttemptRefused(_("Time is up: the attempt was closed and unanswered questions score 0."))
+    question = attempt.asked(question)  # its drawn variant
     choices = list(question.choices.all())
     answer = parse_answer(question, choices, data, attempt.token)  # AnswerError: a form error
     result = grade(question, choices, answer)
@@ -215,7 +268,7 @@ def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
     delta: dict[int, Decimal] = {}
     changed_responses = []
     for response in responses:
-        question = questions[response.question_id]
+        question = attempts[response.attempt_id].asked(questions[response.question_id])
         if response.answered:
             fraction = grade(question, list(question.choices.all()), response.answer).fraction
         else:

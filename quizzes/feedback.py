@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from devopslearn.lib.numbers import number_rule
 from quizzes.grading import correct_answer_text, match_options, normalize_text
-from quizzes.models import Attempt, Choice, Question, QuestionKind, Response
+from quizzes.models import CHOICE_KINDS, Attempt, Choice, Question, QuestionKind, Response
 
 
 @dataclass
@@ -14,6 +15,7 @@ class Option:
     token: str
     text: str
     checked: bool = False
+    number: int = 0  # a faulty-line question: the line number
 
 
 @dataclass
@@ -31,16 +33,28 @@ class FormFields:
     targets: list[Option] = field(default_factory=list)  # matching: the right-hand sides
     positions: list[int] = field(default_factory=list)  # ordering: 1..n
     value: str = ""  # numeric, short text
+    several: bool = False  # choices and lines: checkboxes rather than radio buttons
+    select_count: int = 1  # faulty line: how many lines may be selected
+    artifact_language: str = ""  # faulty line: the label above the block
+    number_rule: str = ""  # numeric: how to write a number in the page's language
 
 
 def form_fields(attempt: Attempt, question: Question, choices: list[Choice], submitted=None) -> FormFields:
     """Names and texts only: the tokens reveal neither ids nor which choice is right."""
     data = submitted or {}
     getlist = data.getlist if hasattr(data, "getlist") else (lambda key: [])
-    fields = FormFields(kind=question.kind)
-    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE):
+    fields = FormFields(kind=question.kind, several=question.selects_several)
+    if question.kind in CHOICE_KINDS:
         picked = set(getlist("answer"))
-        fields.options = [Option(token := attempt.token("c", c.pk), c.text, token in picked) for c in choices]
+        fields.options = [
+            Option(
+                token := attempt.token("c", c.pk), c.text, token in picked, c.order if question.is_faulty_line else 0
+            )
+            for c in choices
+        ]
+        if question.is_faulty_line:
+            fields.select_count = question.select_count
+            fields.artifact_language = question.get_artifact_language_display() if question.artifact_language else ""
     elif question.kind == QuestionKind.ORDERING:
         fields.positions = list(range(1, len(choices) + 1))
         fields.items = [
@@ -58,6 +72,8 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
         ]
     else:
         fields.value = str(data.get("answer", "")).replace("\x00", "")[:200]
+        if question.kind == QuestionKind.NUMERIC:
+            fields.number_rule = number_rule()
     return fields
 
 
@@ -69,6 +85,21 @@ class ChoiceFeedback:
 
 
 @dataclass
+class LineFeedback:
+    """One line of a faulty-line artifact after answering."""
+
+    number: int
+    text: str
+    selected: bool
+    is_correct: bool
+    feedback: str  # shown for a selected line and for the faulty line(s)
+
+
+def generic_line_feedback() -> str:
+    return _("This line is not where the failure shows.")
+
+
+@dataclass
 class Feedback:
     verdict: str  # right, partial, wrong, unanswered
     your_answer: str
@@ -76,6 +107,8 @@ class Feedback:
     chosen: list[ChoiceFeedback]
     pairs: list[tuple[str, str, str, bool]]  # item, given, right, ok (matching and ordering)
     explanation_html: str
+    lines: list[LineFeedback] = field(default_factory=list)  # faulty line: the artifact, marked
+    artifact_language: str = ""
 
     @property
     def heading(self) -> str:
@@ -100,7 +133,16 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
     chosen: list[ChoiceFeedback] = []
     pairs: list[tuple[str, str, str, bool]] = []
     answer = response.answer if response is not None else {}
-    if question.kind in (QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE):
+    lines: list[LineFeedback] = []
+    if question.is_faulty_line:  # every line, marked; the feedback beside the selected and the faulty ones
+        picked = set(answer.get("choices", []))
+        for choice in sorted(choices, key=lambda c: c.order):
+            selected = choice.pk in picked
+            text = choice.feedback if selected or choice.is_correct else ""
+            if selected and not choice.is_correct and not text:
+                text = generic_line_feedback()
+            lines.append(LineFeedback(choice.order, choice.text, selected, choice.is_correct, text))
+    elif question.kind in CHOICE_KINDS:
         chosen = [
             ChoiceFeedback(by_id[pk].text, by_id[pk].is_correct, by_id[pk].feedback)
             for pk in answer.get("choices", [])
@@ -151,4 +193,6 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         chosen=chosen,
         pairs=pairs,
         explanation_html=question.explanation_html,
+        lines=lines,
+        artifact_language=question.get_artifact_language_display() if question.artifact_language else "",
     )

@@ -9,8 +9,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from quizzes.models import SIX_PLACES, Choice, Question, QuestionKind
+from devopslearn.lib.numbers import NumberError, parse_number, plain_number
+from quizzes.models import CHOICE_KINDS, SIX_PLACES, Choice, Question, QuestionKind
 
 MAX_TEXT = 200
 ONE = Decimal(1)
@@ -40,28 +42,11 @@ def normalize_text(text: str) -> str:
     return unicodedata.normalize("NFKC", folded)
 
 
-def parse_number(text: str, unit: str = "") -> Decimal:
-    cleaned = unicodedata.normalize("NFKC", text).strip().replace("\u2212", "-")
-    if unit and cleaned.lower().endswith(unit.lower()):
-        cleaned = cleaned[: -len(unit)].strip()
-    cleaned = cleaned.rstrip("%").strip().replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")  # 12,5 is how much of the world writes 12.5
-    if not cleaned or len(cleaned) > 40:
-        raise AnswerError(_("Enter a number, for example 12.5."))
-    try:
-        value = Decimal(cleaned)
-    except InvalidOperation as exc:
-        raise AnswerError(_("Enter a number, for example 12.5.")) from exc
-    if not value.is_finite() or abs(value) >= Decimal("1e15"):
-        raise AnswerError(_("Enter a number, for example 12.5."))
-    # Read at the precision answers are stored with: "1e-999999999" must not become a billion digits.
-    return value.quantize(SIX_PLACES) + ZERO
-
-
-def plain_number(value: Decimal) -> str:
-    """12.500000 -> "12.5", 1E+2 -> "100", -0 -> "0"."""
-    return format(value.normalize() + ZERO, "f")
+def choice_text(question: Question, choice: Choice) -> str:
+    """How a picked choice reads in an answer: its text, or "line 6: ..." for a faulty line."""
+    if question.is_faulty_line:
+        return _("line %(n)d: %(text)s") % {"n": choice.order, "text": choice.text}
+    return choice.text
 
 
 def _fraction(numerator, denominator) -> Decimal:
@@ -78,17 +63,21 @@ def match_options(choices: list[Choice]) -> list[Choice]:
 def parse_answer(question: Question, choices: list[Choice], data, token) -> dict:
     """Read the answer from POST data. ``token(role, id)`` names choices as the page did."""
     kind = question.kind
-    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
+    if kind in CHOICE_KINDS:
         by_token = {token("c", choice.pk): choice.pk for choice in choices}
-        picked = data.getlist("answer") if kind == QuestionKind.MULTIPLE else [data.get("answer", "")]
+        several = question.selects_several
+        picked = data.getlist("answer") if several else [data.get("answer", "")]
         picked = [value for value in picked if value]
         if not picked:
-            raise AnswerError(
-                _("Choose at least one answer.") if kind == QuestionKind.MULTIPLE else _("Choose an answer.")
-            )
+            raise AnswerError(_no_pick_message(question))
         if any(value not in by_token for value in picked):
             raise AnswerError(_("That choice is not part of this question. Reload the page and try again."))
         ids = list(dict.fromkeys(by_token[value] for value in picked))
+        if question.is_faulty_line and len(ids) > question.select_count:
+            raise AnswerError(
+                ngettext("Select at most %(n)d line.", "Select at most %(n)d lines.", question.select_count)
+                % {"n": question.select_count}
+            )
         return {"choices": ids}
     if kind == QuestionKind.ORDERING:
         positions: dict[int, int] = {}
@@ -116,7 +105,10 @@ def parse_answer(question: Question, choices: list[Choice], data, token) -> dict
             pairs[str(choice.pk)] = by_token[raw]
         return {"pairs": pairs}
     if kind == QuestionKind.NUMERIC:
-        return {"number": plain_number(parse_number(str(data.get("answer", "")), question.unit))}
+        try:  # read the way the page's language writes numbers; stored language-neutral
+            return {"number": plain_number(parse_number(str(data.get("answer", "")), unit=question.unit))}
+        except NumberError as problem:
+            raise AnswerError(str(problem)) from None
     if kind == QuestionKind.SHORT_TEXT:
         text = " ".join(str(data.get("answer", "")).replace("\x00", "").split())
         if not text:
@@ -127,14 +119,22 @@ def parse_answer(question: Question, choices: list[Choice], data, token) -> dict
     raise AnswerError(_("This question cannot be answered."))
 
 
+def _no_pick_message(question: Question) -> str:
+    if question.is_faulty_line:
+        return _("Select at least one line.") if question.selects_several else _("Select a line.")
+    return _("Choose at least one answer.") if question.selects_several else _("Choose an answer.")
+
+
 def grade(question: Question, choices: list[Choice], answer: dict) -> Grade:
     """Grade a parsed answer against the question as it is now. ``choices`` are the question's."""
     kind = question.kind
     by_id = {choice.pk: choice for choice in choices}
-    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
+    if kind in CHOICE_KINDS:
         picked = [by_id[pk] for pk in answer.get("choices", []) if pk in by_id]
-        text = "; ".join(choice.text for choice in picked)
-        if kind == QuestionKind.MULTIPLE:
+        if question.is_faulty_line:
+            picked.sort(key=lambda choice: choice.order)
+        text = "; ".join(choice_text(question, choice) for choice in picked)
+        if question.selects_several:
             correct = sum(1 for choice in choices if choice.is_correct)
             hits = sum(1 for choice in picked if choice.is_correct)
             misses = len(picked) - hits
@@ -174,7 +174,11 @@ def grade(question: Question, choices: list[Choice], answer: dict) -> Grade:
         matched = next((choice for choice in choices if normalize_text(choice.text) == given), None)
         ok = matched is not None and matched.is_correct
         return Grade(
-            ONE if ok else ZERO, " ".join(answer.get("text", "").split()).casefold()[:500], matched_choice=matched
+            ONE if ok else ZERO,
+            " ".join(answer.get("text", "").split()).casefold()[:500],
+            # the listed answer it matched is recorded like a picked choice: statistics count its misconception
+            selected_ids=[matched.pk] if matched is not None else [],
+            matched_choice=matched,
         )
     return Grade(ZERO, "")
 
@@ -182,8 +186,8 @@ def grade(question: Question, choices: list[Choice], answer: dict) -> Grade:
 def correct_answer_text(question: Question, choices: list[Choice]) -> str:
     """The right answer in words, for the feedback and the result page."""
     kind = question.kind
-    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE):
-        return "; ".join(choice.text for choice in choices if choice.is_correct)
+    if kind in CHOICE_KINDS:
+        return "; ".join(choice_text(question, choice) for choice in choices if choice.is_correct)
     if kind == QuestionKind.ORDERING:
         return " → ".join(choice.text for choice in sorted(choices, key=lambda c: (c.order, c.pk)))
     if kind == QuestionKind.MATCHING:

@@ -1,11 +1,13 @@
+import copy
+import re
 import secrets
 import uuid
 from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import connection, models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -14,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
 from devopslearn.lib.markdown import render_markdown
+from devopslearn.lib.numbers import plain_number
 
 POINTS = {"max_digits": 12, "decimal_places": 6}
 SIX_PLACES = Decimal("0.000001")
@@ -109,6 +112,76 @@ class Quiz(ImportedContent):
         extra = self.allowances.filter(user=user).aggregate(n=Sum("extra_attempts"))["n"] or 0
         return self.max_attempts + extra
 
+    def drawn_pools(self) -> list["Pool"]:
+        """The pools each attempt draws from, in slot order; empty when every question is asked."""
+        return [pool for pool in self.pools.all() if pool.draw_count]
+
+    def questions_per_attempt(self) -> int:
+        """How many questions an attempt asks: the draws' counts (at most what each pool holds), or
+        every published question."""
+        published = self.questions.published()
+        drawn = self.drawn_pools()
+        if not drawn:
+            return published.count()
+        available = dict(
+            published.filter(pool__in=drawn).values_list("pool_id").annotate(n=models.Count("id")).order_by()
+        )
+        return sum(min(pool.draw_count, available.get(pool.pk, 0)) for pool in drawn)
+
+
+KEY = RegexValidator(r"^[-a-zA-Z0-9_]+$", _("Use letters, digits, - and _ only."))
+TAG = RegexValidator(r"^[a-z0-9-]+$", _("Use lowercase letters, digits and - only."))
+
+
+class Misconception(ImportedContent):
+    """A reusable tag for the wrong idea a distractor represents (``canary-on-ec2``): statistics group
+    wrong answers by it across questions."""
+
+    IMPORT_FIELDS = ("description",)
+
+    tag = models.CharField(_("tag"), max_length=60, unique=True, validators=[TAG])
+    description = models.CharField(_("description"), max_length=300, help_text=_("One line of plain text."))
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("misconception")
+        verbose_name_plural = _("misconceptions")
+        ordering = ["tag"]
+
+    def __str__(self) -> str:
+        return self.tag
+
+
+class Pool(ImportedContent):
+    """A named group of a quiz's questions. A pool with a draw count is a slot of the quiz: each attempt
+    draws that many of its published questions (Moodle's random questions from a category)."""
+
+    IMPORT_FIELDS = ("title", "draw_count", "order")
+
+    quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="pools")
+    key = models.CharField(_("key"), max_length=60, validators=[KEY])
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    draw_count = models.PositiveSmallIntegerField(
+        _("questions drawn"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1)],
+        help_text=_("How many of the pool's questions each attempt asks. Empty: the pool is not drawn from."),
+    )
+    order = models.PositiveIntegerField(_("order"), default=0)
+
+    objects = VersionedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("question pool")
+        verbose_name_plural = _("question pools")
+        ordering = ["order", "id"]
+        constraints = [models.UniqueConstraint(fields=["quiz", "key"], name="quizzes_pool_unique_key_in_quiz")]
+
+    def __str__(self) -> str:
+        return self.title or self.key
+
 
 class QuestionKind(models.TextChoices):
     SINGLE = "single", _("Single choice")
@@ -118,9 +191,55 @@ class QuestionKind(models.TextChoices):
     MATCHING = "matching", _("Matching")
     NUMERIC = "numeric", _("Numeric")
     SHORT_TEXT = "short_text", _("Short text")
+    FAULTY_LINE = "faulty_line", _("Find the faulty line")
 
 
-CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE}
+# Kinds answered by picking choices (a faulty line is one choice per line of its artifact).
+CHOICE_KINDS = {QuestionKind.SINGLE, QuestionKind.MULTIPLE, QuestionKind.TRUE_FALSE, QuestionKind.FAULTY_LINE}
+
+
+class ArtifactLanguage(models.TextChoices):
+    LOG = "log", _("log")
+    YAML = "yaml", "YAML"
+    JSON = "json", "JSON"
+    HCL = "hcl", "HCL"
+    DIFF = "diff", _("diff")
+    TEXT = "text", _("text")
+    DOCKERFILE = "dockerfile", "Dockerfile"
+    CONSOLE = "console", _("console")
+
+
+MAX_ARTIFACT_LINES = 200
+MAX_LINE_LENGTH = 500  # a line is a choice's text
+PLACEHOLDER = re.compile(r"\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+def artifact_lines(artifact: str) -> list[str]:
+    """The lines of a faulty-line artifact (line n is item n - 1); trailing blank lines are dropped."""
+    text = (artifact or "").replace("\r\n", "\n").rstrip()
+    return text.split("\n") if text else []
+
+
+def variant_values(variant: dict) -> dict[str, str]:
+    """The placeholder values of a numeric variant as text, ``answer`` included."""
+    values = {
+        name: plain_number(Decimal(str(v)))
+        if isinstance(v, int | float | Decimal) and not isinstance(v, bool)
+        else str(v)
+        for name, v in (variant.get("values") or {}).items()
+    }
+    if variant.get("answer") is not None:
+        values["answer"] = plain_number(Decimal(str(variant["answer"])))
+    return values
+
+
+def missing_placeholders(text: str, values: dict) -> list[str]:
+    return [name for name in dict.fromkeys(PLACEHOLDER.findall(text or "")) if name not in values]
+
+
+def fill_placeholders(text: str, values: dict) -> str:
+    """``{name}`` replaced by its value; a placeholder without a value is left as it is."""
+    return PLACEHOLDER.sub(lambda m: values.get(m.group(1), m.group(0)), text or "")
 
 
 class QuestionQuerySet(VersionedQuerySet):
@@ -143,7 +262,21 @@ class Question(ImportedContent):
         "tolerance",
         "unit",
         "published",
+        "pool_id",
+        "scenario",
+        "artifact",
+        "artifact_language",
+        "select_count",
+        "variants",
     )
+    LATER_IMPORT_FIELDS = {
+        "pool_id": None,
+        "scenario": False,
+        "artifact": "",
+        "artifact_language": "",
+        "select_count": 1,
+        "variants": [],
+    }
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
     key = models.SlugField(_("key"), max_length=120, help_text=_("Stable identifier used by the content files."))
@@ -165,6 +298,43 @@ class Question(ImportedContent):
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
     published = models.BooleanField(_("published"), default=True)
+    pool = models.ForeignKey(
+        Pool,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="questions",
+        verbose_name=_("pool"),
+        help_text=_("The pool of the quiz this question belongs to; required when the quiz draws from pools."),
+    )
+    scenario = models.BooleanField(
+        _("scenario"), default=False, help_text=_("A Professional-exam style scenario with several constraints.")
+    )
+    artifact = models.TextField(
+        _("artifact"),
+        blank=True,
+        help_text=_("Find the faulty line: the log, plan or file the learner reads; each line becomes one choice."),
+    )
+    artifact_language = models.CharField(
+        _("artifact language"), max_length=12, choices=ArtifactLanguage.choices, blank=True
+    )
+    select_count = models.PositiveSmallIntegerField(
+        _("lines to select"),
+        default=1,
+        validators=[MinValueValidator(1)],
+        help_text=_("Find the faulty line: 1 = exactly one line; more = up to that many lines."),
+    )
+    variants = models.JSONField(
+        _("variants"),
+        default=list,
+        blank=True,
+        help_text=_(
+            'Numeric questions: a list like [{"values": {"deploys": 48, "days": 30}, "answer": 1.6, '
+            '"tolerance": 0.05}]; {deploys} in the prompt and explanation takes the drawn variant\'s value.'
+        ),
+    )
+    # Each variant's prompt and explanation, rendered: [{"prompt_html": ..., "explanation_html": ...}].
+    variants_html = models.JSONField(default=list, editable=False, blank=True)
 
     objects = QuestionQuerySet.as_manager()
 
@@ -186,26 +356,84 @@ class Question(ImportedContent):
     def save(self, *args, **kwargs):
         if not self.key:
             self.key = f"q-{secrets.token_hex(4)}"
+        if self.variants:  # the question's own answer is its first variant's, for pages that know no variant
+            self.numeric_answer, self.tolerance = self.variant_key(0)
         for name, value in self.rendered_values().items():
             setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "prompt_html", "explanation_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], "prompt_html", "explanation_html", "variants_html"}
         super().save(*args, **kwargs)
 
     def rendered_values(self) -> dict:
-        """The stored renderings, so that load_content can refresh ones an older renderer made."""
+        """The stored renderings, so that load_content can refresh ones an older renderer made. With
+        variants, the question's own prompt and explanation are its first variant's."""
+        rendered = [
+            {
+                "prompt_html": render_markdown(fill_placeholders(self.prompt_md, variant_values(variant))),
+                "explanation_html": render_markdown(fill_placeholders(self.explanation_md, variant_values(variant))),
+            }
+            for variant in self.variants or []
+        ]
+        first = rendered[0] if rendered else {}
         return {
-            "prompt_html": render_markdown(self.prompt_md),
-            "explanation_html": render_markdown(self.explanation_md),
+            "prompt_html": first.get("prompt_html") or render_markdown(self.prompt_md),
+            "explanation_html": first.get("explanation_html") or render_markdown(self.explanation_md),
+            "variants_html": rendered,
         }
 
     @property
     def is_choice_kind(self) -> bool:
         return self.kind in CHOICE_KINDS
 
+    @property
+    def is_faulty_line(self) -> bool:
+        return self.kind == QuestionKind.FAULTY_LINE
+
+    @property
+    def selects_several(self) -> bool:
+        """Graded like a multiple-choice question: partial credit, each wrong pick removes a share."""
+        return self.kind == QuestionKind.MULTIPLE or (self.is_faulty_line and self.select_count > 1)
+
+    def variant_key(self, index: int) -> tuple[Decimal | None, Decimal | None]:
+        """(answer, tolerance) of variant ``index``."""
+        variant = self.variants[index]
+        tolerance = variant.get("tolerance")
+        return Decimal(str(variant["answer"])), Decimal(str(tolerance)) if tolerance is not None else Decimal(0)
+
+    def sync_artifact_lines(self) -> None:
+        """Make a faulty-line question's choices its artifact's lines: choice ``line-n`` (order n) holds
+        line n; a line without a choice gets one (a wrong line, no feedback); choices past the last
+        line are deleted (the admin refuses to drop a line a learner selected)."""
+        lines = artifact_lines(self.artifact)
+        by_line: dict[int, Choice] = {}
+        for choice in self.choices.order_by("order", "id"):
+            if 1 <= choice.order <= len(lines) and choice.order not in by_line:
+                by_line[choice.order] = choice
+            else:
+                choice.delete()
+        for number, text in enumerate(lines, start=1):
+            choice = by_line.get(number)
+            if choice is None:
+                Choice.objects.create(question=self, key=line_key(number), order=number, text=text)
+            elif (choice.key, choice.text) != (line_key(number), text):
+                choice.key, choice.text = line_key(number), text
+                choice.save(update_fields=["key", "text", "updated_at"])
+
+    def with_variant(self, index: int | None) -> "Question":
+        """This question as variant ``index`` asks it: a copy whose prompt, explanation, answer and
+        tolerance are that variant's (the question itself when it has no such variant)."""
+        if index is None or not 0 <= index < len(self.variants or []) or index >= len(self.variants_html or []):
+            return self
+        asked = copy.copy(self)
+        asked.numeric_answer, asked.tolerance = self.variant_key(index)
+        asked.prompt_html = self.variants_html[index]["prompt_html"]
+        asked.explanation_html = self.variants_html[index]["explanation_html"]
+        return asked
+
 
 class Choice(ImportedContent):
-    IMPORT_FIELDS = ("text", "is_correct", "feedback", "order", "match_text")
+    IMPORT_FIELDS = ("text", "is_correct", "feedback", "order", "match_text", "misconception_id")
+    LATER_IMPORT_FIELDS = {"misconception_id": None}
 
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
     key = models.SlugField(_("key"), max_length=120)
@@ -213,10 +441,21 @@ class Choice(ImportedContent):
     is_correct = models.BooleanField(_("correct"), default=False)
     feedback = models.TextField(_("feedback"), blank=True, help_text=_("Shown when the learner picks this choice."))
     order = models.PositiveIntegerField(
-        _("order"), default=0, help_text=_("For ordering questions: the right position.")
+        _("order"),
+        default=0,
+        help_text=_("For ordering questions: the right position. For find-the-faulty-line: the line number."),
     )
     match_text = models.CharField(
         _("match"), max_length=500, blank=True, help_text=_("For matching questions: what this item pairs with.")
+    )
+    misconception = models.ForeignKey(
+        Misconception,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="choices",
+        verbose_name=_("misconception"),
+        help_text=_("For a wrong choice: the wrong idea it represents."),
     )
 
     objects = VersionedQuerySet.as_manager()
@@ -234,6 +473,16 @@ class Choice(ImportedContent):
         if not self.key:
             self.key = f"c-{secrets.token_hex(4)}"
         super().save(*args, **kwargs)
+
+    @property
+    def line(self) -> int:
+        """The line number of a faulty-line question's choice (its order)."""
+        return self.order
+
+
+def line_key(number: int) -> str:
+    """The key of the choice standing for line ``number`` of a faulty-line artifact."""
+    return f"line-{number}"
 
 
 class AttemptAllowance(models.Model):
@@ -290,6 +539,8 @@ class Attempt(models.Model):
     # The order this attempt showed: [question ids] and {question id: [choice ids]}.
     question_order = models.JSONField(default=list)
     choice_order = models.JSONField(default=dict)
+    # The variant each numeric question with variants asks in this attempt: {question id: index}.
+    variants = models.JSONField(default=dict, blank=True)
     salt = models.CharField(max_length=32, default=new_salt, editable=False)
 
     objects = AttemptQuerySet.as_manager()
@@ -353,6 +604,10 @@ class Attempt(models.Model):
             if question_id not in answered_ids:
                 return position
         return max(1, len(self.question_order))
+
+    def asked(self, question: Question) -> Question:
+        """``question`` as this attempt asks it (its drawn variant)."""
+        return question.with_variant(self.variants.get(str(question.pk)))
 
     def token(self, role: str, choice_id: int) -> str:
         """An opaque per-attempt name for a choice: reveals neither its id nor its answer."""

@@ -4,7 +4,12 @@ As Moodle defines them, over each non-staff learner's first closed attempt:
 - facility index: mean score / maximum score;
 - discrimination index: 100 x the Pearson correlation between the item's score and the rest of the
   test (attempt total minus the item), empty when either variance is zero;
-- the most chosen wrong choice (choice questions) or the most common wrong answer (other kinds).
+- the most chosen wrong choice (choice questions; the most chosen wrong line of a faulty-line
+  question) or the most common wrong answer (other kinds).
+
+With question pools each attempt asks its own draw: the same formulas apply per question, over the
+first attempts that drew it (the "rest of the test" is the rest of that attempt). Wrong answers are
+also grouped by the misconception their choice is tagged with, across questions.
 """
 
 import math
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
-from quizzes.models import Question, Response, ResponseChoice
+from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Response, ResponseChoice
 
 EXPLANATIONS = {
     "responses": "How many learners' first finished attempts included the question.",
@@ -24,6 +29,10 @@ EXPLANATIONS = {
         "scored the same."
     ),
     "wrong": "The wrong answer learners gave most often: what to re-teach.",
+    "misconception": (
+        "Wrong answers grouped by the misconception their choice represents, across questions: how often it was "
+        "picked, by how many learners, in how many questions."
+    ),
 }
 
 
@@ -81,16 +90,18 @@ def question_statistics(question_ids, user_ids=None) -> dict[int, QuestionStats]
     kinds = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "kind"))
     wrong_choices = (
         ResponseChoice.objects.filter(response__in=base, choice__is_correct=False)
-        .values("response__question_id", "choice__text")
+        .values("response__question_id", "choice__text", "choice__order")
         .annotate(n=Count("id"))
-        .order_by("response__question_id", "-n", "choice__text")
+        .order_by("response__question_id", "-n", "choice__order", "choice__text")
     )
     for row in wrong_choices:
         item = stats[row["response__question_id"]]
         if row["n"] > item.top_wrong_count:
-            item.top_wrong, item.top_wrong_count = row["choice__text"], row["n"]
-    choice_kinds = {"single", "multiple", "true_false"}
-    other = [qid for qid, kind in kinds.items() if kind not in choice_kinds]
+            text = row["choice__text"]
+            if kinds.get(item.question_id) == QuestionKind.FAULTY_LINE:
+                text = f"line {row['choice__order']}: {text}"
+            item.top_wrong, item.top_wrong_count = text, row["n"]
+    other = [qid for qid, kind in kinds.items() if kind not in CHOICE_KINDS]
     if other:
         wrong_answers = (
             base.filter(question_id__in=other, is_correct=False, answered=True)
@@ -103,6 +114,47 @@ def question_statistics(question_ids, user_ids=None) -> dict[int, QuestionStats]
             if row["n"] > item.top_wrong_count:
                 item.top_wrong, item.top_wrong_count = row["answer_text"], row["n"]
     return stats
+
+
+@dataclass
+class MisconceptionStats:
+    tag: str
+    description: str
+    picks: int  # wrong choices tagged with it, picked in the responses counted
+    learners: int  # distinct learners who picked one
+    questions: int  # distinct questions where it was picked
+
+
+def misconception_statistics(question_ids=None, user_ids=None) -> list[MisconceptionStats]:
+    """Wrong answers grouped by misconception across questions, most picked first, in one query.
+
+    Counts the tagged wrong choices picked (and the listed wrong short answers matched) in the
+    statistics responses (each learner's first finished attempt; a cohort's with ``user_ids``), of
+    the given questions or of all.
+    """
+    base = statistics_responses(user_ids)
+    if question_ids is not None:
+        base = base.filter(question_id__in=list(question_ids))
+    rows = (
+        ResponseChoice.objects.filter(response__in=base, choice__is_correct=False, choice__misconception__isnull=False)
+        .values("choice__misconception__tag", "choice__misconception__description")
+        .annotate(
+            picks=Count("id"),
+            learners=Count("response__attempt__user", distinct=True),
+            questions=Count("response__question", distinct=True),
+        )
+        .order_by("-picks", "choice__misconception__tag")
+    )
+    return [
+        MisconceptionStats(
+            row["choice__misconception__tag"],
+            row["choice__misconception__description"],
+            row["picks"],
+            row["learners"],
+            row["questions"],
+        )
+        for row in rows
+    ]
 
 
 def pearson(n, sx, sxx, sr, srr, sxr) -> float | None:

@@ -74,7 +74,7 @@ def quiz_page(request: HttpRequest, quiz_id: int) -> HttpResponse:
             "current": next((a for a in history if a.is_open), None),
             "closed": [a for a in history if not a.is_open],
             "attempts_left": attempts.attempts_left(request.user, quiz),
-            "question_count": quiz.questions.published().count(),
+            "question_count": quiz.questions_per_attempt(),
         },
     )
 
@@ -166,6 +166,7 @@ def question_page(request: HttpRequest, public_id, position: int) -> HttpRespons
     if question is None or not question.published:
         raise Http404
     question.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
+    question = attempt.asked(question)  # the variant this attempt drew
     error, submitted = "", None
     if request.method == "POST" and response is None:
         try:
@@ -220,6 +221,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
                     "marker": marker,
                     "question_order": attempt.question_order,
                     "choice_order": attempt.choice_order,
+                    "variants": attempt.variants,
                     "responses": list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS)),
                 },
                 _result_rows,
@@ -234,15 +236,17 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
 RESULT_FIELDS = ("question_id", "answer", "answer_text", "fraction", "points", "is_correct", "answered")
 
 
-def _result_rows(*, marker, question_order, choice_order, responses) -> dict:
-    """(question, response, feedback) for each question of the attempt, in its order."""
+def _result_rows(*, marker, question_order, choice_order, variants, responses) -> dict:
+    """(question, response, feedback) for each question of the attempt, in its order, as it was asked
+    (its drawn variant)."""
     by_question = {values[0]: Response(**dict(zip(RESULT_FIELDS, values, strict=True))) for values in responses}
     questions = quiz_catalog.questions(question_order, marker)
-    shown = Attempt(question_order=question_order, choice_order=choice_order)
+    shown = Attempt(question_order=question_order, choice_order=choice_order, variants=variants)
     rows = []
     for question_id in question_order:
         question = questions.get(question_id)
         if question is not None and question.published:  # one deleted or withdrawn since is left out
+            question = shown.asked(question)
             response = by_question.get(question_id)
             choices = attempts.ordered_choices(shown, question, list(question.choices.all()))
             rows.append((question, response, feedback_for(question, choices, response)))

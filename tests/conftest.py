@@ -1,4 +1,4 @@
-"""Shared fixtures: the personas, the real curriculum (loaded once per test database), Chromium."""
+"""Shared fixtures: the personas, the real curriculum (loaded once per test session), Chromium."""
 
 import os
 import shutil
@@ -15,27 +15,86 @@ PATH_SLUG = "devops-on-aws"
 PASSWORD = "correct-horse-battery-42"
 
 
+class CurriculumSnapshot:
+    """The rows load_content wrote, read once per test process and written back in a few bulk inserts
+    when a transactional test (live_server) has flushed the database: load_content itself (reading,
+    checking and rendering every file) runs once per session rather than once per such test."""
+
+    def __init__(self):
+        from django.apps import apps
+
+        from courses.models import ImportedContent, Module
+
+        content = [m for m in apps.get_models() if issubclass(m, ImportedContent)]
+        self.models = [*self._dependency_order(content), Module.prerequisites.through]
+        self.rows = {model: list(model.objects.order_by("pk")) for model in self.models}
+
+    @staticmethod
+    def _dependency_order(models: list) -> list:
+        """``models`` with every model after the models its foreign keys point to."""
+        ordered: list = []
+        pending = list(models)
+        while pending:
+            for model in pending:
+                targets = {f.related_model for f in model._meta.concrete_fields if f.is_relation} & set(models)
+                if targets <= {*ordered, model}:
+                    ordered.append(model)
+                    pending.remove(model)
+                    break
+            else:
+                raise RuntimeError(f"a foreign-key cycle among {pending}")
+        return ordered
+
+    def restore(self) -> None:
+        from django.core.management.color import no_style
+        from django.db import connection, transaction
+
+        from courses.models import ContentVersion
+
+        with transaction.atomic():
+            for model in self.models:
+                if self.rows[model]:
+                    model.objects.bulk_create(self.rows[model])
+            with connection.cursor() as cursor:  # PostgreSQL: the sequences past the restored ids
+                for statement in connection.ops.sequence_reset_sql(no_style(), self.models):
+                    cursor.execute(statement)
+            ContentVersion.bump()  # a fresh marker, as a fresh load would give: no cache outlives the flush
+
+
+_snapshot: CurriculumSnapshot | None = None
+
+
 def ensure_curriculum():
+    """The real curriculum: loaded by load_content the first time in this process, then restored from
+    the snapshot whenever a transactional test flushed it."""
+    global _snapshot
     from courses.importers import load_content
     from courses.models import LearningPath
 
     path = LearningPath.objects.filter(slug=PATH_SLUG).first()
     if path is None or not path.modules.exists():
-        load_content(CONTENT)
+        if _snapshot is None:
+            load_content(CONTENT)
+            _snapshot = CurriculumSnapshot()
+        else:
+            _snapshot.restore()
         path = LearningPath.objects.get(slug=PATH_SLUG)
+    elif _snapshot is None:
+        _snapshot = CurriculumSnapshot()
     return path
 
 
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
-    """Load the real curriculum once per test database; each test's transaction rolls back over it."""
+    """Load the real curriculum once per test database; each test's transaction rolls back over it,
+    and a test that flushes it (live_server) gets it back from the snapshot."""
     with django_db_blocker.unblock():
         ensure_curriculum()
 
 
 @pytest.fixture
 def curriculum(db):
-    """The real learning path (reloaded if a transactional test flushed the database)."""
+    """The real learning path (restored if a transactional test flushed the database)."""
     return ensure_curriculum()
 
 

@@ -1,12 +1,95 @@
-"""How a percentage score is shown: one helper (devopslearn.lib.numbers) for every page and the CSV."""
+"""Numbers typed by people are read the way the page's language writes them (issue 12, point 8):
+one parser, keyed on the language, that refuses an ambiguous separator rather than guessing; and a
+percentage score is shown by one helper for every page and the CSV."""
 
 from decimal import Decimal
 
 import pytest
 from django.template import Context, Template
 from django.utils import translation
+from hypothesis import given
+from hypothesis import strategies as st
 
-from devopslearn.lib.numbers import percent_text
+from devopslearn.lib import numbers
+from devopslearn.lib.numbers import NumberError, NumberFormat, number_rule, parse_number, percent_text
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("10,000", "10000"),
+        ("1,000", "1000"),
+        ("2,400", "2400"),
+        ("1,234,567.25", "1234567.25"),
+        ("12.5", "12.5"),
+        (".5", "0.5"),
+        ("-3", "-3"),
+        ("+3", "3"),
+        ("- 3", "-3"),
+        ("1000", "1000"),
+        ("12.5 %", "12.5"),
+    ],
+)
+def test_english_reads_a_comma_before_three_digits_as_thousands_and_the_dot_as_decimals(text, value):
+    assert parse_number(text, unit="%", language="en") == Decimal(value)
+
+
+@pytest.mark.parametrize("text", ["1,5", "12,50", "1,5000", "10,00", "1.000,5", ",5"])
+def test_english_refuses_an_ambiguous_comma_and_says_how_to_write_the_number(text):
+    with pytest.raises(NumberError) as refused:
+        parse_number(text, language="en")
+    assert "can be read two ways" in str(refused.value)
+    assert "Write decimals with “.” (1.5); “,” may separate thousands (2,400)." in str(refused.value)
+
+
+@pytest.mark.parametrize("text", ["", "twelve", "1e3", "1 000", "12.5.1", "1,,000", "1,000,5", "NaN", "∞", "12 5"])
+def test_what_is_not_a_number_is_refused_with_an_example_and_the_rule(text):
+    with pytest.raises(NumberError) as refused:
+        parse_number(text, language="en")
+    assert str(refused.value) == (
+        "Enter a number, for example 12.5. Write decimals with “.” (1.5); “,” may separate thousands (2,400)."
+    )
+
+
+def test_the_active_language_picks_the_format_and_a_regional_code_reads_as_its_language():
+    with translation.override("en-gb"):
+        assert parse_number("2,400.5") == Decimal("2400.5")
+        assert number_rule() == "Write decimals with “.” (1.5); “,” may separate thousands (2,400)."
+
+
+def test_a_language_without_an_entry_reads_as_the_sites_default_language():
+    assert parse_number("2,400", language="xx") == Decimal(2400)
+
+
+def test_adding_a_language_is_one_table_entry(monkeypatch):
+    """Vietnamese (a later issue): the comma is the decimal mark and the dot separates thousands."""
+    monkeypatch.setitem(numbers.FORMATS, "vi", NumberFormat(decimal=",", group="."))
+
+    assert parse_number("1,5", language="vi") == Decimal("1.5")
+    assert parse_number("2.400", language="vi") == Decimal(2400)
+    assert parse_number("1.234.567,25", language="vi") == Decimal("1234567.25")
+    with pytest.raises(NumberError, match="can be read two ways"):
+        parse_number("1.5", language="vi")
+    assert number_rule("vi") == "Write decimals with “,” (1,5); “.” may separate thousands (2.400)."
+
+
+@given(st.decimals(min_value=-(10**14), max_value=10**14, places=6, allow_nan=False, allow_infinity=False))
+def test_every_number_english_writes_reads_back_exactly(value):
+    assert parse_number(f"{value:,f}", language="en") == value
+    assert parse_number(format(value, "f"), language="en") == value
+
+
+@given(st.text(alphabet="0123456789,.-+ ", max_size=20))
+def test_a_comma_is_never_read_as_a_decimal_mark_in_english(text):
+    try:
+        value = parse_number(text, language="en")
+    except NumberError:
+        return
+    whole = text.strip().split(".")[0]
+    assert value == Decimal(text.replace(",", "").replace(" ", ""))
+    if "," in whole:
+        assert all(len(group) == 3 for group in whole.split(",")[1:])
+
 
 
 @pytest.mark.parametrize(

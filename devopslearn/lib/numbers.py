@@ -1,13 +1,179 @@
-"""How a percentage score is shown (registered as the "numbers" template library): one helper for
-every page and the CSV, so that a rule about it (rounding, the locale) changes in one place.
+"""Numbers as the page's language writes them: the one parser of numbers typed by people (a
+learner's answer, an instructor's value in the admin), and the one helper that shows a percentage
+score (registered as the "numbers" template library, used by every page and the CSV).
 
-A score is shown with ``places`` decimals, rounded half up (69.5 shows as 70), in the page's locale.
+Each language has one entry in ``FORMATS``: its decimal mark and its thousands separator. A group
+separator is only read as one when every group after it has exactly three digits ("2,400",
+"1,234,567.5" in English); an entry that could be read either way ("1,5" in English) is refused with
+a message that states the rule, never guessed. Adding a language (Vietnamese: decimal comma,
+thousands dot) is one more entry.
 """
 
-from decimal import ROUND_HALF_UP, Decimal
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django import template
-from django.utils.formats import number_format
+from django import forms, template
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import formats
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+SIX_PLACES = Decimal("0.000001")
+LIMIT = Decimal("1e15")  # larger numbers are not answers: refused rather than stored
+MAX_LENGTH = 40
+
+
+class NumberError(ValueError):
+    """The text is not a number as the language writes it: the message says how to write it."""
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    decimal: str  # the decimal mark
+    group: str  # the thousands separator (groups of three digits)
+    pattern: re.Pattern = field(init=False, repr=False, compare=False)
+    swapped: re.Pattern = field(init=False, repr=False, compare=False)  # the other convention
+
+    def __post_init__(self):
+        object.__setattr__(self, "pattern", self._pattern(self.decimal, self.group))
+        object.__setattr__(self, "swapped", self._pattern(self.group, self.decimal))
+
+    @staticmethod
+    def _pattern(decimal: str, group: str) -> re.Pattern:
+        d, g = re.escape(decimal), re.escape(group)
+        whole = rf"(?:[0-9]{{1,3}}(?:{g}[0-9]{{3}})+|[0-9]+)"
+        return re.compile(rf"^[+-]?(?:{whole}(?:{d}[0-9]*)?|{d}[0-9]+)$")
+
+    def example(self, whole: str, fraction: str = "") -> str:
+        """A number written in this format: example("2400") -> "2,400", example("1", "5") -> "1.5"."""
+        groups = []
+        while len(whole) > 3:
+            whole, groups = whole[:-3], [whole[-3:], *groups]
+        written = self.group.join([whole, *groups])
+        return f"{written}{self.decimal}{fraction}" if fraction else written
+
+
+FORMATS: dict[str, NumberFormat] = {
+    "en": NumberFormat(decimal=".", group=","),
+}
+
+
+def number_format(language: str | None = None) -> NumberFormat:
+    """The format of ``language`` (default: the active language; "en-gb" reads as "en"), falling back
+    to the site's default language."""
+    code = (language or get_language() or settings.LANGUAGE_CODE).lower()
+    return FORMATS.get(code) or FORMATS.get(code.split("-")[0]) or FORMATS[settings.LANGUAGE_CODE.split("-")[0]]
+
+
+def number_rule(language: str | None = None) -> str:
+    """The rule in one sentence, shown beside every number input."""
+    fmt = number_format(language)
+    return _("Write decimals with “%(decimal)s” (%(example)s); “%(group)s” may separate thousands (%(thousands)s).") % {
+        "decimal": fmt.decimal,
+        "example": fmt.example("1", "5"),
+        "group": fmt.group,
+        "thousands": fmt.example("2400"),
+    }
+
+
+def parse_number(text: str, *, unit: str = "", language: str | None = None) -> Decimal:
+    """``text`` as a Decimal with at most six decimal places, read in ``language`` (default: the
+    active one). An optional ``unit`` (and a percent sign) may follow the number.
+
+    Raises NumberError, whose message states the rule, for anything else: letters, exponents,
+    more than 15 digits before the point, and an ambiguous separator ("1,5" or "12,50" in English).
+    """
+    fmt = number_format(language)
+    cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace("\u2212", "-")
+    if unit and cleaned.casefold().endswith(unit.casefold()):
+        cleaned = cleaned[: -len(unit)].strip()
+    cleaned = cleaned.removesuffix("%").strip()
+    if cleaned[:1] in "+-" and cleaned[1:2].isspace():  # "- 5"
+        cleaned = cleaned[0] + cleaned[1:].lstrip()
+    not_a_number = _("Enter a number, for example %(example)s. %(rule)s") % {
+        "example": fmt.example("12", "5"),
+        "rule": number_rule(language),
+    }
+    if not cleaned or len(cleaned) > MAX_LENGTH:
+        raise NumberError(not_a_number)
+    if not fmt.pattern.match(cleaned):
+        if fmt.swapped.match(cleaned):  # a number in the other convention: "1,5" could be 1.5 or a slip for 1,500
+            raise NumberError(
+                _("“%(text)s” can be read two ways. %(rule)s") % {"text": cleaned, "rule": number_rule(language)}
+            )
+        raise NumberError(not_a_number)
+    plain = cleaned.replace(fmt.group, "").replace(fmt.decimal, ".")
+    try:
+        value = Decimal(plain)
+    except InvalidOperation as exc:  # the pattern admits only digits, one mark and a sign: not expected
+        raise NumberError(not_a_number) from exc
+    if abs(value) >= LIMIT:
+        raise NumberError(not_a_number)
+    # Read at the precision answers are stored with.
+    return value.quantize(SIX_PLACES) + Decimal(0)
+
+
+def plain_number(value: Decimal) -> str:
+    """12.500000 -> "12.5", 1E+2 -> "100", -0 -> "0": the language-neutral form answers are stored in."""
+    return format(value.normalize() + Decimal(0), "f")
+
+
+class NumberField(forms.DecimalField):
+    """A form field for a number typed in the page's language (read by ``parse_number``), with the
+    rule as its help text. Django's own DecimalField reads only "1234.5"."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "decimal")
+        self.widget.attrs.pop("step", None)
+        rule = number_rule()
+        self.help_text = f"{self.help_text} {rule}".strip() if self.help_text else rule
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return parse_number(str(value))
+        except NumberError as problem:
+            raise ValidationError(str(problem), code="invalid") from None
+
+
+class WholeNumberField(forms.IntegerField):
+    """A form field for a whole number typed in the page's language ("1,000" in English)."""
+
+    widget = forms.TextInput
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.widget.attrs.setdefault("inputmode", "numeric")
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number = parse_number(str(value))
+        except NumberError as problem:
+            raise ValidationError(str(problem), code="invalid") from None
+        if number != number.to_integral_value():
+            raise ValidationError(_("Enter a whole number."), code="invalid")
+        return int(number)
+
+
+# For ModelAdmin.formfield_overrides: every number an instructor types in the admin, read by the one parser.
+FORMFIELD_OVERRIDES = {
+    models.DecimalField: {"form_class": NumberField},
+    models.IntegerField: {"form_class": WholeNumberField},
+}
+
+
+# --- showing a percentage score ------------------------------------------------------------------
+# A score is shown with ``places`` decimals, rounded half up (69.5 shows as 70), in the page's locale.
 
 register = template.Library()
 
@@ -19,7 +185,7 @@ def percent_text(value, places: int = 0, *, localized: bool = True) -> str:
         return ""
     exponent = Decimal(1).scaleb(-places)
     rounded = Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
-    return number_format(rounded, decimal_pos=places) if localized else f"{rounded:f}"
+    return formats.number_format(rounded, decimal_pos=places) if localized else f"{rounded:f}"
 
 
 @register.filter

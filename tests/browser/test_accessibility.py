@@ -25,6 +25,8 @@ LEARNER_PAGES = [
     "/progress/review/",
     "/accounts/me/",
     "/cohorts/join/",
+    "/labs/",
+    "/labs/devops-on-aws/containers-on-aws/dockerfile-hardening/",
 ]
 
 

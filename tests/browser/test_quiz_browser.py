@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from courses.models import Lesson, Module
 from progress.services import complete_lesson
-from quizzes.models import Question, QuestionKind, Quiz
+from quizzes.models import Attempt, Question, QuestionKind, Quiz
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import serious_violations
 from tests.factories import PASSWORD, make_user
@@ -24,7 +24,14 @@ def right_order(question: Question) -> dict[str, int]:
     return {c.text: n for n, c in enumerate(ordered, start=1)}
 
 
-def answer_with_the_mouse(page, question: Question) -> None:
+def asked(user, quiz: Quiz, position: int) -> tuple[Attempt, Question]:
+    """The learner's open attempt and the question at ``position`` as it asks it (drawn, its variant)."""
+    attempt = Attempt.objects.open().get(user=user, quiz=quiz)
+    question = Question.objects.prefetch_related("choices").get(pk=attempt.question_order[position - 1])
+    return attempt, attempt.asked(question)
+
+
+def answer_with_the_mouse(page, question: Question, attempt: Attempt | None = None) -> None:
     """Give the right answer to ``question`` on the open question page (any kind but ordering)."""
     kind = question.kind
     choices = list(question.choices.all())
@@ -32,6 +39,10 @@ def answer_with_the_mouse(page, question: Question) -> None:
         for choice in choices:
             if choice.is_correct:
                 page.get_by_label(choice.text, exact=True).check()
+    elif kind == QuestionKind.FAULTY_LINE:  # a line's label is its number and text; its value, a token
+        for choice in choices:
+            if choice.is_correct:
+                page.locator(f'input[value="{attempt.token("c", choice.pk)}"]').check()
     elif kind == QuestionKind.MATCHING:
         for choice in choices:
             page.get_by_label(choice.text, exact=True).select_option(label=choice.match_text)
@@ -39,7 +50,7 @@ def answer_with_the_mouse(page, question: Question) -> None:
         for text, position in right_order(question).items():
             page.get_by_label(text, exact=True).select_option(str(position))
     elif kind == QuestionKind.NUMERIC:
-        page.locator("#answer-input").fill(format(question.numeric_answer.normalize(), "f").replace(".", ","))
+        page.locator("#answer-input").fill(f"{question.numeric_answer.normalize():,f}")  # as English writes it
     else:
         page.locator("#answer-input").fill(next(c.text for c in choices if c.is_correct).upper())
     page.get_by_role("button", name="Check my answer").click()
@@ -70,27 +81,26 @@ def answer_ordering_with_the_keyboard(page, question: Question) -> None:
 def test_a_learner_takes_the_devops_mindset_quiz_with_htmx_feedback_and_the_keyboard_for_ordering(
     page, live_server, live_curriculum, console_errors
 ):
-    make_user("kim", display_name="Kim")
+    kim = make_user("kim", display_name="Kim")
     quiz = Quiz.objects.get(module__slug="devops-mindset", lesson__isnull=True)
-    questions = {q.prompt_html: q for q in quiz.questions.published().prefetch_related("choices")}
-    assert {q.kind for q in questions.values()} == set(QuestionKind.values)
+    count = quiz.questions_per_attempt()
     login(page, live_server, "kim", PASSWORD)
 
     page.goto(f"{live_server.url}/paths/devops-on-aws/devops-mindset/")
     page.get_by_role("link", name="Take the quiz").click()
     page.get_by_role("button", name="Start the quiz").click()
 
-    for position in range(1, len(questions) + 1):
-        expect(page.get_by_role("heading", name=re.compile(f"Question {position} of {len(questions)}"))).to_be_visible()
-        prompt = page.locator(".prompt").inner_html()
-        question = next(q for html, q in questions.items() if html.strip() == prompt.strip())
+    for position in range(1, count + 1):
+        expect(page.get_by_role("heading", name=re.compile(f"Question {position} of {count}"))).to_be_visible()
+        attempt, question = asked(kim, quiz, position)
+        assert page.locator(".prompt").inner_html().strip() == question.prompt_html.strip()
         url = page.url
         page.evaluate("window.__notReloaded = true")  # gone if the page reloads
 
         if question.kind == QuestionKind.ORDERING:
             answer_ordering_with_the_keyboard(page, question)
         else:
-            answer_with_the_mouse(page, question)
+            answer_with_the_mouse(page, question, attempt)
 
         feedback = page.locator(".feedback")
         expect(feedback.get_by_role("heading", name=re.compile("^Correct"))).to_be_visible()
@@ -100,11 +110,11 @@ def test_a_learner_takes_the_devops_mindset_quiz_with_htmx_feedback_and_the_keyb
         expect(page.locator('.question-nav a[aria-current="step"]')).to_have_class("answered")  # out of band
         if question.kind == QuestionKind.ORDERING:  # the keyboard user lands on the verdict
             assert page.evaluate("document.activeElement.textContent").startswith("Correct")
-        if position < len(questions):
+        if position < count:
             page.get_by_role("link", name="Next question").click()
 
     page.get_by_role("button", name="Finish and see my result").click()
-    expect(page.get_by_role("heading", name="Your result: DevOps mindset and metrics: module quiz")).to_be_visible()
+    expect(page.get_by_role("heading", name=f"Your result: {quiz.title}")).to_be_visible()
     expect(page.locator(".score-big")).to_have_text("100%")
     expect(page.get_by_text("Passed (pass mark 70%)")).to_be_visible()
     assert console_errors == []
@@ -118,19 +128,20 @@ def test_every_module_quiz_of_the_real_curriculum_can_be_taken_end_to_end(
         complete_lesson(learner, lesson)
     login(page, live_server, "dana", PASSWORD)
     modules = list(Module.objects.filter(path=live_curriculum, published=True).order_by("order"))
-    assert len(modules) == 6
+    assert len(modules) >= 6
 
     for module in modules:
         quiz = Quiz.objects.get(module=module, lesson__isnull=True)
-        questions = {q.prompt_html.strip(): q for q in quiz.questions.published().prefetch_related("choices")}
+        count = quiz.questions_per_attempt()
         page.goto(f"{live_server.url}{module.get_absolute_url()}")
         page.get_by_role("link", name="Take the quiz").click()
         page.get_by_role("button", name="Start the quiz").click()
-        for position in range(1, len(questions) + 1):
-            question = questions[page.locator(".prompt").inner_html().strip()]
-            answer_with_the_mouse(page, question)
+        for position in range(1, count + 1):
+            expect(page.get_by_role("heading", name=re.compile(f"Question {position} of {count}"))).to_be_visible()
+            attempt, question = asked(learner, quiz, position)
+            answer_with_the_mouse(page, question, attempt)
             expect(page.locator(".feedback h2")).to_contain_text("Correct")
-            if position < len(questions):
+            if position < count:
                 page.get_by_role("link", name="Next question").click()
         page.get_by_role("button", name="Finish and see my result").click()
         expect(page.locator(".score-big")).to_have_text("100%")
@@ -141,9 +152,9 @@ def test_every_module_quiz_of_the_real_curriculum_can_be_taken_end_to_end(
 
 
 def test_quiz_pages_in_every_state_have_no_serious_accessibility_violation(page, live_server, live_curriculum):
-    make_user("ally", display_name="Ally")
+    ally = make_user("ally", display_name="Ally")
     quiz = build_quiz(slug="axe")
-    questions = {q.prompt_html.strip(): q for q in quiz.questions.prefetch_related("choices")}
+    count = quiz.questions.count()
     login(page, live_server, "ally", PASSWORD)
     problems = {}
 
@@ -154,18 +165,19 @@ def test_quiz_pages_in_every_state_have_no_serious_accessibility_violation(page,
     page.goto(f"{live_server.url}{quiz.get_absolute_url()}")
     scan("quiz page")
     page.get_by_role("button", name="Start the quiz").click()
-    for position in range(1, len(questions) + 1):
-        question = questions[page.locator(".prompt").inner_html().strip()]
+    for position in range(1, count + 1):
+        expect(page.get_by_role("heading", name=re.compile(f"Question {position} of {count}"))).to_be_visible()
+        attempt, question = asked(ally, quiz, position)
         scan(f"question page ({question.kind})")
         if question.kind == QuestionKind.NUMERIC:  # and the form error state once
             page.locator("#answer-input").fill("twelve")
             page.get_by_role("button", name="Check my answer").click()
             expect(page.get_by_role("alert")).to_contain_text("Enter a number")
             scan("form error")
-        answer_with_the_mouse(page, question)
+        answer_with_the_mouse(page, question, attempt)
         expect(page.locator(".feedback h2")).to_be_visible()
         scan(f"feedback ({question.kind})")
-        if position < len(questions):
+        if position < count:
             page.get_by_role("link", name="Next question").click()
     page.get_by_role("button", name="Finish and see my result").click()
     expect(page.locator(".score-big")).to_be_visible()

@@ -83,7 +83,10 @@ class FormFields(HTMLParser):
         if not self.inside or "name" not in attrs and tag != "option":
             return
         if tag == "input" and attrs.get("type", "text") not in ("submit", "button", "file"):
-            if attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs:
+            kind = attrs.get("type", "text")
+            if kind not in ("checkbox", "radio"):
+                self.fields.append((attrs["name"], attrs.get("value", "")))  # an empty text input sends ""
+            elif "checked" in attrs:
                 self.fields.append((attrs["name"], attrs.get("value", "on")))
         elif tag == "select":
             self._select = attrs["name"]

@@ -20,6 +20,7 @@ key: first
 title: First lesson
 order: 1
 published: true
+reviewed: 2026-11-29
 ---
 Some text.
 
@@ -121,7 +122,7 @@ def test_a_lesson_table_directly_under_text_is_warned_about_with_its_line(tmp_pa
     output = StringIO()
     call_command("load_content", "--path", str(root), stdout=output)
     assert (
-        f"  warning: {root}/m1/01-first.md:10: this table directly follows a line of text, so it is shown as "
+        f"  warning: {root}/m1/01-first.md:11: this table directly follows a line of text, so it is shown as "
         "plain text with pipes: put a blank line above it" in output.getvalue()
     )
     assert Lesson.objects.get(key="first").body_html.count("<table>") == 0  # loaded all the same

@@ -33,14 +33,35 @@ def expected_counts(root: Path) -> dict[str, int]:
     """What the files hold, counted without the importer."""
     quizzes = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sorted(root.glob("*/quiz.yaml"))]
     questions = [q for quiz in quizzes for q in quiz["questions"]]
-    return {
+    pools = [
+        {entry["key"] for entry in quiz.get("pools") or []}
+        | {entry["pool"] for entry in quiz.get("draw") or []}
+        | {q["pool"] for q in quiz["questions"] if q.get("pool")}
+        for quiz in quizzes
+    ]
+    misconceptions = root / "misconceptions.yaml"
+    counts = {
         "learning paths": 1,
+        "misconceptions": len(yaml.safe_load(misconceptions.read_text(encoding="utf-8")) or {})
+        if misconceptions.exists()
+        else 0,
         "modules": len(list(root.glob("*/module.yaml"))),
         "lessons": len(list(root.glob("*/*.md"))),
         "quizzes": len(quizzes),
+        "question pools": sum(len(keys) for keys in pools),
         "questions": len(questions),
-        "choices": sum(len(q.get("choices") or []) for q in questions),
+        # A faulty-line question has one choice per line of its artifact.
+        "choices": sum(
+            len(q.get("choices") or []) + len(q.get("artifact", "").rstrip().splitlines()) for q in questions
+        ),
+        **lab_counts(root),
     }
+    return {kind: number for kind, number in counts.items() if number}
+
+
+def lab_counts(root: Path) -> dict[str, int]:
+    labs = [yaml.safe_load(f.read_text(encoding="utf-8")) for f in sorted(root.glob("*/labs/*/lab.yaml"))]
+    return {"labs": len(labs), "checks": sum(len(lab["checks"]) for lab in labs)}
 
 
 def refused(root: Path) -> ContentError:
@@ -56,10 +77,14 @@ def test_it_loads_the_whole_curriculum_and_counts_each_kind(content):
     output = run(content)
 
     counts = expected_counts(content)
+    # Misconception tags are shared by every path: the real curriculum (loaded for the session) has them already.
+    shared = counts.pop("misconceptions", 0)
     total = sum(counts.values())
-    assert f"Content: {total} created, 0 updated, 0 unchanged, 0 skipped." in output
+    assert f"Content: {total} created, 0 updated, {shared} unchanged, 0 skipped." in output
     for kind, number in counts.items():
         assert f"  {kind}: {number} created\n" in output
+    if shared:
+        assert f"  misconceptions: {shared} unchanged\n" in output
     path = LearningPath.objects.get(slug=COPY_SLUG)
     assert path.modules.count() == counts["modules"] == 6
     assert Lesson.objects.filter(module__path=path).count() == counts["lessons"]
@@ -225,11 +250,14 @@ def test_a_quiz_question_of_unknown_kind_is_refused(content):
 
 def test_a_single_choice_question_with_two_correct_answers_is_refused(content):
     quiz = content / MINDSET / "quiz.yaml"
-    edit(
-        quiz,
-        "text: It is DevOps done right, because a specialist now owns deployments.\n        correct: false",
-        "text: It is DevOps done right, because a specialist now owns deployments.\n        correct: true",
-    )
+    text = quiz.read_text(encoding="utf-8")
+    # Choice keys are stable, texts are not: turn the choice 'fine-specialist' into a second correct one
+    # (a correct choice names no misconception).
+    start = text.index("key: fine-specialist")
+    end = text.index("- key:", start)
+    choice = text[start:end].replace("correct: false", "correct: true")
+    choice = "".join(line for line in choice.splitlines(keepends=True) if "misconception:" not in line)
+    quiz.write_text(text[:start] + choice + text[end:], encoding="utf-8")
 
     error = refused(content)
 
@@ -324,7 +352,7 @@ def test_a_lesson_edited_in_the_admin_is_skipped_and_kept(content):
         "  skipped: lesson 'devops-mindset/devops-culture' (01-devops-mindset/01-what-devops-is.md): "
         "edited in the admin (use --overwrite to replace it)" in output
     )
-    assert "  lessons: 29 unchanged, 1 skipped" in output
+    assert f"  lessons: {expected_counts(content)['lessons'] - 1} unchanged, 1 skipped" in output
     lesson.refresh_from_db()
     assert lesson.body_md.endswith("An instructor's note.")
     assert "Most people first meet" in lesson.body_md
@@ -339,7 +367,7 @@ def test_overwrite_replaces_a_row_edited_in_the_admin(content):
 
     output = run(content, "--overwrite")
 
-    assert "  lessons: 1 updated, 29 unchanged" in output
+    assert f"  lessons: 1 updated, {expected_counts(content)['lessons'] - 1} unchanged" in output
     lesson.refresh_from_db()
     assert lesson.body_md == original
     assert "instructor's note" not in lesson.body_html

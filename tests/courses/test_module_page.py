@@ -53,7 +53,8 @@ def test_a_locked_module_names_its_prerequisite_and_keeps_the_quiz_closed(learne
     assert f'finish <a href="{MINDSET}">DevOps mindset and metrics</a> first.' in html
     assert "The quiz opens when the module is unlocked." in html
     assert "Take the quiz" not in html
-    assert html.count('<a class="lesson-title"') == 5, "the lessons stay readable"
+    lessons = curriculum.modules.get(slug="cicd-on-aws").lessons.published().count()
+    assert html.count('<a class="lesson-title"') == lessons, "the lessons stay readable"
 
 
 def test_completed_lessons_are_marked_in_the_list(learner_client, learner, curriculum):

@@ -2,6 +2,7 @@
 database, as a test may), and a learner's way through modules by the service layer or the views."""
 
 from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -28,14 +29,18 @@ PATH_ORDER = [
 def answer_data(question: Question, token, *, right: bool = True) -> dict:
     """The form a learner would post for ``question``: fully right, or scoring nothing.
 
-    ``token(role, choice_id)`` names choices as the page does (an attempt's or a review card's)."""
+    ``token(role, choice_id)`` names choices as the page does (an attempt's or a review card's).
+    A numeric question with variants is answered as given: pass ``attempt.asked(question)``."""
     choices = list(question.choices.all())
     kind = question.kind
-    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE):
+    one_line = kind == QuestionKind.FAULTY_LINE and not question.selects_several
+    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE) or one_line:
         picked = next(c for c in choices if c.is_correct == right)
         return {"answer": token("c", picked.pk)}
     if kind == QuestionKind.MULTIPLE:
         return {"answer": [token("c", c.pk) for c in choices if c.is_correct == right]}
+    if kind == QuestionKind.FAULTY_LINE:  # up to select_count lines: all the right ones, or as many wrong ones
+        return {"answer": [token("c", c.pk) for c in choices if c.is_correct == right][: question.select_count]}
     if kind == QuestionKind.ORDERING:
         order = sorted(choices, key=lambda c: (c.order, c.pk))
         if not right:
@@ -60,8 +65,36 @@ def as_post(data: dict) -> MultiValueDict:
     return MultiValueDict({k: v if isinstance(v, list) else [v] for k, v in data.items()})
 
 
+def ask_every_question(quiz: Quiz) -> Quiz:
+    """Turn the quiz's draws off for this test, so that every attempt asks every published question and
+    a score can be aimed at (progress tests are about scores, not about which questions are drawn)."""
+    for pool in quiz.drawn_pools():
+        pool.draw_count = None
+        pool.save()
+    return quiz
+
+
+def total_points(quiz: Quiz) -> int:
+    """What an attempt that asks every question is scored over."""
+    return int(sum(question.points for question in quiz.questions.published()))
+
+
+def misses_for_percent(quiz: Quiz, percent: int) -> set[str]:
+    """Keys of questions to miss so that the attempt scores the lowest percentage of at least
+    ``percent`` (every question asked: see ``ask_every_question``)."""
+    total = total_points(quiz)
+    kept = -(-total * percent // 100)  # the fewest points that still reach ``percent``
+    return misses_worth(quiz, total - kept)
+
+
+def shown_percent(percent) -> str:
+    """A score as the pages show it: a whole percentage, rounded half up (floatformat:0)."""
+    return f"{Decimal(percent).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+
+
 def misses_worth(quiz: Quiz, points: int) -> set[str]:
     """Keys of single/true-false questions worth exactly ``points`` together (to aim at a score)."""
+    assert not quiz.drawn_pools(), "the quiz draws its questions: call ask_every_question(quiz) first"
     chosen, total = set(), 0
     for question in quiz.questions.published().filter(kind__in=["single", "true_false"]).order_by("order", "id"):
         if total + question.points <= points:
@@ -90,7 +123,7 @@ def take_quiz(user, quiz: Quiz, *, wrong=(), skip=()) -> Attempt:
     for question in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices"):
         if question.key in skip:
             continue
-        data = answer_data(question, attempt.token, right=question.key not in wrong)
+        data = answer_data(attempt.asked(question), attempt.token, right=question.key not in wrong)
         attempts.submit_answer(attempt, question, as_post(data))
     return attempts.close_attempt(attempt)
 
@@ -137,7 +170,7 @@ def take_quiz_by_views(client, user, quiz: Quiz, *, wrong=()) -> Attempt:
     questions = {q.pk: q for q in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices")}
     for position, question_id in enumerate(attempt.question_order, start=1):
         question = questions[question_id]
-        data = answer_data(question, attempt.token, right=question.key not in wrong)
+        data = answer_data(attempt.asked(question), attempt.token, right=question.key not in wrong)
         response = client.post(reverse("quizzes:question", args=[attempt.public_id, position]), data)
         assert response.status_code == 302, (question.key, response.status_code)
     client.post(reverse("quizzes:finish", args=[attempt.public_id]))

@@ -1,6 +1,6 @@
 """Progress survives content edits: lessons added or deleted, a question regraded after the fact."""
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.urls import reverse
@@ -14,14 +14,17 @@ from quizzes.models import Attempt
 from tests.conftest import CONTENT
 from tests.progress.helpers import (
     add_lesson,
+    ask_every_question,
     complete_module,
     finish_lessons,
+    misses_for_percent,
     misses_worth,
     module,
     module_quiz,
     states,
     status,
     take_quiz,
+    total_points,
 )
 
 MINDSET, CICD, IAC = "devops-mindset", "cicd-on-aws", "infrastructure-as-code"
@@ -76,7 +79,7 @@ def test_a_module_completed_before_a_lesson_was_added_still_counts_for_the_certi
 def test_deleting_a_lesson_never_deletes_other_progress(curriculum, learner, other_learner, mindset):
     finish_lessons(learner, mindset, but=1)
     finish_lessons(other_learner, mindset)
-    quiz = module_quiz(mindset)
+    quiz = ask_every_question(module_quiz(mindset))
     take_quiz(learner, quiz, wrong=misses_worth(quiz, 1))
     cards_before = ReviewCard.objects.filter(user=learner).count()
     first = mindset.lessons.order_by("order").first()
@@ -120,12 +123,12 @@ def test_unpublishing_a_lesson_counts_like_removing_it_and_publishing_it_again_r
 def test_a_regrade_that_turns_a_pass_into_a_fail_does_not_relock_and_shows(
     curriculum, learner, learner_client, mindset
 ):
-    quiz = module_quiz(mindset)
+    quiz = ask_every_question(module_quiz(mindset))
     finish_lessons(learner, mindset)
-    attempt = take_quiz(learner, quiz, wrong=misses_worth(quiz, 5))  # 12 of 17: 70.6%, a pass at 70
+    attempt = take_quiz(learner, quiz, wrong=misses_for_percent(quiz, quiz.pass_mark))  # the lowest pass
     assert attempt.passed
     assert states(curriculum, learner)[CICD] == State.AVAILABLE
-    numeric = quiz.questions.filter(kind="numeric").first()
+    numeric = next(q for q in quiz.questions.filter(kind="numeric", points=1) if not q.variants)
     numeric.numeric_answer += 1
     numeric.save()
 
@@ -134,21 +137,23 @@ def test_a_regrade_that_turns_a_pass_into_a_fail_does_not_relock_and_shows(
     assert [(c.old_passed, c.new_passed) for c in changes] == [(True, False)]
     s = status(curriculum, learner, MINDSET)
     assert s.state == State.COMPLETED and s.regraded_below_pass
-    assert s.best_percent == Decimal("64.705882")
+    below = (attempt.score - 1) * 100 / attempt.max_score
+    assert s.best_percent == below.quantize(Decimal("0.000001"))
     assert states(curriculum, learner)[CICD] == State.AVAILABLE
     progress_page = learner_client.get(reverse("progress:mine")).content.decode()
     assert "regraded: best score now below the pass mark" in progress_page
-    assert "65%" in progress_page
+    assert f"{below.quantize(Decimal(1), rounding=ROUND_HALF_UP)}%" in progress_page
     module_page = learner_client.get(mindset.get_absolute_url()).content.decode()
     assert "your best score is now below the pass mark" in module_page
 
 
 def test_a_regrade_that_turns_a_fail_into_a_pass_completes_the_module(curriculum, learner, mindset):
-    quiz = module_quiz(mindset)
+    quiz = ask_every_question(module_quiz(mindset))
     finish_lessons(learner, mindset)
-    missed = misses_worth(quiz, 5)
-    skipped = {quiz.questions.filter(kind="numeric").first().key}
-    attempt = take_quiz(learner, quiz, wrong=missed, skip=skipped)  # 11 of 17: a fail
+    numeric = quiz.questions.filter(kind="numeric").first()
+    needed = -(-total_points(quiz) * quiz.pass_mark // 100)  # the fewest points that pass
+    missed = misses_worth(quiz, total_points(quiz) - numeric.points - (needed - 1))
+    attempt = take_quiz(learner, quiz, wrong=missed, skip={numeric.key})  # one point short of a pass
     assert not attempt.passed
     assert states(curriculum, learner)[CICD] == State.LOCKED
     question = quiz.questions.get(key=sorted(missed)[0])
@@ -189,11 +194,12 @@ def test_a_regrade_that_completes_the_last_module_issues_the_certificate(curricu
         complete_module(learner, module(curriculum, slug))
     last = module(curriculum, ORDER[-1])
     finish_lessons(learner, last)
-    quiz = module_quiz(last)
+    quiz = ask_every_question(module_quiz(last))
     numeric = quiz.questions.filter(kind="numeric").first()
     attempt = take_quiz(learner, quiz, wrong={q.key for q in quiz.questions.exclude(pk=numeric.pk)})
     assert not attempt.passed
-    quiz.pass_mark = 5  # the instructor lowers the pass mark, then regrades
+    # The instructor lowers the pass mark to what the one right answer scores, then regrades.
+    quiz.pass_mark = max(1, int(numeric.points * 100 // total_points(quiz)))
     quiz.save()
 
     attempts.regrade([numeric], apply=True)

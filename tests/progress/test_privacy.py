@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from progress.models import ReviewCard
-from tests.progress.helpers import complete_module, module, module_quiz, take_quiz
+from tests.progress.helpers import ask_every_question, complete_module, module, module_quiz, take_quiz
 
 
 @pytest.fixture
@@ -36,7 +36,7 @@ def test_another_learners_card_is_not_found(request, their_cards, method, name, 
 
 
 def test_the_review_page_shows_only_the_learners_own_cards(learner, learner_client, curriculum, their_cards):
-    quiz = module_quiz(module(curriculum, "devops-mindset"))
+    quiz = ask_every_question(module_quiz(module(curriculum, "devops-mindset")))
     take_quiz(learner, quiz, wrong={quiz.questions.order_by("order").first().key})
     with time_machine.travel(timezone.now() + timedelta(minutes=11), tick=False):
         page = learner_client.get(reverse("progress:review")).content.decode()

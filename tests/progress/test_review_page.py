@@ -12,7 +12,15 @@ from fsrs import Rating
 from progress.models import DailyActivity, ReviewCard
 from progress.services import rating_for
 from quizzes import attempts
-from tests.progress.helpers import answer_data, as_post, misses_worth, module, module_quiz, take_quiz
+from tests.progress.helpers import (
+    answer_data,
+    as_post,
+    ask_every_question,
+    misses_worth,
+    module,
+    module_quiz,
+    take_quiz,
+)
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 TEN_MINUTES = timedelta(minutes=10)
@@ -20,7 +28,8 @@ TEN_MINUTES = timedelta(minutes=10)
 
 @pytest.fixture
 def quiz(curriculum):
-    return module_quiz(module(curriculum, "devops-mindset"))
+    """The mindset quiz, asking every question (the cards under test come from chosen misses)."""
+    return ask_every_question(module_quiz(module(curriculum, "devops-mindset")))
 
 
 @pytest.fixture

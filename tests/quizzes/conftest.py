@@ -11,6 +11,13 @@ from quizzes.models import Attempt, Choice, Question, QuestionKind, Quiz
 from tests.factories import make_path
 
 ALL_KINDS = [kind.value for kind in QuestionKind]
+BUILD_LOG = [
+    "[Container] 2026/11/20 10:00:01.123456 Running command npm ci",
+    "npm WARN deprecated inflight@1.0.6: This module is not supported",
+    "[Container] 2026/11/20 10:00:40.000001 Phase complete: BUILD State: SUCCEEDED",
+    "upload failed: dist/index.html to s3://example-site/index.html An error occurred (AccessDenied)",
+    "[Container] 2026/11/20 10:00:43.000001 Phase complete: POST_BUILD State: FAILED",
+]
 
 
 def add_question(quiz: Quiz, kind: str, *, key: str, order: int, points=Decimal(1)) -> Question:
@@ -26,6 +33,8 @@ def add_question(quiz: Quiz, kind: str, *, key: str, order: int, points=Decimal(
         numeric_answer=Decimal("12.5") if kind == QuestionKind.NUMERIC else None,
         tolerance=Decimal("0.5") if kind == QuestionKind.NUMERIC else None,
         unit="%" if kind == QuestionKind.NUMERIC else "",
+        artifact="\n".join(BUILD_LOG) if kind == QuestionKind.FAULTY_LINE else "",
+        artifact_language="log" if kind == QuestionKind.FAULTY_LINE else "",
     )
     rows: list[dict] = []
     if kind == QuestionKind.SINGLE:
@@ -57,8 +66,18 @@ def add_question(quiz: Quiz, kind: str, *, key: str, order: int, points=Decimal(
             {"text": "buildspec.yaml", "is_correct": True},
             {"text": "appspec.yml", "feedback": f"{key}: appspec.yml is CodeDeploy's file."},
         ]
+    elif kind == QuestionKind.FAULTY_LINE:  # line 4 is the faulty one; line 2 tempts, with its feedback
+        rows = [
+            {
+                "text": text,
+                "is_correct": n == 4,
+                "feedback": f"{key}: a warning does not fail a build." if n == 2 else "",
+            }
+            for n, text in enumerate(BUILD_LOG, start=1)
+        ]
     for position, row in enumerate(rows, start=1):
-        Choice.objects.create(question=question, key=f"c{position}", order=position, **row)
+        choice_key = f"line-{position}" if kind == QuestionKind.FAULTY_LINE else f"c{position}"
+        Choice.objects.create(question=question, key=choice_key, order=position, **row)
     return question
 
 
@@ -86,13 +105,19 @@ def answer_data(attempt: Attempt, question: Question, how: str = "right") -> dic
     """POST data for a ``right``, ``partial`` or ``wrong`` answer to ``question`` in ``attempt``."""
     choices = sorted(question.choices.all(), key=lambda c: (c.order, c.pk))
     kind = question.kind
-    if kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE):
+    if (
+        kind in (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE)
+        or question.is_faulty_line
+        and not question.selects_several
+    ):
         pick = next(c for c in choices if c.is_correct == (how == "right"))
         return {"answer": attempt.token("c", pick.pk)}
-    if kind == QuestionKind.MULTIPLE:
+    if kind in (QuestionKind.MULTIPLE, QuestionKind.FAULTY_LINE):
         right = [c for c in choices if c.is_correct]
         wrong = [c for c in choices if not c.is_correct]
         picks = {"right": right, "partial": right[:1], "wrong": wrong}[how]
+        if question.is_faulty_line:
+            picks = picks[: question.select_count]
         return {"answer": [attempt.token("c", c.pk) for c in picks]}
     if kind == QuestionKind.ORDERING:
         order = list(choices)
@@ -112,7 +137,7 @@ def answer_data(attempt: Attempt, question: Question, how: str = "right") -> dic
             f"match-{attempt.token('i', c.pk)}": attempt.token("m", o.pk) for c, o in zip(choices, options, strict=True)
         }
     if kind == QuestionKind.NUMERIC:
-        return {"answer": {"right": "12,7 %", "partial": "99", "wrong": "99"}[how]}
+        return {"answer": {"right": "12.7 %", "partial": "99", "wrong": "99"}[how]}
     if kind == QuestionKind.SHORT_TEXT:
         return {"answer": {"right": "  BuildSpec.YML ", "partial": "nope", "wrong": "appspec.yml"}[how]}
     raise AssertionError(kind)
@@ -125,5 +150,5 @@ def questions_of(attempt: Attempt) -> list[Question]:
 
 @pytest.fixture
 def mixed_quiz(db):
-    """A published quiz with one question of each of the seven kinds, in kind order."""
+    """A published quiz with one question of each of the eight kinds, in kind order."""
     return build_quiz()

@@ -46,7 +46,7 @@ def test_the_same_answer_posted_twice_returns_the_same_result_and_changes_nothin
         assert second.status_code == first.status_code == 200
         assert second.context["feedback"] == first.context["feedback"]
         assert second.context["response"].pk == first.context["response"].pk
-    assert Response.objects.filter(attempt=attempt).count() == 7
+    assert Response.objects.filter(attempt=attempt).count() == 8
 
 
 def test_a_different_answer_posted_later_cannot_replace_the_first(client, learner, mixed_quiz):
@@ -100,7 +100,7 @@ def test_a_position_outside_the_attempt_is_not_found(client, learner, mixed_quiz
     client.force_login(learner)
     attempt = start_attempt(learner, mixed_quiz)
     assert client.get(question_url(attempt, 0)).status_code == 404
-    assert client.get(question_url(attempt, 8)).status_code == 404
+    assert client.get(question_url(attempt, 9)).status_code == 404
 
 
 # --- closed attempts -----------------------------------------------------------------------------
@@ -175,7 +175,7 @@ def test_the_deadline_closes_the_attempt_and_unanswered_questions_score_zero(cli
     assert attempt.submitted_at == attempt.deadline
     assert attempt.score == 1
     unanswered = attempt.responses.filter(answered=False)
-    assert unanswered.count() == 6 and all(r.points == 0 for r in unanswered)
+    assert unanswered.count() == 7 and all(r.points == 0 for r in unanswered)
     assert b"closed when time ran out" in result.content
 
 
@@ -223,7 +223,7 @@ def test_the_result_address_of_an_expired_attempt_closes_it(client, learner, tim
     with time_machine.travel(START + timedelta(minutes=30), tick=False):
         assert client.get(reverse("quizzes:result", args=[attempt.public_id])).status_code == 200
     attempt.refresh_from_db()
-    assert attempt.timed_out and attempt.responses.filter(answered=False).count() == 7
+    assert attempt.timed_out and attempt.responses.filter(answered=False).count() == 8
 
 
 def test_the_question_page_shows_the_time_left(client, learner, timed_quiz):
@@ -337,13 +337,13 @@ def test_a_question_deleted_during_an_open_attempt_does_not_break_finishing(clie
     first, *_rest, last = questions_of(attempt)
     client.post(question_url(attempt, 1), answer_data(attempt, first))
     last.delete()
-    assert client.get(question_url(attempt, 7)).status_code == 404
+    assert client.get(question_url(attempt, 8)).status_code == 404
 
     response = client.post(reverse("quizzes:finish", args=[attempt.public_id]))
 
     assert response.status_code == 302
     attempt.refresh_from_db()
-    assert not attempt.is_open and attempt.responses.count() == 6
-    assert (attempt.score, attempt.max_score) == (1, 6)
+    assert not attempt.is_open and attempt.responses.count() == 7
+    assert (attempt.score, attempt.max_score) == (1, 7)
     assert client.get(response.url).status_code == 200
-    assert client.get(question_url(attempt, 7)).url == response.url
+    assert client.get(question_url(attempt, 8)).url == response.url

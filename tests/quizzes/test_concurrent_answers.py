@@ -60,11 +60,12 @@ def test_simultaneous_posts_of_the_same_answer_record_it_once(transactional_db, 
         ), results
         assert Response.objects.filter(attempt=attempt, question=question).count() == 1
 
-    assert Response.objects.filter(attempt=attempt).count() == 7
-    assert ResponseChoice.objects.filter(response__attempt=attempt).count() == 4  # single, 2 of multiple, true/false
+    assert Response.objects.filter(attempt=attempt).count() == 8
+    # single, 2 of multiple, true/false, the listed short answer matched, the faulty line
+    assert ResponseChoice.objects.filter(response__attempt=attempt).count() == 6
     # The "question answered" announcement went out once per question, not once per request.
-    assert sum(DailyActivity.objects.filter(user=learner).values_list("questions_answered", flat=True)) == 7
-    assert close_attempt(attempt).score == 7
+    assert sum(DailyActivity.objects.filter(user=learner).values_list("questions_answered", flat=True)) == 8
+    assert close_attempt(attempt).score == 8
 
 
 def test_simultaneous_finishes_close_the_attempt_once(transactional_db, learner):
@@ -82,7 +83,7 @@ def test_simultaneous_finishes_close_the_attempt_once(transactional_db, learner)
     assert all(not isinstance(r, Exception) and r.status_code == 302 for r in results), results
     attempt = Attempt.objects.get(pk=attempt.pk)
     assert not attempt.is_open
-    assert Response.objects.filter(attempt=attempt).count() == 7  # one unanswered row per question, not three
+    assert Response.objects.filter(attempt=attempt).count() == 8  # one unanswered row per question, not three
     assert sum(DailyActivity.objects.filter(user=learner).values_list("attempts_closed", flat=True)) == 1
 
 

@@ -7,7 +7,8 @@ from django.http import QueryDict
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
-from quizzes.grading import AnswerError, correct_answer_text, grade, normalize_text, parse_answer, parse_number
+from devopslearn.lib.numbers import NumberError, parse_number
+from quizzes.grading import AnswerError, correct_answer_text, grade, normalize_text, parse_answer
 from quizzes.models import Choice, Question, QuestionKind
 
 
@@ -212,8 +213,7 @@ def numeric(answer="12.5", tolerance="0.5", unit="%"):
     ("given", "right"),
     [
         ("12.5", True),
-        ("12,5", True),  # a decimal comma
-        ("12,5 %", True),  # with the unit
+        ("12.5 %", True),  # with the unit
         ("12.5%", True),
         (" 13 ", True),  # on the edge of the tolerance
         ("12", True),
@@ -221,9 +221,7 @@ def numeric(answer="12.5", tolerance="0.5", unit="%"):
         ("11.999999", False),
         ("−12.5", False),  # a Unicode minus sign is a minus
         ("１２.５", True),  # full-width digits
-        ("1 2.5", True),  # spaces inside are ignored
-        ("1e1", False),
-        ("0.125e2", True),
+        ("12,500", False),  # twelve thousand five hundred: never 12.5
     ],
 )
 def test_numeric_answers_are_right_within_the_tolerance(given, right):
@@ -251,7 +249,9 @@ def test_numeric_right_answer_reads_with_unit_and_tolerance():
         "   ",
         "twelve",
         "12.5.1",
-        "1,2,5",
+        "1 2.5",
+        "1e1",
+        "0.125e2",
         "NaN",
         "nan",
         "sNaN",
@@ -272,9 +272,16 @@ def test_non_numbers_and_absurd_numbers_are_form_errors(given):
         parse_answer(q, choices, form(answer=given), token)
 
 
-@pytest.mark.parametrize("given", ["1e-999999999", "-1E-99999", "0.00000000000000000001"])
-def test_tiny_numbers_are_read_at_six_decimal_places_quickly(given):
-    """A 12-character exponent must not become a billion-digit answer text."""
+@pytest.mark.parametrize("given", ["1" + "0" * 38 + "x", "1e-999999999", "-1E-99999"])
+def test_exponents_are_refused_quickly(given):
+    """A 12-character exponent must not become a billion-digit answer text: it is not a number as English writes it."""
+    q, choices = numeric()
+    with pytest.raises(AnswerError, match="Enter a number"):
+        parse_answer(q, choices, form(answer=given), token)
+
+
+@pytest.mark.parametrize("given", ["0.00000000000000000001", "-0.0000001"])
+def test_tiny_numbers_are_read_at_six_decimal_places(given):
     q, choices = numeric()
     result = answered(q, choices, answer=given)
     assert result.fraction == 0
@@ -283,8 +290,27 @@ def test_tiny_numbers_are_read_at_six_decimal_places_quickly(given):
 
 def test_numeric_answer_text_is_the_plain_number():
     q, choices = numeric()
-    assert answered(q, choices, answer="12,50").answer_text == "12.5"
-    assert parse_answer(q, choices, form(answer="12,50 %"), token) == {"number": "12.5"}
+    assert answered(q, choices, answer="12.50").answer_text == "12.5"
+    assert parse_answer(q, choices, form(answer="12.50 %"), token) == {"number": "12.5"}
+    assert parse_answer(q, choices, form(answer="1,234,567.5"), token) == {"number": "1234567.5"}
+
+
+@pytest.mark.parametrize("given", ["10,000", "1,000", "2,400"])
+def test_a_thousands_separator_is_read_as_thousands_and_graded_wrong_for_ten(given):
+    """Issue 12: `10,000` was graded Correct for an answer of 10 %, `1,000` read as 1."""
+    q, choices = numeric(answer="10", tolerance="0", unit="%")
+    result = answered(q, choices, answer=given)
+    assert not result.is_correct
+    assert result.answer_text == given.replace(",", "")
+
+
+@pytest.mark.parametrize("given", ["1,5", "12,50", "0,25", "1,5000", "1.000,5", "12,5 %"])
+def test_an_ambiguous_separator_is_refused_with_the_rule_not_guessed(given):
+    q, choices = numeric()
+    with pytest.raises(AnswerError) as refused:
+        parse_answer(q, choices, form(answer=given), token)
+    assert "can be read two ways" in str(refused.value)
+    assert "“.” (1.5)" in str(refused.value) and "(2,400)" in str(refused.value)
 
 
 # --- short text ----------------------------------------------------------------------------------
@@ -348,18 +374,18 @@ SIX_PLACES = st.decimals(
 
 
 @given(SIX_PLACES, st.booleans(), st.sampled_from(["", " ", "  "]), st.sampled_from(["", "%", " %"]))
-def test_any_number_written_with_a_point_or_a_comma_and_the_unit_reads_back_exactly(value, comma, pad, unit):
-    text = format(value, "f")
-    if comma:
-        text = text.replace(".", ",")
-    assert parse_number(f"{pad}{text}{unit}{pad}", "%") == value
+def test_any_number_written_with_or_without_thousands_separators_and_the_unit_reads_back_exactly(
+    value, grouped, pad, unit
+):
+    text = f"{value:,f}" if grouped else format(value, "f")
+    assert parse_number(f"{pad}{text}{unit}{pad}", unit="%", language="en") == value
 
 
 @given(st.text(max_size=60))
 def test_any_text_either_reads_as_a_bounded_finite_number_or_is_a_form_error(text):
     try:
-        value = parse_number(text, "h")
-    except AnswerError:
+        value = parse_number(text, unit="h", language="en")
+    except NumberError:
         return
     assert value.is_finite()
     assert abs(value) < Decimal("1e15")
@@ -413,3 +439,110 @@ def test_an_accepted_answer_typed_in_any_case_with_any_spacing_is_right(accepted
 def test_compatibility_forms_match_their_plain_letters(text):
     fullwidth = "".join(chr(ord(ch) + 0xFEE0) if "!" <= ch <= "~" else ch for ch in text)
     assert normalize_text(fullwidth) == normalize_text(text)
+
+
+# --- find the faulty line ------------------------------------------------------------------------
+
+LOG = [
+    "[Container] Running command npm ci",
+    "npm WARN deprecated inflight",
+    "BUILD State: SUCCEEDED",
+    "upload failed: (AccessDenied)",
+    "POST_BUILD State: FAILED",
+    "",
+]
+
+
+def faulty_line(correct_lines, select_count=1, lines=LOG):
+    rows = [{"text": text, "is_correct": n in correct_lines} for n, text in enumerate(lines, start=1)]
+    return question(QuestionKind.FAULTY_LINE, rows, select_count=select_count, artifact="\n".join(lines))
+
+
+def lines_answer(choices, numbers):
+    return form(answer=[token("c", choices[n - 1].pk) for n in numbers])
+
+
+@pytest.mark.parametrize(("picked", "expected"), [(4, 1), (2, 0), (5, 0), (6, 0)])
+def test_with_select_one_only_the_faulty_line_earns_the_points(picked, expected):
+    q, choices = faulty_line({4})
+    result = grade(q, choices, parse_answer(q, choices, lines_answer(choices, [picked]), token))
+    assert result.fraction == expected
+    assert result.selected_ids == [choices[picked - 1].pk]
+
+
+@pytest.mark.parametrize(
+    ("picked", "expected"),
+    [([2], "0.5"), ([2, 4], "1"), ([4, 2], "1"), ([2, 5], "0"), ([2, 4, 5], "0.5"), ([1, 3, 5], "0"), ([4], "0.5")],
+)
+def test_with_select_several_each_faulty_line_earns_a_share_and_each_other_line_removes_one(picked, expected):
+    q, choices = faulty_line({2, 4}, select_count=3)
+    result = grade(q, choices, parse_answer(q, choices, lines_answer(choices, picked), token))
+    assert result.fraction == Decimal(expected)
+
+
+def test_a_faulty_line_answer_reads_as_line_numbers_in_line_order():
+    q, choices = faulty_line({2, 4}, select_count=2)
+    result = grade(q, choices, parse_answer(q, choices, lines_answer(choices, [4, 2]), token))
+    assert result.answer_text == "line 2: npm WARN deprecated inflight; line 4: upload failed: (AccessDenied)"
+    assert correct_answer_text(q, choices) == result.answer_text
+
+
+@pytest.mark.parametrize(
+    ("select_count", "picked", "message"),
+    [(1, [], "Select a line."), (2, [], "Select at least one line."), (2, [1, 2, 3], "Select at most 2 lines.")],
+)
+def test_selecting_no_line_or_too_many_is_a_form_error(select_count, picked, message):
+    q, choices = faulty_line({4}, select_count=select_count)
+    with pytest.raises(AnswerError, match=message):
+        parse_answer(q, choices, lines_answer(choices, picked), token)
+
+
+def test_a_line_token_of_another_question_is_a_form_error():
+    q, choices = faulty_line({4})
+    with pytest.raises(AnswerError, match="not part of this question"):
+        parse_answer(q, choices, form(answer="c99x"), token)
+
+
+def test_with_select_one_a_forged_second_line_is_never_added():
+    """A radio group posts one value; of a forged pair only one line is read, as for a single choice."""
+    q, choices = faulty_line({4})
+    data = lines_answer(choices, [2, 4])
+    assert len(grade(q, choices, parse_answer(q, choices, data, token)).selected_ids) == 1
+
+
+@st.composite
+def faulty_line_questions(draw):
+    size = draw(st.integers(min_value=2, max_value=30))
+    correct = draw(st.sets(st.integers(min_value=1, max_value=size), min_size=1, max_size=size))
+    select_count = draw(st.integers(min_value=len(correct), max_value=size))
+    picked = draw(st.sets(st.integers(min_value=1, max_value=size), min_size=1, max_size=select_count))
+    return correct, select_count, picked, [f"line {n}" for n in range(1, size + 1)]
+
+
+@given(faulty_line_questions())
+def test_faulty_line_grading_is_the_share_formula_within_zero_and_one(case):
+    correct, select_count, picked, lines = case
+    q, choices = faulty_line(correct, select_count, lines)
+    result = grade(q, choices, parse_answer(q, choices, lines_answer(choices, sorted(picked)), token))
+    hits, misses = len(picked & correct), len(picked - correct)
+    if select_count == 1:
+        expected = Decimal(picked == correct)
+    else:
+        expected = max(Decimal(0), (Decimal(hits - misses) / len(correct)).quantize(Decimal("0.000001")))
+    assert result.fraction == expected
+    assert 0 <= result.fraction <= 1
+    assert result.is_correct is (picked == correct)
+
+
+@given(faulty_line_questions(), st.data())
+def test_selecting_one_more_wrong_line_never_raises_the_score_and_a_faulty_one_never_lowers_it(case, data):
+    correct, select_count, picked, lines = case
+    q, choices = faulty_line(correct, select_count, lines)
+    unpicked = sorted(set(range(1, len(lines) + 1)) - picked)
+    assume(unpicked)
+    extra = data.draw(st.sampled_from(unpicked))
+    q.select_count = len(lines)  # room for one more line
+    before = grade(q, choices, {"choices": [choices[n - 1].pk for n in picked]}).fraction
+    after = grade(q, choices, {"choices": [choices[n - 1].pk for n in picked | {extra}]}).fraction
+    if len(lines) > 1 and q.selects_several:
+        assert (after >= before) if extra in correct else (after <= before)

@@ -27,7 +27,7 @@ def test_the_page_shows_one_question_with_its_kind_and_points_and_a_plain_form(c
     page = client.get(url).content.decode()
     question = questions_of(attempt)[0]
     assert question.prompt_html in page
-    assert "Question 1 of 7 · Single choice · 1 point" in page
+    assert "Question 1 of 8 · Single choice · 1 point" in page
     assert f'<form method="post" action="{url}" hx-post="{url}"' in page  # works without htmx too
     assert "Skip for now" in page
     for other in questions_of(attempt)[1:]:
@@ -85,8 +85,8 @@ def test_a_partial_answer_says_partly_right_with_its_share_of_the_points(client,
 
 def test_the_last_question_offers_to_finish_and_counts_the_unanswered(client, attempt):
     question = questions_of(attempt)[-1]
-    url = reverse("quizzes:question", args=[attempt.public_id, 7])
+    url = reverse("quizzes:question", args=[attempt.public_id, 8])
     fragment = client.post(url, answer_data(attempt, question), headers=HTMX).content.decode()
     assert "Correct" in fragment
     assert "Go to unanswered question 1" in fragment
-    assert "You answered 1 of 7 questions; unanswered ones score 0 when you finish." in fragment
+    assert "You answered 1 of 8 questions; unanswered ones score 0 when you finish." in fragment

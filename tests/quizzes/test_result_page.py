@@ -22,6 +22,7 @@ HOW = {
     QuestionKind.MATCHING: "partial",
     QuestionKind.NUMERIC: "right",
     QuestionKind.SHORT_TEXT: None,  # left unanswered
+    QuestionKind.FAULTY_LINE: "wrong",
 }
 
 
@@ -42,10 +43,10 @@ def test_the_result_shows_the_score_and_that_the_pass_mark_was_missed(client, le
     attempt = take(learner, mixed_quiz)
     client.force_login(learner)
     page = result_page(client, attempt).content.decode()
-    # 1 + 0.5 + 0 + 0.5 + 1/3 + 1 + 0 of 7 points
+    # 1 + 0.5 + 0 + 0.5 + 1/3 + 1 + 0 + 0 of 8 points
     assert attempt.score == Decimal("3.333333")
-    assert "48%" in page
-    assert "3.33 of 7 points" in page
+    assert "42%" in page
+    assert "3.33 of 8 points" in page
     assert "Not passed (pass mark 70%)" in page
 
 
@@ -61,7 +62,7 @@ def test_every_question_shows_the_learners_answer_the_right_answer_and_the_expla
     client.force_login(learner)
     page = result_page(client, attempt).content.decode()
     responses = {r.question_id: r for r in attempt.responses.all()}
-    assert page.count('class="feedback ') == 7
+    assert page.count('class="feedback ') == 8
     for question in questions_of(attempt):
         response = responses[question.pk]
         assert question.prompt_html in page
@@ -72,7 +73,7 @@ def test_every_question_shows_the_learners_answer_the_right_answer_and_the_expla
         if not response.is_correct:
             shown_choices = ordered_choices(attempt, question, list(question.choices.all()))  # as the attempt showed
             assert escape(correct_answer_text(question, shown_choices)) in page, question.kind
-    assert page.count("Partly right") == 3 and page.count("Not quite") == 1 and page.count("Not answered") == 1
+    assert page.count("Partly right") == 3 and page.count("Not quite") == 2 and page.count("Not answered") == 1
 
 
 def test_the_chosen_wrong_choice_shows_its_feedback(client, learner, mixed_quiz):

@@ -13,13 +13,18 @@ import pytest
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from accounts.roles import instructors_group
+from authoring.models import QuestionImport
+from authoring.reports.save import import_report
 from cohorts.models import Cohort, Membership
+from labs.models import Lab, Submission
 from progress.models import Certificate, ReviewCard
 from quizzes.attempts import close_attempt, start_attempt
-from quizzes.models import AttemptAllowance
+from quizzes.models import AttemptAllowance, Misconception
 from tests.factories import make_user
+from tests.progress.helpers import ask_every_question
 
 ROLES = ("anon", "owner", "other", "other_lead", "lead", "instructor", "superuser")
 
@@ -78,6 +83,10 @@ TABLE = {
     "accounts:password_reset_done": (PUBLIC, GET_ONLY_PUBLIC),
     "accounts:password_reset_confirm": (PUBLIC, PUBLIC),  # a bad token shows "this link no longer works"
     "accounts:password_reset_complete": (PUBLIC, GET_ONLY_PUBLIC),
+    "labs:index": (LOGGED_IN, GET_ONLY_LOGIN),
+    "labs:lab": (LOGGED_IN, GET_ONLY_LOGIN),
+    "labs:check": (GET_ONLY_LOGIN, "login 400 400 400 400 400 400"),  # an empty file is a form error
+    "labs:submission": ("login 302 404 404 404 404 404", GET_ONLY_LOGIN),  # the owner is sent to the lab page
     "accounts:confirm_email": ("400 " * 7, "400 " * 7),  # a bad token: "this link no longer works"
     "privacy-export": (LOGGED_IN, GET_ONLY_LOGIN),
     "privacy-delete": (LOGGED_IN, "login 200 200 200 200 200 200"),  # no password: a form error, nothing deleted
@@ -100,15 +109,31 @@ ADMIN_RULES = [
     (r"admin:courses_learningpath_delete", "403", "200"),
     (r"admin:quizzes_question_delete", "403", "403"),  # the world's question has answers: never deleted
     (
-        r"admin:(courses_\w+|quizzes_(quiz|question|attemptallowance)\w*|cohorts_\w+)_(changelist|add|change|delete"
+        r"admin:(courses_\w+|quizzes_(quiz|question|attemptallowance|misconception)\w*|cohorts_\w+)_(changelist|add"
+        r"|change|delete"
         r"|history)",
         "200",
         "200",
     ),
-    (r"admin:quizzes_question_(statistics|regrade)|admin:cohorts_cohort_bulk_add", "200", "200"),
+    (
+        r"admin:quizzes_(question|quiz)_(statistics|regrade)|admin:quizzes_misconception_statistics"
+        r"|admin:cohorts_cohort_bulk_add",
+        "200",
+        "200",
+    ),
     (r"admin:(quizzes_attempt|progress_\w+)_(changelist|change|history)", "200", "200"),  # read-only
     (r"admin:(quizzes_attempt|progress_\w+)_add", "403", "403"),
     (r"admin:(quizzes_attempt|progress_\w+)_delete", "403", "200"),
+    (r"admin:labs_lab_(changelist|add|change|delete|history|preview)", "200", "200"),
+    (r"admin:labs_submission_(changelist|change|history)", "200", "200"),  # read-only
+    (r"admin:labs_submission_add", "403", "403"),
+    (r"admin:labs_submission_delete", "403", "200"),
+    (r"admin:django_tasks_database_dbtaskresult_(changelist|change|history)", "403", "200"),  # the grading queue
+    (r"admin:django_tasks_database_dbtaskresult_(add|delete)", "403", "403"),
+    (r"admin:authoring_(reportimport|questionimport)_import", "200", "200"),  # "Import a report", "... questions"
+    (r"admin:authoring_\w+_add|admin:authoring_generatedquestion_delete", "403", "403"),  # made by imports only
+    (r"admin:authoring_questionimport_delete", "403", "200"),
+    (r"admin:authoring_\w+_(changelist|change|history|delete)", "200", "200"),
 ]
 
 
@@ -127,9 +152,12 @@ def all_url_names() -> list[tuple[str, list[str]]]:
 
 
 @pytest.fixture
-def world(client, curriculum, learner, other_learner, lead, instructor, superuser):
+def world(client, curriculum, learner, other_learner, lead, instructor, superuser, settings):
     """Real objects of every kind, owned by `owner` (learner1)."""
     from tests.factories import PASSWORD
+
+    # The grading queue's admin pages read the tasks backend that made their rows: the database one.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "labs"]}}
 
     # The login throttle's own records (shown in the admin): one failed and one successful login.
     client.post("/accounts/login/", {"username": learner.username, "password": "wrong"}, REMOTE_ADDR="10.0.0.9")
@@ -137,7 +165,7 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     client.post("/accounts/logout/")
     module = curriculum.modules.get(slug="devops-mindset")
     lesson = module.lessons.order_by("order").first()
-    quiz = module.quizzes.get()
+    quiz = ask_every_question(module.quizzes.get())  # the closed attempt answers the admin's first question too
     question = quiz.questions.order_by("order").first()
     closed = close_attempt(start_attempt(learner, quiz))
     attempt = start_attempt(learner, quiz)
@@ -152,6 +180,17 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     Membership.objects.create(cohort=beta, user=other_learner)
     instructor.groups.add(instructors_group())
     AttemptAllowance.objects.create(quiz=quiz, user=learner, extra_attempts=1, granted_by=instructor)
+    # Authoring's records: a report imported as a draft (with a generated question), a question file imported.
+    report = b"# World\n\n## Tools\n\n| Tool | Purpose |\n|---|---|\n| A | a |\n| B | b |\n| C | c |\n"
+    import_report("world.md", report, path=curriculum)
+    QuestionImport.objects.create(quiz=quiz, source_name="bank.gift.txt", file_format="gift")
+    Misconception.objects.get_or_create(tag="world-misconception", defaults={"description": "A wrong idea."})
+    lab = Lab.objects.select_related("module__path").filter(module__path=curriculum).first()
+    lab_submission = Submission.submit(learner, lab, lab.starter)
+    DBTaskResult.objects.create(
+        args_kwargs={"args": [lab_submission.pk], "kwargs": {}}, task_path="labs.tasks.grade_submission",
+        queue_name="labs", backend_name="default", run_after=timezone.now(),
+    )
     users = {
         "anon": None,
         "owner": learner,
@@ -175,6 +214,7 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
         "user_id": learner.pk,
         "uidb64": "MQ",
         "token": "bad-token",
+        "lab_slug": lab.slug,  # (the labs' own URLs are filled from the lab in url_for)
     }
     return {
         "users": users,
@@ -185,6 +225,8 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
         "lesson": lesson,
         "module": module,
         "cohort": cohort,
+        "lab": lab,
+        "lab_submission": lab_submission,
     }
 
 
@@ -194,11 +236,12 @@ def admin_objects(world, name: str):
 
     if name == "admin:auth_user_password_change":  # Django's UserAdmin names it so for any user model
         return world["users"]["owner"].pk
-    match = re.match(r"admin:(\w+?)_(\w+)_(change|delete|history|statistics|regrade|bulk_add)$", name)
+    match = re.match(r"admin:(\w+)_(change|delete|history|statistics|regrade|bulk_add|preview)$", name)
     if not match:
         return None
-    app_label, model_name = match.group(1), match.group(2)
-    model = apps.get_model(app_label, model_name)
+    # The longest app label that starts the name ("django_tasks_database_dbtaskresult").
+    app_label = max((c.label for c in apps.get_app_configs() if match.group(1).startswith(f"{c.label}_")), key=len)
+    model = apps.get_model(app_label, match.group(1).removeprefix(f"{app_label}_"))
     instance = model.objects.order_by("pk").first()
     if instance is None:
         pytest.fail(f"no {model.__name__} to fill {name}")
@@ -208,6 +251,11 @@ def admin_objects(world, name: str):
 def url_for(world, name: str, params: list[str]) -> str:
     if name == "quizzes:result":
         return reverse(name, kwargs={"public_id": world["closed"].public_id})
+    if name == "labs:submission":
+        return reverse(name, kwargs={"public_id": world["lab_submission"].public_id})
+    if name in ("labs:lab", "labs:check"):
+        lab = world["lab"]
+        return reverse(name, args=[lab.module.path.slug, lab.module.slug, lab.slug])
     if name.startswith("admin:"):
         kwargs = {}
         if "object_id" in params or "pk" in params or "id" in params:

@@ -35,6 +35,7 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from cohorts.models import Membership
+from labs.models import Lab
 from progress.models import DailyActivity
 from progress.rebuild import rebuild
 from quizzes.models import Attempt, Response
@@ -222,6 +223,14 @@ def _fixed(name: str) -> Callable:
     return lambda w: [reverse(name)]
 
 
+def _labs(name: str) -> Callable:
+    def urls(w) -> list[str]:
+        lab = Lab.objects.select_related("module__path").filter(kind="dockerfile", published=True).first()
+        return [reverse(name, args=[lab.module.path.slug, lab.module.slug, lab.slug])]
+
+    return urls
+
+
 def _answers(w) -> list[list[tuple[str, str]]]:
     """Whole, valid answer forms for each question, named with the learner's attempt and card tokens."""
     forms = []
@@ -349,6 +358,14 @@ POST_ENDPOINTS = [
         lambda w: [[("code", c.invite_code)] for c in (w.cohort, w.other_cohort, w.closed_cohort, w.ended_cohort)],
     ),
     Endpoint("cohorts:leave", ("learner", "outsider"), _cohorts("cohorts:leave")),
+    Endpoint(  # each accepted request is graded in a sandbox, as a learner's Check
+        "labs:check",
+        LEARNER,
+        _labs("labs:check"),
+        ("artifact",),
+        lambda w: [[("artifact", 'FROM debian:12.8-slim\nUSER 1000\nCMD ["true"]\n')]],
+        examples=15,
+    ),
     Endpoint("cohorts:remove", LEADS, _members("cohorts:remove"), may_change="subjects"),
     Endpoint("cohorts:rotate", LEADS, _cohorts("cohorts:rotate"), may_change="nobody"),
     Endpoint(
@@ -425,6 +442,9 @@ READ_ONLY = {
     "cohorts:member",
     "cohorts:roster",
     "courses:search",
+    "labs:index",
+    "labs:lab",
+    "labs:submission",
 }
 
 
@@ -650,6 +670,9 @@ def _read_only_urls(w) -> dict[str, str]:
         },
         "cohorts:question": reverse("cohorts:question", args=[w.cohort.slug, w.questions[0].pk]),
         "cohorts:member": reverse("cohorts:member", args=[w.cohort.slug, w.learner.pk]),
+        "labs:index": reverse("labs:index"),
+        "labs:lab": _labs("labs:lab")(w)[0],
+        "labs:submission": reverse("labs:submission", args=[uuid.uuid4()]),
     }
 
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from courses.importers import ContentError, load_content
+from courses.importers import ContentError, load_content, parse_curriculum
 
 
 class Command(BaseCommand):
@@ -10,10 +10,22 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--path", default=str(settings.BASE_DIR / "fixtures" / "content"))
         parser.add_argument("--overwrite", action="store_true", help="Also replace rows that were edited in the admin.")
+        parser.add_argument(
+            "--check", action="store_true", help="Only read and check the files (errors and warnings); write nothing."
+        )
 
-    def handle(self, *args, path, overwrite, **options):
+    def handle(self, *args, path, overwrite, check, **options):
         try:
-            report = load_content(path, overwrite=overwrite)
+            if check:
+                curriculum = parse_curriculum(path)
+            else:
+                report = load_content(path, overwrite=overwrite)
         except ContentError as error:
             raise CommandError(str(error)) from error
-        self.stdout.write(report.summary())
+        if check:
+            lessons = sum(len(module.lessons) for module in curriculum.modules)
+            self.stdout.write(f"Content is valid: {len(curriculum.modules)} modules, {lessons} lessons.")
+            for warning in curriculum.warnings:
+                self.stdout.write(f"  warning: {warning}")
+        else:
+            self.stdout.write(report.summary())

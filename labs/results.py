@@ -1,0 +1,149 @@
+"""The result of one grading: one documented, versioned shape (like exercism's results.json).
+
+Stored as JSON on the submission (``Submission.result``), shown on the learner's page and the admin
+preview, exported with the learner's data. Version 1::
+
+    {
+      "version": 1,
+      "status": "pass" | "fail" | "error",
+      "message": "...",            # error: what the learner can do about it; otherwise a summary
+      "line": 12 | null,           # error only: the line the problem is on, when there is one
+      "score": 7,                  # points of the checks that passed
+      "max_score": 10,
+      "percent": 70,               # round(100 * score / max_score); 100 when a lab has no points
+      "pass_mark": 70,
+      "checks": [                  # one per check of the lab, in the lab's order (empty on error)
+        {
+          "key": "base-image-tag",
+          "name": "The base image has a fixed tag",
+          "status": "pass" | "fail",
+          "points": 2,             # earned: max_points on pass, 0 on fail
+          "max_points": 2,
+          "required": true,
+          "tool": "hadolint",      # hadolint, cfn-lint, actionlint, kubernetes-validate, yamllint, devopslearn
+          "rules": ["DL3006", "DL3007"],
+          "lines": [1],            # the lines the tool reported, ascending (empty on pass)
+          "message": "...",        # the tool's own message for the first finding ("" on pass)
+          "findings": [{"rule": "DL3007", "line": 1, "message": "..."}]
+        }
+      ],
+      "other_findings": [          # what the tools reported that no check grades (not scored)
+        {"tool": "hadolint", "rule": "DL3008", "line": 3, "message": "..."}
+      ],
+      "tools": {"hadolint": "2.15.1"}   # the versions that graded it
+    }
+
+``status`` is "error" only when the artifact could not be checked at all (it does not parse, it is
+too large, too deep, an alias bomb, or checking it ran out of time or memory); "pass" when every
+required check passed and ``percent >= pass_mark``; "fail" otherwise. A new field may be added to
+version 1; a field that changes meaning or goes away makes version 2.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+RESULT_VERSION = 1
+PASS, FAIL, ERROR = "pass", "fail", "error"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One thing a tool reported: its rule id, the 1-based line (None: the whole file), its message."""
+
+    tool: str
+    rule: str
+    line: int | None
+    message: str
+
+    def as_dict(self, *, with_tool: bool = False) -> dict:
+        data = asdict(self)
+        if not with_tool:
+            del data["tool"]
+        return data
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    """A check as the grader needs it (built from the model, so that the sandbox needs no database)."""
+
+    key: str
+    name: str
+    tool: str
+    rules: tuple[str, ...]
+    points: int
+    required: bool
+
+    def covers(self, finding: Finding) -> bool:
+        """Whether this check grades ``finding``: its tool, and one of its rule ids ("E3012"), or a
+        rule id ending in "*" as a prefix ("E*": every error of cfn-lint; "*": everything the tool reports)."""
+        if finding.tool != self.tool:
+            return False
+        return any(
+            finding.rule == rule or (rule.endswith("*") and finding.rule.startswith(rule[:-1])) for rule in self.rules
+        )
+
+    def verdict(self, findings: list[Finding]) -> dict:
+        mine = sorted((f for f in findings if self.covers(f)), key=lambda f: (f.line or 0, f.rule))
+        passed = not mine
+        return {
+            "key": self.key,
+            "name": self.name,
+            "status": PASS if passed else FAIL,
+            "points": self.points if passed else 0,
+            "max_points": self.points,
+            "required": self.required,
+            "tool": self.tool,
+            "rules": list(self.rules),
+            "lines": sorted({f.line for f in mine if f.line}),
+            "message": mine[0].message if mine else "",
+            "findings": [f.as_dict() for f in mine],
+        }
+
+
+def summary(checks: list[dict], pass_mark: int, other: list[Finding], tools: dict[str, str]) -> dict:
+    """The whole result from the checks' verdicts (see the module docstring)."""
+    score = sum(check["points"] for check in checks)
+    max_score = sum(check["max_points"] for check in checks)
+    percent = round(100 * score / max_score) if max_score else 100
+    required_failed = [check for check in checks if check["required"] and check["status"] == FAIL]
+    passed = not required_failed and percent >= pass_mark
+    failed = sum(check["status"] == FAIL for check in checks)
+    if passed and not failed:
+        message = "Every check passed."
+    elif passed:
+        message = f"Passed: {failed} optional check(s) still fail."
+    elif required_failed:
+        message = f"{len(required_failed)} required check(s) still fail."
+    else:
+        message = f"{percent}% of the points; the pass mark is {pass_mark}%."
+    return {
+        "version": RESULT_VERSION,
+        "status": PASS if passed else FAIL,
+        "message": message,
+        "line": None,
+        "score": score,
+        "max_score": max_score,
+        "percent": percent,
+        "pass_mark": pass_mark,
+        "checks": checks,
+        "other_findings": [f.as_dict(with_tool=True) for f in other],
+        "tools": tools,
+    }
+
+
+def error(message: str, *, line: int | None = None, max_score: int = 0, pass_mark: int = 0) -> dict:
+    """The result of an artifact that could not be checked at all."""
+    return {
+        "version": RESULT_VERSION,
+        "status": ERROR,
+        "message": message,
+        "line": line,
+        "score": 0,
+        "max_score": max_score,
+        "percent": 0,
+        "pass_mark": pass_mark,
+        "checks": [],
+        "other_findings": [],
+        "tools": {},
+    }

@@ -1,0 +1,36 @@
+"""The grading task. Any django.tasks backend runs it (settings.TASKS): the database backend's
+``db_worker`` by default, RQ with the scale-out settings. The task loads the submission, keeps the
+heavy tools imported in the worker (``tools.preload``), grades in a sandboxed child per submission
+and stores the result. A task that runs twice for one submission grades it once (``claim``)."""
+
+import logging
+
+from django.conf import settings
+from django.tasks import task
+
+from labs import grading, results, tools
+from labs.models import BROKEN_MESSAGE, Submission
+from labs.sandbox import SandboxUnavailable
+
+logger = logging.getLogger(__name__)
+
+
+@task(queue_name="labs")
+def grade_submission(submission_id: int) -> str:
+    """Grade one stored submission; returns its status ("pass", "fail", "error") or "skipped"."""
+    submission = Submission.claim(submission_id)
+    if submission is None:
+        return "skipped"
+    try:
+        spec = submission.lab.spec()
+        if settings.LABS_PRELOAD_TOOLS:
+            tools.preload({check.tool for check in spec.checks})
+        result = grading.grade_sandboxed(spec, submission.artifact)
+    except SandboxUnavailable as refusal:
+        result = results.error(refusal.message, max_score=submission.max_score)
+    except Exception:
+        logger.exception("grading lab submission %s failed", submission_id)
+        submission.record(results.error(BROKEN_MESSAGE))
+        raise
+    submission.record(result)
+    return result["status"]

@@ -1,0 +1,149 @@
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from courses.models import Module
+from labs.forms import SubmissionForm
+from labs.kinds import KINDS
+from labs.models import Lab, RateLimited, Submission
+
+HISTORY_SIZE = 20
+
+
+def _lab(path_slug: str, module_slug: str, lab_slug: str) -> Lab:
+    """A published lab of a published module: 404 otherwise."""
+    return get_object_or_404(
+        Lab.objects.published().select_related("module__path"),
+        module__path__slug=path_slug,
+        module__slug=module_slug,
+        slug=lab_slug,
+    )
+
+
+def _own_submission(request: HttpRequest, public_id, lab: Lab | None = None) -> Submission:
+    """The learner's own submission; anybody else's is a 404, so that its existence is not revealed."""
+    submissions = Submission.objects.of_learners().owned_by(request.user).select_related("lab__module__path")
+    if lab is not None:
+        submissions = submissions.filter(lab=lab)
+    return get_object_or_404(submissions, public_id=public_id)
+
+
+def result_rows(submission: Submission | None, checks: list) -> list[tuple[dict, object]]:
+    """The checks of a graded result beside the lab's Check rows (for explanations and lessons)."""
+    if submission is None or submission.is_pending:
+        return []
+    by_key = {check.key: check for check in checks}
+    return [(item, by_key.get(item["key"])) for item in submission.result.get("checks", [])]
+
+
+def _history(user, lab: Lab) -> list[Submission]:
+    """The learner's latest checks of ``lab``, newest first (without their texts and results)."""
+    return list(
+        Submission.objects.of_learners().owned_by(user).filter(lab=lab).defer("artifact", "result")[:HISTORY_SIZE]
+    )
+
+
+def _page(
+    request: HttpRequest, lab: Lab, *, shown: Submission | None = None, form=None, refusal: str = "", status: int = 200
+) -> HttpResponse:
+    checks = list(lab.checks.select_related("lesson__module__path"))
+    history = _history(request.user, lab)
+    if shown is None and history and not request.GET.get("starter"):
+        shown = Submission.objects.get(pk=history[0].pk)
+    if shown is not None and shown.is_pending:
+        shown.sweep_if_stale()
+    if form is None:
+        text = lab.starter if request.GET.get("starter") or shown is None else shown.artifact
+        form = SubmissionForm(initial={"artifact": text}, lab=lab)
+    template = "labs/lab.html#result" if request.htmx else "labs/lab.html"
+    return render(
+        request,
+        template,
+        {
+            "nav": "path",
+            "lab": lab,
+            "module": lab.module,
+            "kind": KINDS[lab.kind],
+            "checks": checks,
+            "points": sum(check.points for check in checks),
+            "form": form,
+            "submission": shown,
+            "rows": result_rows(shown, checks),
+            "history": history,
+            "refusal": refusal,
+            "uses_actionlint": any(check.tool == "actionlint" for check in checks),
+            "history_oob": request.method == "POST" and not refusal,
+        },
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    labs = (
+        Lab.objects.published()
+        .with_standing(request.user)
+        .select_related("module__path")
+        .order_by("module__order", "order", "id")
+    )
+    modules: dict[Module, list[Lab]] = {}
+    for lab in labs:
+        modules.setdefault(lab.module, []).append(lab)
+    return render(request, "labs/index.html", {"nav": "path", "modules": modules.items()})
+
+
+@login_required
+@require_GET
+def lab_page(request: HttpRequest, path_slug: str, module_slug: str, lab_slug: str) -> HttpResponse:
+    lab = _lab(path_slug, module_slug, lab_slug)
+    public_id = request.GET.get("submission")
+    shown = None
+    if public_id:
+        try:
+            shown = _own_submission(request, public_id, lab)
+        except (ValueError, ValidationError, Http404):
+            raise Http404 from None
+    return _page(request, lab, shown=shown)
+
+
+@login_required
+@require_POST
+def check(request: HttpRequest, path_slug: str, module_slug: str, lab_slug: str) -> HttpResponse:
+    lab = _lab(path_slug, module_slug, lab_slug)
+    form = SubmissionForm(request.POST, lab=lab)
+    if not form.is_valid():
+        return _page(request, lab, form=form, refusal=form.errors["artifact"][0], status=200 if request.htmx else 400)
+    try:
+        submission = Submission.submit(request.user, lab, form.cleaned_data["artifact"])
+    except RateLimited as limited:
+        message = ngettext(
+            "You pressed Check 10 times in the last minute. Wait %(n)d second, then check again: your file is kept.",
+            "You pressed Check 10 times in the last minute. Wait %(n)d seconds, then check again: your file is kept.",
+            limited.wait,
+        ) % {"n": limited.wait}
+        return _page(request, lab, form=form, refusal=message, status=200 if request.htmx else 429)
+    submission.enqueue()
+    if request.htmx:
+        submission.refresh_from_db()
+        return _page(request, lab, shown=submission, form=form)
+    return redirect(f"{lab.get_absolute_url()}?submission={submission.public_id}#result")
+
+
+@login_required
+@require_GET
+def submission(request: HttpRequest, public_id) -> HttpResponse:
+    """One submission's result: the result panel for HTMX polling, else its lab page."""
+    shown = _own_submission(request, public_id)
+    if not request.htmx:
+        return redirect(f"{shown.lab.get_absolute_url()}?submission={shown.public_id}#result")
+    shown.sweep_if_stale()
+    lab = shown.lab
+    checks = list(lab.checks.select_related("lesson__module__path"))
+    context = {"lab": lab, "submission": shown, "rows": result_rows(shown, checks), "refusal": ""}
+    if not shown.is_pending:  # graded now: its score goes into the list of checks too
+        context.update(history=_history(request.user, lab), history_oob=True)
+    return render(request, "labs/lab.html#result", context)

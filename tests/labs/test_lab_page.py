@@ -1,0 +1,258 @@
+"""The learner's lab page: instructions, the editor, Check (with and without HTMX), results, history."""
+
+import pytest
+from django.test import override_settings
+from django.urls import reverse
+
+from labs.models import Submission, SubmissionState
+from tests.factories import make_user
+from tests.labs.conftest import DOCKERFILE_FIXED, DOCKERFILE_STARTER, make_lab
+
+DUMMY_TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "labs"]}}
+
+
+def check_url(lab):
+    return reverse("labs:check", args=[lab.module.path.slug, lab.module.slug, lab.slug])
+
+
+def test_the_page_needs_a_login(client, lab):
+    response = client.get(lab.get_absolute_url())
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")
+
+
+def test_it_shows_the_instructions_the_starter_and_the_checks(learner_client, lab):
+    response = learner_client.get(lab.get_absolute_url())
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Fix <strong>the file</strong>." in html
+    assert "FROM ubuntu:latest" in html
+    assert "Check tag" in html and "Check user" in html
+    assert "No check yet" in html
+    assert 'name="artifact"' in html and 'for="id_artifact"' in html
+
+
+def test_the_reference_solution_is_never_sent_to_learners(learner_client, lab):
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    assert "curl=7.88.1" not in html
+
+
+@pytest.mark.parametrize("published_lab, published_module", [(False, True), (True, False)])
+def test_unpublished_labs_are_404(learner_client, module, published_lab, published_module):
+    lab = make_lab(module, published=published_lab)
+    module.published = published_module
+    module.save()
+    assert learner_client.get(lab.get_absolute_url()).status_code == 404
+    assert learner_client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 404
+
+
+def test_checking_without_javascript_stores_grades_and_redirects(learner_client, learner, lab):
+    response = learner_client.post(check_url(lab), {"artifact": DOCKERFILE_STARTER})
+    submission = Submission.objects.get(user=learner)
+    assert response.status_code == 302
+    assert response.url == f"{lab.get_absolute_url()}?submission={submission.public_id}#result"
+    assert submission.state == SubmissionState.GRADED and submission.status == "fail"
+    html = learner_client.get(response.url).content.decode()
+    assert "Not passed yet" in html
+    assert "DL3007" in html and "Line 1" in html
+    assert "Why <strong>tag</strong> matters." in html  # the explanation, with its lesson link
+    assert lab.module.lessons.first().get_absolute_url() in html
+    assert "0 / 5" in html  # the history
+
+
+def test_a_passing_file_passes(learner_client, learner, lab):
+    learner_client.post(check_url(lab), {"artifact": DOCKERFILE_FIXED})
+    submission = Submission.objects.get(user=learner)
+    assert (submission.status, submission.score, submission.max_score, submission.percent) == ("pass", 5, 5, 100)
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    assert "Passed" in html and "5 of 5 points (100%)" in html
+
+
+def test_checking_with_htmx_returns_the_result_panel_and_the_history(learner_client, lab):
+    response = learner_client.post(check_url(lab), {"artifact": DOCKERFILE_STARTER}, HTTP_HX_REQUEST="true")
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<div id="lab-result"')
+    assert "<html" not in html
+    assert 'id="lab-history"' in html and 'hx-swap-oob="true"' in html
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_pending_check_polls_with_htmx_and_offers_a_refresh_link(learner_client, learner, lab):
+    learner_client.post(check_url(lab), {"artifact": DOCKERFILE_STARTER})
+    submission = Submission.objects.get(user=learner)
+    assert submission.state == SubmissionState.QUEUED  # the dummy backend runs nothing
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    poll = reverse("labs:submission", args=[submission.public_id])
+    assert "Checking…" in html
+    assert f'hx-get="{poll}"' in html and 'hx-trigger="load delay:1s"' in html
+    assert f'href="{lab.get_absolute_url()}?submission={submission.public_id}#result"' in html  # without JS
+    fragment = learner_client.get(poll, HTTP_HX_REQUEST="true").content.decode()
+    assert fragment.lstrip().startswith('<div id="lab-result"') and "Checking…" in fragment
+    assert "hx-swap-oob" not in fragment  # the history changes when it is graded
+    submission.record(
+        {
+            "status": "pass",
+            "score": 5,
+            "max_score": 5,
+            "percent": 100,
+            "checks": [],
+            "message": "Every check passed.",
+            "other_findings": [],
+            "tools": {},
+        }
+    )
+    fragment = learner_client.get(poll, HTTP_HX_REQUEST="true").content.decode()
+    assert "hx-get" not in fragment.split('id="lab-history"')[0]  # polling stops
+    assert "Passed" in fragment and 'hx-swap-oob="true"' in fragment
+
+
+def test_the_poll_url_without_htmx_goes_to_the_lab_page(learner_client, learner, lab):
+    submission = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    response = learner_client.get(reverse("labs:submission", args=[submission.public_id]))
+    assert response.status_code == 302
+    assert response.url == f"{lab.get_absolute_url()}?submission={submission.public_id}#result"
+
+
+def test_another_learners_submission_is_404(client, learner, lab):
+    submission = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    client.force_login(make_user("nosy"))
+    assert client.get(reverse("labs:submission", args=[submission.public_id])).status_code == 404
+    assert (
+        client.get(reverse("labs:submission", args=[submission.public_id]), HTTP_HX_REQUEST="true").status_code == 404
+    )
+    assert client.get(f"{lab.get_absolute_url()}?submission={submission.public_id}").status_code == 404
+    assert client.get(f"{lab.get_absolute_url()}?submission=not-a-uuid").status_code == 404
+
+
+def test_a_submission_of_another_lab_is_404_on_this_lab(learner_client, learner, module, lab):
+    other = make_lab(module, slug="other")
+    submission = Submission.submit(learner, other, DOCKERFILE_STARTER)
+    assert learner_client.get(f"{lab.get_absolute_url()}?submission={submission.public_id}").status_code == 404
+
+
+def test_an_earlier_version_can_be_opened_and_reset_shows_the_starter(learner_client, learner, lab):
+    first = Submission.submit(learner, lab, "FROM first:1\n")
+    Submission.submit(learner, lab, "FROM second:2\n")
+    latest = learner_client.get(lab.get_absolute_url()).content.decode()
+    assert "FROM second:2" in latest and "FROM first:1" not in latest
+    earlier = learner_client.get(f"{lab.get_absolute_url()}?submission={first.public_id}").content.decode()
+    assert "FROM first:1" in earlier
+    reset = learner_client.get(f"{lab.get_absolute_url()}?starter=1").content.decode()
+    assert "FROM ubuntu:latest" in reset and "FROM second:2" not in reset
+
+
+def test_a_file_over_the_limit_is_refused_and_kept_in_the_editor(learner_client, learner, lab):
+    text = "FROM x:1\n" + "# padding\n" * 2000
+    response = learner_client.post(check_url(lab), {"artifact": text})
+    html = response.content.decode()
+    assert response.status_code == 400
+    assert "the limit for this lab is 16 KB" in html
+    assert "# padding" in html
+    assert not Submission.objects.exists()
+    htmx = learner_client.post(check_url(lab), {"artifact": text}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200 and "the limit for this lab is 16 KB" in htmx.content.decode()
+
+
+def test_an_empty_file_is_a_form_error(learner_client, lab):
+    response = learner_client.post(check_url(lab), {"artifact": "  \n"})
+    assert response.status_code == 400
+    assert "The file is empty" in response.content.decode()
+
+
+@override_settings(TASKS=DUMMY_TASKS, LABS_CHECKS_PER_MINUTE=10)
+def test_ten_checks_a_minute_then_a_plain_message_and_the_file_is_kept(learner_client, learner, lab):
+    for n in range(10):
+        assert learner_client.post(check_url(lab), {"artifact": f"FROM x:{n}\n"}).status_code == 302
+    response = learner_client.post(check_url(lab), {"artifact": "FROM eleventh:1\n"})
+    html = response.content.decode()
+    assert response.status_code == 429
+    assert "You pressed Check 10 times in the last minute" in html and "your file is kept" in html
+    assert "FROM eleventh:1" in html
+    assert Submission.objects.filter(user=learner).count() == 10
+    htmx = learner_client.post(check_url(lab), {"artifact": "FROM x:1\n"}, HTTP_HX_REQUEST="true")
+    assert htmx.status_code == 200 and "You pressed Check 10 times" in htmx.content.decode()
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_the_limit_is_per_learner_and_over_the_last_minute(client, learner, other_learner, lab, time_machine):
+    time_machine.move_to("2026-11-29 10:00:00+00:00", tick=False)
+    for _ in range(10):
+        Submission.submit(learner, lab, "FROM x:1\n")
+    client.force_login(other_learner)
+    assert client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 302
+    client.force_login(learner)
+    assert client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 429
+    time_machine.shift(61)
+    assert client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 302
+
+
+def test_check_needs_a_csrf_token(lab, learner):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(learner)
+    assert client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 403
+
+
+def test_the_labs_index_lists_published_labs_with_the_learners_standing(learner_client, learner, module, lab):
+    make_lab(module, slug="hidden", published=False)
+    Submission.submit(learner, lab, DOCKERFILE_FIXED).record(
+        {
+            "status": "pass",
+            "score": 5,
+            "max_score": 5,
+            "percent": 100,
+            "checks": [],
+            "message": "",
+            "other_findings": [],
+            "tools": {},
+        }
+    )
+    html = learner_client.get(reverse("labs:index")).content.decode()
+    assert lab.title in html and "Lab hidden" not in html
+    assert "Passed" in html
+
+
+def test_the_module_page_lists_its_labs(learner_client, module, lab):
+    html = learner_client.get(module.get_absolute_url()).content.decode()
+    assert "Hands-on labs" in html and lab.get_absolute_url() in html
+
+
+def test_the_lab_page_makes_a_fixed_number_of_queries(learner_client, learner, lab, django_assert_max_num_queries):
+    def page():
+        with django_assert_max_num_queries(12):
+            assert learner_client.get(lab.get_absolute_url()).status_code == 200
+
+    Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    page()
+    for _ in range(15):
+        Submission.objects.create(user=learner, lab=lab, artifact=DOCKERFILE_STARTER)
+    page()
+
+
+def test_the_poll_makes_a_fixed_number_of_queries(learner_client, learner, lab, django_assert_max_num_queries):
+    submission = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    for _ in range(15):
+        Submission.objects.create(user=learner, lab=lab, artifact=DOCKERFILE_STARTER)
+    with django_assert_max_num_queries(8):
+        learner_client.get(reverse("labs:submission", args=[submission.public_id]), HTTP_HX_REQUEST="true")
+
+
+def test_learner_text_quoted_by_a_tool_is_escaped(learner_client, learner, module):
+    lab = make_lab(
+        module,
+        slug="k8s",
+        kind="kubernetes",
+        starter="a: 1\n",
+        solution="a: 1\n",
+        checks=[("probes", "devopslearn", "k8s-probes", 1)],
+    )
+    pod = (
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers:\n"
+        '    - name: "<script>alert(1)</script>"\n      image: "nginx:1.27"\n'
+    )
+    learner_client.post(check_url(lab), {"artifact": pod})
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
