@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
