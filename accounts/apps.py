@@ -7,4 +7,6 @@ class AccountsConfig(AppConfig):
     verbose_name = _("Accounts")
 
     def ready(self):
-        from accounts import receivers  # noqa: F401 - connects the receivers
+        from accounts import privacy, receivers  # noqa: F401 - receivers: connects the receivers
+
+        privacy.register()

@@ -131,7 +131,12 @@ class User(AbstractUser):
 
     @property
     def shown_name(self) -> str:
-        return self.display_name or self.username
+        return self.name_shown(self.display_name, self.username)
+
+    @staticmethod
+    def name_shown(display_name: str, username: str) -> str:
+        """The name shown for a person (also from values read without an instance)."""
+        return display_name or username
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

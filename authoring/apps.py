@@ -8,3 +8,8 @@ class AuthoringConfig(AppConfig):
 
     name = "authoring"
     verbose_name = _("Authoring")
+
+    def ready(self):
+        from authoring import privacy
+
+        privacy.register()

@@ -7,7 +7,11 @@ class CohortsConfig(AppConfig):
     verbose_name = _("Cohorts")
 
     def ready(self):
+        from accounts import menu
         from accounts.backends import register_user_flag
-        from cohorts.models import LEADS_FLAG, LEADS_FLAG_SQL
+        from cohorts import privacy
+        from cohorts.models import LEADS_FLAG, leads_flag
 
-        register_user_flag(LEADS_FLAG, LEADS_FLAG_SQL)
+        register_user_flag(LEADS_FLAG, leads_flag())
+        menu.add_link("cohorts:join", _("Join a cohort"))
+        privacy.register()

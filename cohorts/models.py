@@ -1,28 +1,32 @@
 import secrets
-from functools import cache
 
 from django.conf import settings
 from django.db import models
-from django.urls import get_script_prefix, reverse
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import LearningPath
-from devopslearn.lib import sql
+
+LEADS_FLAG = "leads_a_cohort"  # the attribute the request's user carries (accounts.backends)
 
 
-def user_leads_a_cohort(user) -> bool:
-    """Whether the user leads some cohort. The page header reads it from the request's user, which
-    the session's one user query loads with it (see ``LEADS_FLAG_SQL`` and accounts.backends)."""
+def leads_flag():
+    """Whether the user (``OuterRef("pk")``) leads some cohort: the condition of ``led_by``, as the
+    flag the session's one user query loads with the user (registered in CohortsConfig.ready)."""
+    return Exists(Cohort.objects.led_by_id(OuterRef("pk")))
+
+
+def sees_dashboards(user) -> bool:
+    """Whether the navigation offers the cohort dashboards: staff (who see every cohort), or a lead
+    of some cohort. The request's user carries the answer; a user loaded otherwise asks the database."""
+    if not user.is_authenticated:
+        return False
+    if user.is_staff:
+        return True
     flag = getattr(user, LEADS_FLAG, None)
-    if flag is not None:
-        return flag
-    return Cohort.objects.filter(leads=user).exists()
-
-
-LEADS_FLAG = "leads_a_cohort"
-LEADS_FLAG_SQL = "EXISTS (SELECT 1 FROM cohorts_cohort_leads l WHERE l.user_id = t.id)"
+    return flag if flag is not None else Cohort.objects.led_by(user).exists()
 
 
 INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
@@ -32,30 +36,16 @@ def new_invite_code() -> str:
     return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(10))
 
 
-_SLUG_PLACEHOLDER = "cohort-slug-placeholder"
-_COHORT_PAGES = ["overview", "attention", "questions", "activity", "export", "roster"]
-
-
-@cache
-def _cohort_url_patterns(script_prefix: str) -> dict[str, str]:
-    return {name: reverse(f"cohorts:{name}", args=[_SLUG_PLACEHOLDER]) for name in _COHORT_PAGES}
-
-
 class CohortQuerySet(models.QuerySet):
     def led_by(self, user):
         """The cohorts a user may see dashboards of: the ones they lead, or all of them for staff."""
         if user.is_staff:
             return self.all()
-        return self.filter(leads=user)
+        return self.led_by_id(user.pk)
 
-    def led_one(self, slug: str, user) -> "Cohort | None":
-        """``led_by(user).filter(slug=slug)`` as one plain statement (every dashboard page reads it)."""
-        where, params = "t.slug = %s", [slug]
-        if not user.is_staff:
-            where += " AND EXISTS (SELECT 1 FROM cohorts_cohort_leads l WHERE l.cohort_id = t.id AND l.user_id = %s)"
-            params.append(user.pk)
-        found = sql.fetch_instances(Cohort, where, params)
-        return found[0] if found else None
+    def led_by_id(self, user_id):
+        """The cohorts the user with this id (or an expression of it) leads."""
+        return self.filter(leads=user_id)
 
 
 class Cohort(models.Model):
@@ -95,15 +85,6 @@ class Cohort(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("cohorts:overview", args=[self.slug])
-
-    @cached_property
-    def urls(self) -> dict[str, str]:
-        """The addresses of the cohort's pages, for the tabs every dashboard page shows: reversed once
-        per process with a placeholder, then filled with this cohort's slug (a slug needs no quoting)."""
-        return {
-            name: url.replace(_SLUG_PLACEHOLDER, self.slug)
-            for name, url in _cohort_url_patterns(get_script_prefix()).items()
-        }
 
     def has_ended(self, today=None) -> bool:
         return self.end_date is not None and (today or timezone.localdate()) > self.end_date

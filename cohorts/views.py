@@ -1,4 +1,10 @@
-import csv
+"""The cohort lead's pages (overview, needs attention, questions, activity, roster, drill-down,
+CSV) and joining or leaving a cohort.
+
+These pages compose the apps below: members' standing from ``progress`` (the drill-down is the
+progress page itself, read-only) and question statistics from ``quizzes``.
+"""
+
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -7,23 +13,35 @@ from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django.views.decorators.vary import vary_on_headers
+from django_htmx.middleware import HtmxDetails
 
-from cohorts import dashboard
+from cohorts import activity as cohort_activity
+from cohorts import attention as cohort_attention
+from cohorts import export, overview
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Membership
+from cohorts.questions import cohort_questions
 from courses import catalog
+from devopslearn.lib import fragments
+from progress.states import PathPlan
 from progress.views import learner_progress_page
 from quizzes.feedback import feedback_for
 from quizzes.models import Question
+from quizzes.statistics import EXPLANATIONS, question_statistics
+
+
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
 
 def _cohort_for(request: HttpRequest, slug: str) -> Cohort:
-    """A cohort the user leads (any cohort for staff); everybody else gets a 404."""
-    cohort = Cohort.objects.led_one(slug, request.user)
+    """A cohort the user leads (any cohort for staff), its path from the content cache; else a 404."""
+    cohort = Cohort.objects.led_by(request.user).filter(slug=slug).first()
     if cohort is None:
         raise Http404
     cohort.path = catalog.path_by_id(cohort.path_id, catalog.current_marker())
@@ -42,18 +60,13 @@ def cohort_list(request: HttpRequest) -> HttpResponse:
     return render(request, "cohorts/list.html", {"nav": "cohorts", "cohorts": cohorts})
 
 
-def _clean_filters(request: HttpRequest, context: dashboard.Context) -> dict:
-    sort = request.GET.get("sort", "name")
-    if sort.lstrip("-") not in dashboard.SORTS and not (
-        sort.lstrip("-").startswith("m") and context.module(sort.lstrip("-")[1:])
-    ):
-        sort = "name"
+def _clean_filters(request: HttpRequest, plan: PathPlan) -> dict:
     state = request.GET.get("state", "")
     module = request.GET.get("module", "")
     return {
-        "sort": sort,
-        "state": state if state in dashboard.FILTER_STATES else "",
-        "module": module if context.module(module) else "",
+        "sort": overview.clean_sort(request.GET.get("sort", "name"), plan),
+        "state": state if state in overview.FILTER_STATES else "",
+        "module": module if plan.module(module) else "",
         "q": " ".join(request.GET.get("q", "").replace("\x00", "").split())[:100],
     }
 
@@ -61,56 +74,58 @@ def _clean_filters(request: HttpRequest, context: dashboard.Context) -> dict:
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
-def overview(request: HttpRequest, slug: str) -> HttpResponse:
+def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    context = dashboard.Context.load(cohort)
-    filters = _clean_filters(request, context)
-    members = dashboard.overview_queryset(
-        context, sort=filters["sort"], state=filters["state"], module_id=filters["module"], text=filters["q"]
+    plan = PathPlan.of(cohort.path)
+    filters = _clean_filters(request, plan)
+    members = overview.members(
+        cohort, plan, sort=filters["sort"], state=filters["state"], module_id=filters["module"], text=filters["q"]
     )
-    page = Paginator(dashboard.member_values(members), dashboard.PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = dashboard.member_rows(context, dashboard.page_members(page.object_list))
-    body = dashboard.rows_html(rows)
+    page = Paginator(overview.page_values(members, plan), overview.PAGE_SIZE).get_page(request.GET.get("page"))
     base = {k: v for k, v in filters.items() if v and k != "sort"}
-    columns = [
-        ("name", _("Learner")),
-        *((f"m{m.pk}", m.title) for m in context.modules),
-        ("progress", _("Progress")),
-        ("activity", _("Last activity")),
-        ("quiz", _("Quiz average")),
+    sort_key, descending = filters["sort"].lstrip("-"), filters["sort"].startswith("-")
+    headers = [
+        {
+            "label": column.label,
+            "url": "?"
+            + urlencode(
+                {**base, "sort": f"-{column.key}" if column.key == sort_key and not descending else column.key}
+            ),
+            "aria_sort": ("descending" if descending else "ascending") if column.key == sort_key else "none",
+        }
+        for column in overview.columns(plan)
     ]
-    headers = []
-    for key, label in columns:
-        current = filters["sort"].lstrip("-") == key
-        descending = filters["sort"].startswith("-")
-        next_sort = f"-{key}" if current and not descending else key
-        headers.append(
-            {
-                "key": key,
-                "label": label,
-                "url": "?" + urlencode({**base, "sort": next_sort}),
-                "aria_sort": ("descending" if descending else "ascending") if current else "none",
-            }
-        )
-    partial = request.htmx and not request.htmx.history_restore_request
-    template = "cohorts/overview.html#overview-table" if partial else "cohorts/overview.html"
+    table = fragments.render(
+        "cohorts/overview.html#overview-table",
+        {
+            "cohort_slug": cohort.slug,
+            "headers": headers,
+            "rows": overview.rows(plan, page.object_list),
+            "shown": page.paginator.count,
+            # Without a filter the paginator has counted the members already.
+            "member_count": page.paginator.count if not base else cohort.memberships.count(),
+            "page": {
+                "number": page.number,
+                "pages": page.paginator.num_pages,
+                "previous": page.previous_page_number() if page.has_previous() else None,
+                "next": page.next_page_number() if page.has_next() else None,
+            },
+            "page_query": urlencode({**base, "sort": filters["sort"]}),
+        },
+    )
+    if request.htmx and not request.htmx.history_restore_request:
+        return HttpResponse(table)
     return render(
         request,
-        template,
+        "cohorts/overview.html",
         {
             "nav": "cohorts",
             "tab": "overview",
             "cohort": cohort,
-            "context": context,
-            "page": page,
-            "rows": rows,
-            "rows_html": body,
-            "headers": headers,
+            "modules": plan.modules,
             "filters": filters,
-            "states": [(s, dashboard.FILTER_LABELS[s]) for s in dashboard.FILTER_STATES],
-            "page_query": urlencode({**base, "sort": filters["sort"]}),
-            # Without a filter the paginator has counted the members already.
-            "member_count": page.paginator.count if not base else cohort.memberships.count(),
+            "states": [(s, overview.FILTER_LABELS[s]) for s in overview.FILTER_STATES],
+            "table": table,
         },
     )
 
@@ -119,7 +134,7 @@ def overview(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def attention(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    context = dashboard.Context.load(cohort)
+    items = cohort_attention.needs_attention(cohort, PathPlan.of(cohort.path))
     return render(
         request,
         "cohorts/attention.html",
@@ -127,9 +142,9 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "cohorts",
             "tab": "attention",
             "cohort": cohort,
-            "items": dashboard.needs_attention(context),
-            "inactive_days": dashboard.INACTIVE_DAYS,
-            "overdue_many": dashboard.OVERDUE_MANY,
+            "items": items,
+            "inactive_days": cohort_attention.INACTIVE_DAYS,
+            "overdue_many": cohort_attention.OVERDUE_MANY,
         },
     )
 
@@ -138,9 +153,6 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def questions(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    context = dashboard.Context.load(cohort)
-    from quizzes.statistics import EXPLANATIONS
-
     return render(
         request,
         "cohorts/questions.html",
@@ -148,7 +160,7 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "cohorts",
             "tab": "questions",
             "cohort": cohort,
-            "rows": dashboard.cohort_questions(context),
+            "rows": cohort_questions(cohort, PathPlan.of(cohort.path)),
             "explanations": EXPLANATIONS,
         },
     )
@@ -164,8 +176,6 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
         quiz__module__path=cohort.path,
     )
     choices = list(question.choices.all())
-    from quizzes.statistics import question_statistics
-
     stats = question_statistics([question.pk], user_ids=cohort.memberships.values("user_id"))[question.pk]
     return render(
         request,
@@ -186,36 +196,8 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
 @require_GET
 def activity(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    context = dashboard.Context.load(cohort)
-    weeks = dashboard.weekly_activity(context)
-    funnel = dashboard.funnel(context)
-    peak = max([1, *(w["lessons"] for w in weeks), *(w["attempts"] for w in weeks)])
-    chart = []
-    for index, week in enumerate(weeks):
-        x = 40 + index * 36
-        lessons_h = round(140 * week["lessons"] / peak)
-        attempts_h = round(140 * week["attempts"] / peak)
-        chart.append(
-            {
-                **week,
-                "x": x,
-                "lessons_h": lessons_h,
-                "lessons_y": 160 - lessons_h,
-                "attempts_h": attempts_h,
-                "attempts_y": 160 - attempts_h,
-                "label_x": x + 14,
-            }
-        )
-    members = max(1, funnel[0]["members"]) if funnel else 1
-    bars = [
-        {
-            **row,
-            "width": round(400 * row["completed"] / members),
-            "y": 10 + i * 34,
-            "percent": round(100 * row["completed"] / members),
-        }
-        for i, row in enumerate(funnel)
-    ]
+    weeks = cohort_activity.weekly_activity(cohort)
+    funnel = cohort_activity.funnel(cohort, PathPlan.of(cohort.path))
     return render(
         request,
         "cohorts/activity.html",
@@ -223,11 +205,11 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "cohorts",
             "tab": "activity",
             "cohort": cohort,
-            "weeks": chart,
-            "peak": peak,
-            "chart_width": 60 + 36 * len(chart),
-            "funnel": bars,
-            "funnel_height": 20 + 34 * len(bars),
+            "weeks": weeks,
+            "peak": max([1, *(w["lessons"] for w in weeks), *(w["attempts"] for w in weeks)]),
+            "chart_width": 60 + cohort_activity.BAR_STEP * len(weeks),
+            "funnel": funnel,
+            "funnel_height": 20 + cohort_activity.FUNNEL_STEP * len(funnel),
         },
     )
 
@@ -237,12 +219,7 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
 def member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     membership = _member_of(cohort, user_id)
-    return learner_progress_page(request, membership.user, cohort.path, cohort=cohort, nav="cohorts")
-
-
-class _Echo:
-    def write(self, value):
-        return value
+    return learner_progress_page(request, membership.user, cohort.path, cohort)
 
 
 @login_required
@@ -250,19 +227,9 @@ class _Echo:
 def export_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The overview as CSV, streamed: one row per member, memory flat whatever the cohort size."""
     cohort = _cohort_for(request, slug)
-    context = dashboard.Context.load(cohort)
-    writer = csv.writer(_Echo())
-
-    def rows():
-        yield "\ufeff"  # a byte-order mark, so that spreadsheet programs read the UTF-8 names right
-        header = ["username", "display_name", "joined", "progress_percent", "last_activity", "quiz_average"]
-        for module in context.modules:
-            header += [f"{module.slug}_state", f"{module.slug}_best_score"]
-        yield writer.writerow(header)
-        for row in dashboard.export_rows(context):
-            yield writer.writerow(row)
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
+    response = StreamingHttpResponse(
+        export.stream(cohort, PathPlan.of(cohort.path)), content_type="text/csv; charset=utf-8"
+    )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{cohort.slug}-{stamp}.csv"'
     return response
@@ -282,7 +249,7 @@ def roster(request: HttpRequest, slug: str) -> HttpResponse:
             "tab": "roster",
             "cohort": cohort,
             "page": page,
-            "join_url": request.build_absolute_uri("/cohorts/join/"),
+            "join_url": request.build_absolute_uri(reverse("cohorts:join")),
         },
     )
 

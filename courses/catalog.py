@@ -26,6 +26,17 @@ def cached(key: Hashable, marker: str, load: Callable[[], object]):
     return hit[1]
 
 
+def cached_many(keys: list[Hashable], marker: str, load: Callable[[list], dict]) -> dict:
+    """{key: value} for ``keys`` at this content marker: ``load(missing)`` gives, in one call, the
+    values of the keys not kept yet ({key: value}; a key it leaves out has the value None)."""
+    missing = [key for key in keys if (hit := _store.get(key)) is None or hit[0] != marker]
+    if missing:
+        loaded = load(missing)
+        for key in missing:
+            _store[key] = (marker, loaded.get(key))
+    return {key: _store[key][1] for key in keys}
+
+
 def current_marker() -> str:
     return ContentVersion.current()
 
@@ -50,8 +61,7 @@ def first_path(marker: str) -> LearningPath | None:
 
 
 def published_lessons(module: Module, marker: str) -> list[Lesson]:
-    """The module's published lessons in order, without their bodies (the rendered lesson is read
-    from the fragment cache; a miss loads the body of that one lesson)."""
+    """The module's published lessons in order, without their bodies (see ``lesson_with_body``)."""
     lessons = cached(
         ("lessons", module.pk),
         marker,
@@ -65,3 +75,12 @@ def published_lessons(module: Module, marker: str) -> list[Lesson]:
     for lesson in copies:
         lesson.module = module  # its URL needs the module and path slugs: no query
     return copies
+
+
+def lesson_with_body(lesson: Lesson, marker: str) -> Lesson:
+    """``lesson`` (from ``published_lessons``) with its rendered body, kept per worker like the rest."""
+    bodies = Lesson.objects.filter(pk=lesson.pk).values_list("body_html", flat=True)
+    body_html = cached(("lesson-body", lesson.pk), marker, lambda: bodies.first() or "")
+    found = copy.copy(lesson)
+    found.body_html = body_html
+    return found

@@ -10,8 +10,4 @@ urlpatterns = [
     path("paths/<slug:path_slug>/", views.path_page, name="path"),
     path("paths/<slug:path_slug>/<slug:module_slug>/", views.module_page, name="module"),
     path("paths/<slug:path_slug>/<slug:module_slug>/<slug:lesson_slug>/", views.lesson_page, name="lesson"),
-    path(
-        "paths/<slug:path_slug>/<slug:module_slug>/<slug:lesson_slug>/complete/", views.complete_lesson, name="complete"
-    ),
-    path("paths/<slug:path_slug>/<slug:module_slug>/<slug:lesson_slug>/undo/", views.undo_lesson, name="undo"),
 ]

@@ -1,26 +1,31 @@
+"""The path, module and lesson pages, and search.
+
+These pages compose three apps: the content (this app), the module's quiz (``quizzes``, its
+catalog) and the visitor's standing, read from ``progress`` (module states, completed lessons).
+They only read progress; marking a lesson complete is ``progress``'s own endpoint
+(progress.views.complete_lesson).
+"""
+
 import re
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
-from django.utils.functional import SimpleLazyObject
+from django.shortcuts import render
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
 from courses import catalog
 from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
-from progress import services as progress_services
+from devopslearn.lib import fragments
 from progress.models import LessonCompletion
-from progress.states import RULE, ModuleStatus, learner_statuses, signature
-from quizzes.models import Quiz
+from progress.states import RULE, learner_statuses, path_percent
+from quizzes import catalog as quiz_catalog
 
 SEARCH_MAX = 100  # characters of a query; the rest is ignored
 SEARCH_RESULTS = 30
@@ -34,7 +39,7 @@ def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
     """Load a published module and the visitor's standing on its path.
 
     Anonymous visitors may open only modules without prerequisites; the rest asks them to log in.
-    Returns (path, module, status) or an HttpResponse redirect.
+    Returns (path, status, marker) or an HttpResponse redirect.
     """
     marker = catalog.current_marker()
     path = _path_or_404(path_slug, marker)
@@ -43,7 +48,7 @@ def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
         raise Http404
     if not request.user.is_authenticated and status.prerequisites:
         return redirect_to_login(request.get_full_path())
-    return path, status.module, status, marker
+    return path, status, marker
 
 
 def _path_or_404(path_slug: str, marker: str) -> LearningPath:
@@ -75,25 +80,26 @@ def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
 
 
 def _path_page(request: HttpRequest, path: LearningPath, marker: str) -> HttpResponse:
-    statuses = learner_statuses(path, request.user, marker)
-    due = sum(s.due for s in statuses)
-    steps_total = sum(s.steps_total for s in statuses)
-    steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
-    return render(
-        request,
-        "courses/path.html",
-        {
-            "nav": "path",
-            "path": path,
-            "statuses": statuses,
-            "map": layout(statuses),
-            "due_cards": due,
-            "modules_done": sum(1 for s in statuses if s.is_completed),
-            "overall_percent": round(100 * steps_done / steps_total) if steps_total else 0,
-            "next_status": next((s for s in statuses if not s.is_locked and not s.is_completed), None),
-            "fragment_key": signature(statuses, path.pk, request.user.is_authenticated, get_language()),
-        },
-    )
+    inputs = {
+        "marker": marker,
+        "signed_in": request.user.is_authenticated,
+        "path": path,
+        "statuses": learner_statuses(path, request.user, marker),
+    }
+    body = fragments.render("courses/path.html#path-body", inputs, _path_body)
+    return render(request, "courses/path.html", {"nav": "path", "path": path, "body": body})
+
+
+def _path_body(*, statuses, **inputs) -> dict:
+    return {
+        **inputs,
+        "statuses": statuses,
+        "map": layout(statuses),
+        "due_cards": sum(s.due for s in statuses),
+        "modules_done": sum(1 for s in statuses if s.is_completed),
+        "overall_percent": path_percent(statuses),
+        "next_status": next((s for s in statuses if not s.is_locked and not s.is_completed), None),
+    }
 
 
 @require_GET
@@ -101,104 +107,84 @@ def module_page(request: HttpRequest, path_slug: str, module_slug: str) -> HttpR
     loaded = _module_for(request, path_slug, module_slug)
     if isinstance(loaded, HttpResponse):
         return loaded
-    path, module, status, marker = loaded
-    lessons = catalog.published_lessons(module, marker)
-    done_ids = _completed_ids(request, lessons)
-    return render(
-        request,
-        "courses/module.html",
-        {
-            "nav": "path",
-            "path": path,
-            "module": module,
-            "status": status,
-            "lessons": SimpleLazyObject(lambda: [(lesson, lesson.pk in done_ids) for lesson in lessons]),
-            "quiz": SimpleLazyObject(lambda: Quiz.objects.filter(pk=status.quiz_id).first()),
-            "rule": RULE,
-            "next_lesson": SimpleLazyObject(
-                lambda: next((lesson for lesson in lessons if lesson.pk not in done_ids), None)
-            ),
-            "fragment_key": signature(
-                [status], "module", tuple(sorted(done_ids)), request.user.is_authenticated, get_language()
-            ),
-        },
-    )
+    path, status, marker = loaded
+    lessons = catalog.published_lessons(status.module, marker)
+    inputs = {
+        "marker": marker,
+        "signed_in": request.user.is_authenticated,
+        "path": path,
+        "status": status,
+        "lessons": lessons,
+        "done_ids": sorted(_completed_ids(request, lessons)),
+    }
+    body = fragments.render("courses/module.html#module-body", inputs, _module_body)
+    return render(request, "courses/module.html", {"nav": "path", "module": status.module, "body": body})
 
 
-def _lesson_context(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str):
+def _module_body(*, marker, status, lessons, done_ids, **inputs) -> dict:
+    quiz = quiz_catalog.quiz(status.quiz_id, marker) if status.quiz_id else None
+    return {
+        **inputs,
+        "status": status,
+        "module": status.module,
+        "lessons": [(lesson, lesson.pk in done_ids) for lesson in lessons],
+        "next_lesson": next((lesson for lesson in lessons if lesson.pk not in done_ids), None),
+        "quiz": quiz,
+        "question_count": quiz_catalog.question_count(quiz, marker) if quiz else 0,
+        "rule": RULE,
+    }
+
+
+def lesson_context(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> dict | HttpResponse:
+    """What the lesson page shows: the lesson, its place in the module, the visitor's standing (the
+    completion form and the module's progress), or a redirect to log in."""
     loaded = _module_for(request, path_slug, module_slug)
     if isinstance(loaded, HttpResponse):
         return loaded
-    path, module, status, marker = loaded
+    path, status, marker = loaded
+    module = status.module
     lessons = catalog.published_lessons(module, marker)
     index = next((i for i, lesson in enumerate(lessons) if lesson.slug == lesson_slug), None)
     if index is None:
         raise Http404
-    lesson = lessons[index]
     done_ids = _completed_ids(request, lessons)
-    return {
-        "nav": "path",
+    lesson = lessons[index]
+    sidebar = {
+        "marker": marker,
+        "signed_in": request.user.is_authenticated,
         "path": path,
         "module": module,
         "status": status,
         "lesson": lesson,
         "lessons": [(item, item.pk in done_ids) for item in lessons],
+    }
+    return {
+        "nav": "path",
+        "path": path,
+        "module": module,
+        "status": status,
+        "lesson": catalog.lesson_with_body(lesson, marker),
+        "lessons": sidebar["lessons"],
         "is_done": lesson.pk in done_ids,
         "previous": lessons[index - 1] if index > 0 else None,
         "next": lessons[index + 1] if index + 1 < len(lessons) else None,
         "position": index + 1,
-        # The rendered lesson and its sidebar are cached by everything they show (forms never are).
-        "head_key": signature([status], "lesson-head", lesson.pk, request.user.is_authenticated, get_language()),
-        "tail_key": signature(
-            [status], "lesson-tail", lesson.pk, tuple(sorted(done_ids)), request.user.is_authenticated, get_language()
-        ),
+        "sidebar_inputs": sidebar,
+        "sidebar": lesson_sidebar(sidebar),
     }
+
+
+def lesson_sidebar(inputs: dict, *, oob: bool = False) -> str:
+    """The module's lessons and progress beside a lesson (``oob``: for htmx to swap in out of band)."""
+    return fragments.render("courses/lesson.html#module-progress", {**inputs, "oob": oob})
 
 
 @require_GET
 def lesson_page(request: HttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
-    context = _lesson_context(request, path_slug, module_slug, lesson_slug)
+    context = lesson_context(request, path_slug, module_slug, lesson_slug)
     if isinstance(context, HttpResponse):
         return context
     return render(request, "courses/lesson.html", context)
-
-
-def _locked_reason(status: ModuleStatus) -> str:
-    names = ", ".join(f"“{m.title}”" for m in status.missing)
-    return _("This module is locked: finish %(modules)s first, then you can mark its lessons complete.") % {
-        "modules": names
-    }
-
-
-@login_required
-@require_POST
-def complete_lesson(request: HtmxHttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
-    return _set_completion(request, path_slug, module_slug, lesson_slug, done=True)
-
-
-@login_required
-@require_POST
-def undo_lesson(request: HtmxHttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
-    return _set_completion(request, path_slug, module_slug, lesson_slug, done=False)
-
-
-def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slug, *, done: bool) -> HttpResponse:
-    """Mark or unmark a lesson; the no-JS form gets the lesson page again, htmx gets the fragment."""
-    context = _lesson_context(request, path_slug, module_slug, lesson_slug)
-    if isinstance(context, HttpResponse):  # login_required lets only members in; kept for safety
-        return context
-    status, lesson = context["status"], context["lesson"]
-    if status.is_locked:
-        raise PermissionDenied(_locked_reason(status))
-    if done:
-        progress_services.complete_lesson(request.user, lesson)
-    else:
-        progress_services.undo_lesson(request.user, lesson)
-    if not request.htmx:
-        return redirect(lesson.get_absolute_url())
-    # Read the lesson's state and the module's progress again after the write: the fragment shows both.
-    context = _lesson_context(request, path_slug, module_slug, lesson_slug)
-    return render(request, "courses/_completion_update.html", context)
 
 
 def _highlight(text: str, terms: list[str], width: int = 220) -> str:

@@ -33,9 +33,9 @@ SITE_NAME = "DevOps Learn"
 # confirmation): never taken from a request's Host header. Without SITE_URL: the first of
 # ALLOWED_HOSTS (https with SECURE_HTTPS), or the development server's address.
 _first_host = next((h.lstrip(".") for h in ALLOWED_HOSTS if h not in ("*", "")), "127.0.0.1:8000")
-SITE_URL = (
-    os.environ.get("SITE_URL") or f"{'https' if env_bool('SECURE_HTTPS') else 'http'}://{_first_host}"
-).rstrip("/")
+SITE_URL = (os.environ.get("SITE_URL") or f"{'https' if env_bool('SECURE_HTTPS') else 'http'}://{_first_host}").rstrip(
+    "/"
+)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "progress",
     "cohorts",
     "authoring",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -95,7 +96,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
             ],
             "builtins": [],
-            "libraries": {"site": "devopslearn.lib.sitetags"},
+            "libraries": {"site": "devopslearn.lib.sitetags", "numbers": "devopslearn.lib.numbers"},
         },
     }
 ]

@@ -17,6 +17,6 @@ urlpatterns = [
     path("cohorts/", include("cohorts.urls")),
     path("quizzes/", include("quizzes.urls")),
     path("labs/", include("labs.urls")),
-    path("progress/", include("progress.urls")),
+    path("", include("progress.urls")),
     path("", include("courses.urls")),
 ]

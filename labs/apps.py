@@ -13,11 +13,12 @@ class LabsConfig(AppConfig):
 
         from courses.importers import register_module_file
         from courses.models import ContentVersion
-        from labs import checks  # noqa: F401 - registers the system checks
+        from labs import checks, privacy  # noqa: F401 - checks: registers the system checks
         from labs.importers import LabsFolderLoader
         from labs.models import Check, Lab
 
         register_module_file(LabsFolderLoader())
+        privacy.register()
         for model in (Lab, Check):
             name = model.__name__.lower()
             post_save.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-save-lab-{name}")

@@ -7,4 +7,6 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress")
 
     def ready(self):
-        from progress import receivers  # noqa: F401 - connects the signal receivers
+        from progress import privacy, receivers  # noqa: F401 - receivers: connects the signal receivers
+
+        privacy.register()

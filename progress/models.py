@@ -1,10 +1,14 @@
+import operator
 import random
 import secrets
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
+from functools import reduce
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -31,24 +35,47 @@ class LessonCompletion(models.Model):
 
     @classmethod
     def completed_ids(cls, user_id: int, lesson_ids: list[int]) -> set[int]:
-        """Which of these lessons the user has completed: a plain statement, read on every lesson page."""
-        if not lesson_ids:
-            return set()
-        statement = (  # only "%s" placeholders are formatted in
-            "SELECT lesson_id FROM progress_lessoncompletion "  # noqa: S608
-            f"WHERE user_id = %s AND lesson_id IN ({sql.placeholders(lesson_ids)})"
-        )
-        return {lesson_id for (lesson_id,) in sql.fetch(statement, [user_id, *lesson_ids], [None])}
+        """Which of these lessons the user has completed."""
+        return set(cls.objects.filter(user_id=user_id, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
 
     @classmethod
     def minutes_by_lesson(cls, user_id: int, path_id: int) -> dict[int, int]:
         """{lesson id: its estimated minutes} for the lessons of a path the user completed."""
-        statement = (
-            "SELECT c.lesson_id, l.estimated_minutes FROM progress_lessoncompletion c "
-            "JOIN courses_lesson l ON l.id = c.lesson_id JOIN courses_module m ON m.id = l.module_id "
-            "WHERE c.user_id = %s AND m.path_id = %s"
+        completed = cls.objects.filter(user_id=user_id, lesson__module__path_id=path_id)
+        return dict(completed.values_list("lesson_id", "lesson__estimated_minutes"))
+
+
+class ProgressRow(NamedTuple):
+    """The fields of a ModuleProgress row that module states need, without building model instances
+    (a dashboard page reads hundreds of them; model instances cost ten times as much)."""
+
+    user_id: int
+    module_id: int
+    lessons_completed: int
+    attempts: int
+    failed_attempts: int
+    best_percent: Decimal | None
+    last_percent: Decimal | None
+    quiz_passed: bool
+    completed: bool  # completed_at is set: read as a flag, not parsed as a date
+    last_activity_at: datetime | None
+
+
+class Standing(NamedTuple):
+    """Learners' progress rows and counts of due review cards, by user id then module id."""
+
+    rows: dict[int, dict[int, ProgressRow]]
+    due: dict[int, dict[int, int]]
+
+
+class ModuleProgressQuerySet(models.QuerySet):
+    def as_rows(self):
+        """The rows as ProgressRow tuples (values, not model instances)."""
+        completed = ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField())
+        names = ProgressRow._fields
+        return self.annotate(completed_flag=completed).values_list(
+            *names[: names.index("completed")], "completed_flag", *names[names.index("completed") + 1 :]
         )
-        return dict(sql.fetch(statement, [user_id, path_id], [None, None]))
 
 
 class ModuleProgress(models.Model):
@@ -70,6 +97,8 @@ class ModuleProgress(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ModuleProgressQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("module progress")
         verbose_name_plural = _("module progress")
@@ -83,6 +112,62 @@ class ModuleProgress(models.Model):
     def completed(self) -> bool:
         return self.completed_at is not None
 
+    @classmethod
+    def standing(cls, user_ids: list[int], module_ids: list[int], now: datetime) -> Standing:
+        """The learners' rows for these modules and their counts of review cards due at ``now``: one
+        plain statement, read on every learner page (``standing_by_orm`` is its twin: same result)."""
+        users, modules = sql.placeholders(user_ids), sql.placeholders(module_ids)
+        statement = (  # only "%s" placeholders are formatted in: every value is a parameter
+            "SELECT 0, user_id, module_id, lessons_completed, attempts, failed_attempts, best_percent, "  # noqa: S608
+            "last_percent, quiz_passed, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END, last_activity_at, 0 "
+            f"FROM progress_moduleprogress WHERE user_id IN ({users}) AND module_id IN ({modules}) "
+            "UNION ALL "
+            "SELECT 1, user_id, module_id, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
+            f"FROM progress_reviewcard WHERE user_id IN ({users}) AND module_id IN ({modules}) AND due <= %s "
+            "GROUP BY user_id, module_id"
+        )
+        stored = [cls._meta.get_field(name) for name in ProgressRow._fields[: ProgressRow._fields.index("completed")]]
+        columns = [None, *stored, bool, cls._meta.get_field("last_activity_at"), None]
+        params = [*user_ids, *module_ids, *user_ids, *module_ids, connection.ops.adapt_datetimefield_value(now)]
+        standing = Standing({}, {})
+        for kind, *values, count in sql.fetch(statement, params, columns):
+            if kind == 0:
+                row = ProgressRow(*values)
+                standing.rows.setdefault(row.user_id, {})[row.module_id] = row
+            else:
+                standing.due.setdefault(values[0], {})[values[1]] = count
+        return standing
+
+    @classmethod
+    def standing_by_orm(cls, user_ids: list[int], module_ids: list[int], now: datetime) -> Standing:
+        """``standing`` through the ORM: the definition the plain statement must match."""
+        standing = Standing({}, {})
+        for row in cls.objects.filter(user_id__in=user_ids, module_id__in=module_ids).as_rows():
+            row = ProgressRow(*row)
+            standing.rows.setdefault(row.user_id, {})[row.module_id] = row
+        cards = ReviewCard.objects.filter(user_id__in=user_ids, module_id__in=module_ids).due(now)
+        for user_id, module_id, count in cards.counts_by_module():
+            standing.due.setdefault(user_id, {})[module_id] = count
+        return standing
+
+
+ACTIVITY_COUNTS = ("lessons_completed", "questions_answered", "attempts_closed", "reviews")
+
+
+class DailyActivityQuerySet(models.QuerySet):
+    def active(self):
+        """The days on which the learner did something (an action of ACTIVITY_COUNTS): the one
+        definition of activity, shared by the calendar and streak, the lead's "last activity" and
+        "inactive for a week"."""
+        return self.filter(reduce(operator.or_, (Q(**{f"{name}__gt": 0}) for name in ACTIVITY_COUNTS)))
+
+
+def last_active_day(user_ref: str = "user_id") -> Subquery:
+    """The learner's last active day (a date in their time zone, or NULL), for the learner in the
+    outer query's ``user_ref`` column."""
+    days = DailyActivity.objects.active().filter(user_id=OuterRef(user_ref)).order_by("-day")
+    return Subquery(days.values("day")[:1])
+
 
 class DailyActivity(models.Model):
     """What a learner did on one day, counted in their own time zone (calendar and streaks)."""
@@ -94,6 +179,8 @@ class DailyActivity(models.Model):
     attempts_closed = models.PositiveIntegerField(default=0)
     reviews = models.PositiveIntegerField(default=0)
 
+    objects = DailyActivityQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("activity day")
         verbose_name_plural = _("activity days")
@@ -104,35 +191,27 @@ class DailyActivity(models.Model):
 
     @property
     def total(self) -> int:
-        return self.lessons_completed + self.questions_answered + self.attempts_closed + self.reviews
+        return sum(getattr(self, name) for name in ACTIVITY_COUNTS)
 
     @classmethod
-    def add(cls, user_id: int, day, counts: dict[str, int]) -> int:
-        """Add ``counts`` to the user's row for ``day``; returns 0 when there is no row yet."""
-        fields = [cls._meta.get_field(name) for name in counts]  # FieldDoesNotExist for a typo
-        assignments = ", ".join(f"{sql.quote(f.column)} = {sql.quote(f.column)} + %s" for f in fields)
-        # The columns come from model fields (get_field above), never from input; values are parameters.
-        statement = f"UPDATE progress_dailyactivity SET {assignments} WHERE user_id = %s AND day = %s"  # noqa: S608
-        day_value = connection.ops.adapt_datefield_value(day)
-        with connection.cursor() as cursor:
-            cursor.execute(statement, [*counts.values(), user_id, day_value])
-            return cursor.rowcount
+    def add(cls, user_id: int, day: date, counts: dict[str, int]) -> None:
+        """Add ``counts`` ({field name: n}) to the user's row for ``day``, creating the row first when
+        it is the day's first activity (safely, when two requests do it at once)."""
+        increments = {name: F(name) + n for name, n in counts.items()}
+        rows = cls.objects.filter(user_id=user_id, day=day)
+        if rows.update(**increments):
+            return
+        cls.objects.bulk_create([cls(user_id=user_id, day=day)], ignore_conflicts=True)
+        rows.update(**increments)
 
     @classmethod
-    def rows_of(cls, user_id: int, since) -> tuple[list[tuple], int]:
-        """(day, lessons, questions, attempts, reviews) for the user's active days since ``since``, and
-        the questions answered over all time: one statement, however long the history."""
-        statement = (
-            "SELECT 0, day, lessons_completed, questions_answered, attempts_closed, reviews "
-            "FROM progress_dailyactivity WHERE user_id = %s AND day >= %s "
-            "UNION ALL SELECT 1, NULL, 0, COALESCE(SUM(questions_answered), 0), 0, 0 "
-            "FROM progress_dailyactivity WHERE user_id = %s"
-        )
-        params = [user_id, connection.ops.adapt_datefield_value(since), user_id]
-        rows = sql.fetch(statement, params, [None, cls._meta.get_field("day"), None, None, None, None])
-        days = [row[1:] for row in rows if row[0] == 0]
-        answered = next(row[3] for row in rows if row[0] == 1)
-        return days, answered
+    def history(cls, user_id: int, since: date) -> tuple[dict[date, int], int]:
+        """({day: actions} for the user's active days since ``since``, questions answered over all time).
+        A day is active when it has an action (``total``, as ``active()`` says in SQL)."""
+        rows = cls.objects.filter(user_id=user_id, day__gte=since).values_list("day", *ACTIVITY_COUNTS)
+        totals = {day: total for day, *counts in rows if (total := sum(counts))}
+        answered = cls.objects.filter(user_id=user_id).aggregate(n=Sum("questions_answered"))["n"] or 0
+        return totals, answered
 
 
 def review_scheduler() -> Scheduler:
@@ -146,7 +225,13 @@ def review_scheduler() -> Scheduler:
 
 class ReviewCardQuerySet(models.QuerySet):
     def due(self, now: datetime | None = None):
+        """The cards due for review at ``now``: the one definition of "due" (every due count uses it,
+        and ModuleProgress.standing's statement is tested against it)."""
         return self.filter(due__lte=now or timezone.now())
+
+    def counts_by_module(self):
+        """(user id, module id, cards) for these cards."""
+        return self.values_list("user_id", "module_id").annotate(n=Count("id")).order_by()
 
 
 class ReviewCard(models.Model):
@@ -212,31 +297,27 @@ class ReviewCard(models.Model):
         return review_scheduler().review_card(self.as_fsrs(), rating, moment)[0].due
 
     @classmethod
-    def next_due(cls, user_id: int, now) -> "tuple[ReviewCard | None, int]":
-        """The user's card due first (by due time) and how many are due: one plain statement."""
-        when = connection.ops.adapt_datetimefield_value(now)
-        count = "SELECT COUNT(*) FROM progress_reviewcard c WHERE c.user_id = %s AND c.due <= %s"
-        cards = sql.fetch_instances(
-            cls,
-            "t.user_id = %s AND t.due <= %s ORDER BY t.due, t.id LIMIT 1",
-            [user_id, when, user_id, when],
-            extra=[("due_count", count, int)],
-        )
-        return (cards[0], cards[0].due_count) if cards else (None, 0)
+    def next_due(cls, user_id: int, now: datetime) -> "tuple[ReviewCard | None, int]":
+        """The user's card due first (by due time) and how many are due: one query (the count is a
+        window over the due cards, taken before the first is picked)."""
+        due = cls.objects.filter(user_id=user_id).due(now).annotate(due_count=Window(Count("id")))
+        card = due.order_by("due", "id").first()
+        return (card, card.due_count) if card is not None else (None, 0)
 
     @classmethod
     def lock_for(cls, user_id: int, question_id: int) -> "ReviewCard | None":
         """The user's card for a question, locked for update until the transaction ends."""
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        found = sql.fetch_instances(cls, f"t.user_id = %s AND t.question_id = %s{lock}", [user_id, question_id])
-        return found[0] if found else None
+        try:
+            return cls.objects.select_for_update().get(user_id=user_id, question_id=question_id)
+        except cls.DoesNotExist:
+            return None
 
     @classmethod
     def load_own(cls, card_id: int, user_id: int) -> "ReviewCard | None":
-        if not sql.storable(cls._meta.pk, card_id):
+        try:
+            return cls.objects.get(pk=card_id, user_id=user_id)
+        except cls.DoesNotExist:
             return None
-        found = sql.fetch_instances(cls, "t.id = %s AND t.user_id = %s", [card_id, user_id])
-        return found[0] if found else None
 
     @property
     def is_due(self) -> bool:
@@ -288,5 +369,7 @@ class Certificate(models.Model):
 
     @classmethod
     def of(cls, user_id: int, path_id: int) -> "Certificate | None":
-        found = sql.fetch_instances(cls, "t.user_id = %s AND t.path_id = %s", [user_id, path_id])
-        return found[0] if found else None
+        try:
+            return cls.objects.get(user_id=user_id, path_id=path_id)
+        except cls.DoesNotExist:
+            return None

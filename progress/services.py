@@ -10,7 +10,6 @@ from django.utils import timezone
 from fsrs import Rating
 
 from courses.models import LearningPath, Lesson, Module
-from devopslearn.lib import sql
 from progress import rebuild
 from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
 from progress.states import path_modules
@@ -22,11 +21,7 @@ def local_day(user, when=None) -> date:
 
 def record_activity(user, when=None, **counts: int) -> None:
     """Add to the learner's activity on the day it happened, in their time zone."""
-    day = local_day(user, when)
-    if DailyActivity.add(user.pk, day, counts):
-        return
-    if not sql.insert(DailyActivity(user=user, day=day, **counts), unless_duplicate=True):
-        DailyActivity.add(user.pk, day, counts)  # created meanwhile by a concurrent request
+    DailyActivity.add(user.pk, local_day(user, when), counts)
 
 
 def progress_row(user, module: Module, *, lock: bool = True) -> ModuleProgress:
@@ -136,17 +131,16 @@ def rating_for(fraction) -> Rating:
 
 
 def record_answer_for_review(user, question, fraction, when=None) -> ReviewCard | None:
-    """A missed (or partly missed) question becomes a review card; a card answered again is rescheduled."""
+    """A missed (or partly missed) question becomes a review card; a card answered again is rescheduled.
+
+    Called in the transaction that stores the answer, under the attempt's lock: two answers to one
+    question by one learner cannot run at once (a question belongs to one quiz, and a learner has
+    one open attempt per quiz), so the card is created without a race."""
     card = ReviewCard.lock_for(user.pk, question.pk)
     if card is None:
         if fraction >= 1:
             return None
         card = ReviewCard(user=user, question=question, module_id=question.quiz.module_id)
-        card.schedule(rating_for(fraction), when)
-        if sql.insert(card, unless_duplicate=True):
-            return card
-        # The same miss recorded a moment ago by a concurrent request: reschedule that card.
-        card = ReviewCard.lock_for(user.pk, question.pk)
     card.schedule(rating_for(fraction), when)
     card.save()
     return card

@@ -1,22 +1,27 @@
-"""The module state rule, written once, and a learner's (or a cohort's) standing on a path computed
-in a fixed number of queries, however many modules, lessons, attempts and reviews there are."""
+"""The module state rule and the progress percentage, each written once, and a learner's (or a
+cohort's) standing on a path computed in a fixed number of queries, however many modules, lessons,
+attempts and reviews there are.
+
+The state rule is a table (``RULE_TABLE``): ``module_state`` reads it for learners whose rows are in
+memory, ``state_conditions`` turns the same table into SQL conditions so that a dashboard can filter
+and sort a thousand learners in the database. The percentage is ``percent`` over steps (lessons
+and the quiz); ``steps_done_sql`` is its SQL twin, used only to sort.
+"""
 
 import copy
-import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
 from decimal import Decimal
+from itertools import product
 from typing import NamedTuple
 
-from django.db import connection
-from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from courses import catalog
 from courses.models import LearningPath, Module, prerequisite_map
-from devopslearn.lib import sql
-from progress.models import ModuleProgress
+from progress.models import ModuleProgress, ProgressRow, ReviewCard
 from quizzes.models import Quiz
 
 MASTERY_PERCENT = Decimal(90)
@@ -37,47 +42,131 @@ class State:
         MASTERED: _("Mastered"),
     }
     ORDER = [LOCKED, AVAILABLE, IN_PROGRESS, COMPLETED, MASTERED]
+    RANK = {state: rank for rank, state in enumerate(ORDER)}
 
 
 RULE = _(
     "A module unlocks when its prerequisites are completed; it is completed when every lesson is "
     "marked complete and its quiz is passed, and mastered when your best quiz score is at least 90% "
-    "and none of its review cards is overdue."
+    "and none of its review cards is due."
 )
 
 
+class Facts(NamedTuple):
+    """What the state of one module depends on, for one learner."""
+
+    completed: bool  # the module's completion is recorded (sticky: it stays when content changes)
+    mastery_score: bool  # the module has no quiz, or a best score of at least MASTERY_PERCENT
+    cards_due: bool  # a review card of the module is due
+    prerequisites_done: bool  # every prerequisite module is completed
+    started: bool  # a lesson completed or a quiz attempt closed
+
+
+# The rule, written once: the first line whose facts all hold gives the state.
+RULE_TABLE = (
+    (State.MASTERED, {"completed": True, "mastery_score": True, "cards_due": False}),
+    (State.COMPLETED, {"completed": True}),
+    (State.LOCKED, {"prerequisites_done": False}),
+    (State.IN_PROGRESS, {"started": True}),
+    (State.AVAILABLE, {}),
+)
+
+
+def _first_line_that_holds(facts: Facts) -> str:
+    for state, required in RULE_TABLE:
+        if all(getattr(facts, name) == wanted for name, wanted in required.items()):
+            return state
+    raise AssertionError("RULE_TABLE ends with a line that always holds")
+
+
+# RULE_TABLE read once for each of the 32 combinations of facts: a dashboard page decides 300 states.
+_STATE_OF = {facts: _first_line_that_holds(facts) for facts in map(Facts._make, product((False, True), repeat=5))}
+
+
+def module_state(facts: Facts) -> str:
+    """The state RULE_TABLE gives these facts (booleans)."""
+    return _STATE_OF[facts]
+
+
 def is_complete(lessons_done: int, lessons_total: int, has_quiz: bool, quiz_passed: bool) -> bool:
+    """When a module's completion is recorded (then it stays: see progress.rebuild)."""
     return lessons_done >= lessons_total and (quiz_passed or not has_quiz)
 
 
-def module_state(
-    row: "ModuleProgress | ProgressRow | None", *, has_quiz: bool, prerequisites_done: bool, overdue: int
-) -> str:
-    """The one rule: locked, available, in progress, completed or mastered."""
-    if row is not None and row.completed:
-        best = row.best_percent or Decimal(0)
-        if (not has_quiz or best >= MASTERY_PERCENT) and overdue == 0:
-            return State.MASTERED
-        return State.COMPLETED
-    if not prerequisites_done:
-        return State.LOCKED
-    if row is not None and (row.lessons_completed or row.attempts):
-        return State.IN_PROGRESS
-    return State.AVAILABLE
+NOTHING = Q(pk__in=[])
+
+
+def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now=None) -> dict[str, Q]:
+    """{state: SQL condition} for one module, on a queryset whose ``user_ref`` column is the learner:
+    RULE_TABLE read with each fact as an SQL condition. Exactly one condition holds for each learner,
+    as module_state() decides (tests/progress/test_state_rule.py). ``module`` carries ``quiz_id``."""
+    rows = ModuleProgress.objects.filter(user_id=OuterRef(user_ref))
+    row = rows.filter(module_id=module.pk)
+
+    def completed(module_id):
+        return Q(Exists(rows.filter(module_id=module_id, completed_at__isnull=False)))
+
+    due = ReviewCard.objects.filter(user_id=OuterRef(user_ref), module_id=module.pk).due(now or timezone.now())
+    prerequisites_done = Q()
+    for prerequisite_id in prerequisite_ids:
+        prerequisites_done &= completed(prerequisite_id)
+    facts = {
+        "completed": completed(module.pk),
+        # A fact known without the database is a Python bool: the table is simplified with it.
+        "mastery_score": Q(Exists(row.filter(best_percent__gte=MASTERY_PERCENT))) if module.quiz_id else True,
+        "cards_due": Q(Exists(due)),
+        "prerequisites_done": prerequisites_done if prerequisite_ids else True,
+        "started": Q(Exists(row.filter(Q(lessons_completed__gt=0) | Q(attempts__gt=0)))),
+    }
+    conditions: dict[str, Q] = {}
+    earlier: Q | None = Q()  # no earlier line holds (None: an earlier line always holds)
+    for state, required in RULE_TABLE:
+        line: Q | None = Q()  # None: the line can never hold
+        for name, wanted in required.items():
+            fact = facts[name]
+            if isinstance(fact, bool):
+                line = line if fact == wanted else None
+            elif line is not None:
+                line &= fact if wanted else ~fact
+            if line is None:
+                break
+        if line is None or earlier is None:
+            conditions[state] = NOTHING
+            continue
+        conditions[state] = earlier & line
+        earlier = earlier & ~line if line else None
+    return conditions
+
+
+def state_rank(module, prerequisite_ids, *, user_ref: str = "user_id", now=None) -> Case:
+    """An integer expression ordering learners by their state in the module (locked first)."""
+    conditions = state_conditions(module, prerequisite_ids, user_ref=user_ref, now=now)
+    always = next((state for state, condition in conditions.items() if not condition), State.AVAILABLE)
+    return Case(
+        *(When(condition, then=Value(State.RANK[state])) for state, condition in conditions.items() if condition),
+        default=Value(State.RANK[always]),
+        output_field=IntegerField(),
+    )
+
+
+def percent(done: int, total: int) -> int:
+    """A progress percentage: ``done`` of ``total`` steps, as a whole number (0 when there are none)."""
+    return round(100 * done / total) if total else 0
 
 
 @dataclass(slots=True)
 class ModuleStatus:
+    """One learner's standing in one module."""
+
     module: Module
     state: str
     lessons_total: int
     quiz_id: int | None
-    row: "ProgressRow | None"
+    row: ProgressRow | None
     missing: list[Module] = field(default_factory=list)
     unlocks: list[Module] = field(default_factory=list)
     prerequisites: list[Module] = field(default_factory=list)
-    overdue: int = 0
-    due: int = 0
+    due: int = 0  # review cards due now
 
     @property
     def label(self) -> str:
@@ -85,6 +174,7 @@ class ModuleStatus:
 
     @property
     def lessons_done(self) -> int:
+        """Lessons completed, never more than the module has (a row may count some since unpublished)."""
         return min(self.row.lessons_completed, self.lessons_total) if self.row else 0
 
     @property
@@ -102,11 +192,9 @@ class ModuleStatus:
 
     @property
     def percent(self) -> int:
-        if self.is_completed and self.steps_done >= self.steps_total:
+        if self.is_completed and (self.steps_done >= self.steps_total or not self.steps_total):
             return 100
-        if not self.steps_total:
-            return 100 if self.is_completed else 0
-        return round(100 * self.steps_done / self.steps_total)
+        return percent(self.steps_done, self.steps_total)
 
     @property
     def is_locked(self) -> bool:
@@ -126,11 +214,11 @@ class ModuleStatus:
         return self.is_completed and self.has_quiz and self.row is not None and not self.row.quiz_passed
 
     @property
-    def best_percent(self):
+    def best_percent(self) -> Decimal | None:
         return self.row.best_percent if self.row else None
 
     @property
-    def last_percent(self):
+    def last_percent(self) -> Decimal | None:
         return self.row.last_percent if self.row else None
 
     @property
@@ -138,28 +226,42 @@ class ModuleStatus:
         return self.row.attempts if self.row else 0
 
 
-class ProgressRow(NamedTuple):
-    """The fields of a ModuleProgress row that states need, without building model instances
-    (a dashboard page reads hundreds of them; model instances cost ten times as much)."""
+def path_percent(statuses: list[ModuleStatus]) -> int:
+    """How much of the path is done: steps done (lessons, capped at each module's count, and passed
+    quizzes) of all steps. ``steps_done_sql`` sorts learners in the same order."""
+    return percent(sum(s.steps_done for s in statuses), sum(s.steps_total for s in statuses))
 
-    user_id: int
-    module_id: int
-    lessons_completed: int
-    attempts: int
-    failed_attempts: int
-    best_percent: Decimal | None
-    last_percent: Decimal | None
-    quiz_passed: bool
-    completed: bool  # completed_at is set: read as a flag, not parsed as a date
-    last_activity_at: datetime | None
+
+def steps_done_sql(modules: list[Module], *, user_ref: str = "user_id"):
+    """``path_percent``'s steps done as an SQL expression over the learner in ``user_ref`` (a sort key)."""
+    rows = ModuleProgress.objects.filter(user_id=OuterRef(user_ref), module_id__in=[m.pk for m in modules])
+    lessons = Case(
+        *(When(module_id=m.pk, then=Least(F("lessons_completed"), Value(m.lessons_total))) for m in modules),
+        default=Value(0),
+    )
+    passed = Case(
+        When(module_id__in=[m.pk for m in modules if m.quiz_id], quiz_passed=True, then=Value(1)), default=Value(0)
+    )
+    steps = rows.values("user_id").annotate(n=Sum(lessons + passed, output_field=IntegerField())).values("n")
+    return Coalesce(Subquery(steps[:1]), Value(0))
+
+
+def _load_path_modules(path: LearningPath) -> list[Module]:
+    """The published modules of a path, each annotated with its lesson count and quiz: one query."""
+    module_quiz = Quiz.objects.published().module_quizzes().filter(module=OuterRef("pk")).values("pk")[:1]
+    return list(
+        Module.objects.published()
+        .filter(path=path)
+        .annotate(lessons_total=Count("lessons", filter=Q(lessons__published=True)), quiz_id=Subquery(module_quiz))
+        .order_by("order", "id")
+    )
 
 
 def navigation(path: LearningPath, marker: str | None = None) -> tuple[list[Module], dict[int, list[int]]]:
-    """The path's published modules (with lesson counts and quiz ids) and prerequisite edges.
+    """The path's published modules (with ``lessons_total`` and ``quiz_id``) and prerequisite edges.
 
-    Cached per process and keyed on the content marker (courses.catalog), so a content edit reaches
-    every worker at once; a cache hit costs one indexed read instead of two queries and a few
-    hundred model fields. Pass ``marker`` when the request has read it already.
+    Kept per process and keyed on the content marker (courses.catalog), so a content edit reaches
+    every worker at once. Pass ``marker`` when the request has read it already.
     """
     if marker is None:
         marker = catalog.current_marker()
@@ -171,8 +273,7 @@ def navigation(path: LearningPath, marker: str | None = None) -> tuple[list[Modu
     cached_modules, edges = catalog.cached(("navigation", path.pk), marker, load)
     modules = [copy.copy(module) for module in cached_modules]  # callers may set attributes on them
     for module in modules:
-        module.path = path
-        module.content_marker = marker
+        module.path = path  # get_absolute_url() needs the path slug: no query per module
     return modules, {pk: list(prereqs) for pk, prereqs in edges.items()}
 
 
@@ -181,139 +282,80 @@ def path_modules(path: LearningPath) -> list[Module]:
     return navigation(path)[0]
 
 
-def _load_path_modules(path: LearningPath) -> list[Module]:
-    """The published modules of a path, each annotated with its lesson count and quiz: one query."""
-    module_quiz = Quiz.objects.published().module_quizzes().filter(module=OuterRef("pk")).values("pk")[:1]
-    modules = list(
-        Module.objects.published()
-        .filter(path=path)
-        .annotate(
-            lessons_total=Count("lessons", filter=Q(lessons__published=True)),
-            quiz_id=Subquery(module_quiz),
-        )
-        .order_by("order", "id")
-    )
-    for module in modules:
-        module.path = path  # get_absolute_url() needs the path slug: no query per module
-    return modules
+class PathPlan:
+    """A path's published modules, what each requires and unlocks: what every learner's statuses
+    are computed against, worked out once per request."""
 
+    def __init__(self, path: LearningPath, modules: list[Module], edges: dict[int, list[int]]):
+        self.path = path
+        self.modules = modules
+        by_id = {module.pk: module for module in modules}
+        self.edges = {pk: [p for p in edges.get(pk, []) if p in by_id] for pk in by_id}
+        unlocks: dict[int, list[Module]] = {pk: [] for pk in by_id}
+        for pk, prereqs in self.edges.items():
+            for prereq in prereqs:
+                unlocks[prereq].append(by_id[pk])
+        self._steps = [(module, [by_id[p] for p in self.edges[module.pk]], unlocks[module.pk]) for module in modules]
 
-def statuses_for(
-    path: LearningPath, user_ids: list[int], *, staff_ids=(), modules=None, edges=None, marker=None
-) -> dict[int, list[ModuleStatus]]:
-    """{user id: [ModuleStatus in path order]} for many learners in a fixed number of queries.
+    @classmethod
+    def of(cls, path: LearningPath, marker: str | None = None) -> "PathPlan":
+        return cls(path, *navigation(path, marker))
 
-    ``modules`` (and their prerequisite ``edges``, when known) default to the path's navigation."""
-    if modules is None:
-        modules, all_edges = navigation(path, marker)
-    else:
-        all_edges = edges if edges is not None else prerequisite_map(modules)
-    by_id = {module.pk: module for module in modules}
-    edges = {pk: [p for p in prereqs if p in by_id] for pk, prereqs in all_edges.items()}
-    unlocks: dict[int, list[Module]] = {pk: [] for pk in by_id}
-    for pk, prereqs in edges.items():
-        for prereq in prereqs:
-            unlocks[prereq].append(by_id[pk])
-    rows, cards = _progress_and_due_cards(user_ids, list(by_id), timezone.now())
-    # What does not depend on the learner is worked out once (the lists are shared, read-only).
-    plan = [
-        (module, [by_id[p] for p in edges.get(module.pk, [])], module.quiz_id is not None, unlocks[module.pk])
-        for module in modules
-    ]
-    nothing_due = (0, 0)
-    result = {}
-    for user_id in user_ids:
-        mine = rows.get(user_id, {})
-        my_cards = cards.get(user_id, {})
-        completed = {pk for pk, row in mine.items() if row.completed}
-        staff = user_id in staff_ids
+    def module(self, module_id) -> Module | None:
+        """The published module with this id (a string from a URL is fine), or None."""
+        return next((m for m in self.modules if str(m.pk) == str(module_id)), None)
+
+    @property
+    def steps_total(self) -> int:
+        return sum(m.lessons_total + (1 if m.quiz_id else 0) for m in self.modules)
+
+    def statuses(self, rows: dict[int, ProgressRow], due: dict[int, int], *, staff: bool = False) -> list[ModuleStatus]:
+        """One learner's statuses in path order, from their rows and due cards by module id. Staff
+        are never held back by prerequisites."""
+        completed = {pk for pk, row in rows.items() if row.completed}
         statuses = []
-        for module, prereqs, has_quiz, unlocked in plan:
+        for module, prereqs, unlocks in self._steps:
             missing = [p for p in prereqs if p.pk not in completed] if prereqs and not staff else []
-            overdue, due = my_cards.get(module.pk, nothing_due)
-            row = mine.get(module.pk)
+            row = rows.get(module.pk)
+            cards_due = due.get(module.pk, 0)
+            facts = Facts(
+                completed=row is not None and row.completed,
+                mastery_score=module.quiz_id is None
+                or (row is not None and (row.best_percent or 0) >= MASTERY_PERCENT),
+                cards_due=cards_due > 0,
+                prerequisites_done=not missing,
+                started=row is not None and bool(row.lessons_completed or row.attempts),
+            )
             statuses.append(
                 ModuleStatus(
                     module=module,
-                    state=module_state(row, has_quiz=has_quiz, prerequisites_done=not missing, overdue=overdue),
+                    state=module_state(facts),
                     lessons_total=module.lessons_total,
                     quiz_id=module.quiz_id,
                     row=row,
                     missing=missing,
-                    unlocks=unlocked,
+                    unlocks=unlocks,
                     prerequisites=prereqs,
-                    overdue=overdue,
-                    due=due,
+                    due=cards_due,
                 )
             )
-        result[user_id] = statuses
-    return result
+        return statuses
+
+    def statuses_for(self, user_ids: list[int], *, staff_ids=()) -> dict[int, list[ModuleStatus]]:
+        """{user id: [ModuleStatus in path order]} for many learners: one statement."""
+        standing = ModuleProgress.standing(user_ids, [m.pk for m in self.modules], timezone.now())
+        return {
+            user_id: self.statuses(
+                standing.rows.get(user_id, {}), standing.due.get(user_id, {}), staff=user_id in staff_ids
+            )
+            for user_id in user_ids
+        }
 
 
-def _progress_and_due_cards(user_ids, module_ids, now):
-    """The learners' ModuleProgress rows and their counts of due review cards per module: one plain
-    statement (it runs on every learner page), converted as the ORM would convert it."""
-    progress = ModuleProgress._meta
-    users, modules = sql.placeholders(user_ids), sql.placeholders(module_ids)
-    statement = (  # only "%s" placeholders are formatted in: every value is a parameter
-        "SELECT 0, user_id, module_id, lessons_completed, attempts, failed_attempts, best_percent, "  # noqa: S608
-        "last_percent, quiz_passed, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END, last_activity_at, 0 "
-        f"FROM progress_moduleprogress WHERE user_id IN ({users}) AND module_id IN ({modules}) "
-        "UNION ALL "
-        "SELECT 1, user_id, module_id, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
-        f"FROM progress_reviewcard WHERE user_id IN ({users}) AND module_id IN ({modules}) AND due <= %s "
-        "GROUP BY user_id, module_id"
-    )
-    fields = [progress.get_field(name) for name in _ROW_FIELDS]
-    params = [*user_ids, *module_ids, *user_ids, *module_ids, _adapt_now(now)]
-    columns = [None, *fields, bool, progress.get_field("last_activity_at"), None]
-    rows: dict[int, dict[int, ProgressRow]] = {}  # user id -> module id -> row
-    due: dict[int, dict[int, tuple[int, int]]] = {}  # user id -> module id -> (overdue, due)
-    for kind, *values, count in sql.fetch(statement, params, columns):
-        if kind == 0:
-            row = ProgressRow(*values)
-            rows.setdefault(row.user_id, {})[row.module_id] = row
-        else:
-            due.setdefault(values[0], {})[values[1]] = (count, count)
-    return rows, due
-
-
-# The ProgressRow fields read as stored, in the statement's order (the two after them are computed).
-_ROW_FIELDS = ProgressRow._fields[:-2]
-
-
-def _adapt_now(now):
-    return connection.ops.adapt_datetimefield_value(now)
-
-
-def signature(statuses: list[ModuleStatus], *extra) -> str:
-    """A key for fragments that show these statuses: it changes when the content or any shown state does."""
-    marker = getattr(statuses[0].module, "content_marker", "") if statuses else ""
-    parts = [
-        (
-            s.module.pk,
-            s.state,
-            s.percent,
-            s.lessons_done,
-            s.new_lessons,
-            s.due,
-            s.attempts,
-            str(s.best_percent),
-            str(s.last_percent),
-            s.regraded_below_pass,
-            tuple(m.pk for m in s.missing),
-        )
-        for s in statuses
-    ]
-    return hashlib.sha1(repr((marker, parts, extra)).encode(), usedforsecurity=False).hexdigest()
-
-
-def anonymous_statuses(path: LearningPath, modules=None, marker=None) -> list[ModuleStatus]:
-    """What a visitor sees: only modules without prerequisites are open."""
-    return statuses_for(path, [0], modules=modules, marker=marker)[0]
-
-
-def learner_statuses(path: LearningPath, user, marker=None) -> list[ModuleStatus]:
+def learner_statuses(path: LearningPath, user, marker: str | None = None) -> list[ModuleStatus]:
+    """The signed-in learner's statuses (staff are never locked out), or what a visitor sees: only
+    modules without prerequisites are open."""
+    plan = PathPlan.of(path, marker)
     if not user.is_authenticated:
-        return anonymous_statuses(path, marker=marker)
-    return statuses_for(path, [user.pk], staff_ids={user.pk} if user.is_staff else (), marker=marker)[user.pk]
+        return plan.statuses({}, {})
+    return plan.statuses_for([user.pk], staff_ids={user.pk} if user.is_staff else ())[user.pk]

@@ -4,11 +4,16 @@ from progress import views
 
 app_name = "progress"
 
+# Included at the site's root: a lesson's completion is addressed under the lesson it completes.
+lesson = "paths/<slug:path_slug>/<slug:module_slug>/<slug:lesson_slug>"
+
 urlpatterns = [
-    path("", views.mine, name="mine"),
-    path("review/", views.review, name="review"),
-    path("review/<int:card_id>/", views.review_card, name="review_card"),
-    path("review/<int:card_id>/answer/", views.review_answer, name="review_answer"),
-    path("review/<int:card_id>/rate/", views.review_rate, name="review_rate"),
-    path("certificates/<str:code>/", views.certificate, name="certificate"),
+    path("progress/", views.mine, name="mine"),
+    path("progress/review/", views.review, name="review"),
+    path("progress/review/<int:card_id>/", views.review_card, name="review_card"),
+    path("progress/review/<int:card_id>/answer/", views.review_answer, name="review_answer"),
+    path("progress/review/<int:card_id>/rate/", views.review_rate, name="review_rate"),
+    path("progress/certificates/<str:code>/", views.certificate, name="certificate"),
+    path(f"{lesson}/complete/", views.complete_lesson, name="complete"),
+    path(f"{lesson}/undo/", views.undo_lesson, name="undo"),
 ]

@@ -1,26 +1,34 @@
-from datetime import UTC, timedelta
+"""The learner's progress page, lesson completion, spaced review and certificates.
+
+The progress page composes this app's standing with the content (courses) and the review page
+shows questions (quizzes); lesson completion renders the lesson page's fragments (courses.views).
+"""
+
+from datetime import UTC, date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
-from django.utils.functional import SimpleLazyObject
-from django.utils.html import format_html_join
 from django.utils.timezone import localdate
-from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
+from django_htmx.middleware import HtmxDetails
 from fsrs import Rating
 
 from courses import catalog
 from courses.models import LearningPath
+from courses.views import lesson_context, lesson_sidebar
+from devopslearn.lib import fragments
 from progress import services
 from progress.models import Certificate, DailyActivity, LessonCompletion, ReviewCard
-from progress.states import RULE, learner_statuses, signature, statuses_for
+from progress.states import RULE, ModuleStatus, PathPlan, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
 from quizzes.attempts import ordered_choices
 from quizzes.feedback import feedback_for, form_fields
@@ -31,35 +39,33 @@ CALENDAR_WEEKS = 12
 HISTORY_DAYS = 400  # the calendar and the streak look this far back
 
 
-def calendar(user, rows: dict, today) -> dict:
-    """The last 12 weeks as an SVG grid (weeks across, weekdays down) with a level per day.
+class HtmxHttpRequest(HttpRequest):
+    htmx: HtmxDetails
 
-    The 84 squares are built here with format_html_join (one pass, escaped), not in a template loop.
-    """
+
+def calendar(totals: dict[date, int], today: date) -> dict:
+    """The last 12 weeks as an SVG grid (weeks across, weekdays down): a square per day with a
+    level for how busy it was, and the month labels above."""
     start = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
     weekdays = [str(name) for _, name in sorted(WEEKDAYS_ABBR.items())]  # translated once, not 84 times
-    months_abbr = {number: str(name) for number, name in MONTHS_3.items()}
+    months_abbr = {number: str(name).title() for number, name in MONTHS_3.items()}
     squares, active = [], []
     for offset in range((today - start).days + 1):
         day = start + timedelta(days=offset)
-        count = rows.get(day, 0)
+        count = totals.get(day, 0)
         level = 0 if not count else 1 if count < 3 else 2 if count < 8 else 3 if count < 15 else 4
-        label = f"{weekdays[day.weekday()]} {day.day} {months_abbr[day.month].title()}"
+        label = f"{weekdays[day.weekday()]} {day.day} {months_abbr[day.month]}"
         squares.append((4 + (offset // 7) * 16, 18 + (offset % 7) * 16, level, label, count))
         if count:
-            active.append({"label": f"{label} {day.year}", "count": count})
+            active.append((f"{label} {day.year}", count))
     months = []
     for week in range(CALENDAR_WEEKS):
         first = start + timedelta(days=7 * week)
         if first.day <= 7 or (week == 0 and first.day <= 17):  # label a month where it starts
-            months.append({"x": 4 + week * 16, "label": months_abbr[first.month].title()})
+            months.append((4 + week * 16, months_abbr[first.month]))
     return {
-        "squares": format_html_join(
-            "", '<rect x="{}" y="{}" width="13" height="13" class="cal-{}"><title>{}: {}</title></rect>', squares
-        ),
+        "squares": squares,
         "active": active,
-        "active_days": len(active),
-        "days": len(squares),
         "months": months,
         "width": 8 + CALENDAR_WEEKS * 16,
         "height": 18 + 7 * 16 + 4,
@@ -76,7 +82,7 @@ def streak(days: set, today) -> int:
     return count
 
 
-def next_module(statuses):
+def next_module(statuses: list[ModuleStatus]) -> ModuleStatus | None:
     """Where the learner left off: the open module they worked on last, else the first one open."""
     open_modules = [s for s in statuses if not s.is_locked and not s.is_completed]
     started = [s for s in open_modules if s.row is not None and s.row.last_activity_at is not None]
@@ -85,59 +91,54 @@ def next_module(statuses):
     return open_modules[0] if open_modules else None
 
 
-def progress_context(learner, path: LearningPath, statuses, marker: str) -> dict:
-    """Everything the progress page shows, in a fixed number of queries."""
-    today = services.local_day(learner)
-    days, answered = DailyActivity.rows_of(learner.pk, since=today - timedelta(days=HISTORY_DAYS))
-    totals = {
-        day: lessons_done + questions + attempts + reviews for day, lessons_done, questions, attempts, reviews in days
-    }
-    completions = LessonCompletion.minutes_by_lesson(learner.pk, path.pk)
-    steps_total = sum(s.steps_total for s in statuses)
-    steps_done = sum(min(s.steps_done, s.steps_total) for s in statuses)
-    continue_to = None
+def _continue_to(statuses: list[ModuleStatus], completed: set[int], marker: str) -> dict | None:
     target = next_module(statuses)
-    if target is not None:
-        lessons = catalog.published_lessons(target.module, marker)
-        lesson = next((item for item in lessons if item.pk not in completions), None)
-        if lesson is not None:
-            continue_to = {"url": lesson.get_absolute_url(), "label": lesson.title, "module": target.module.title}
-        elif target.has_quiz:
-            continue_to = {
-                "url": reverse("quizzes:quiz", args=[target.quiz_id]),
-                "label": str(_("the module quiz")),
-                "module": target.module.title,
-            }
+    if target is None:
+        return None
+    lessons = catalog.published_lessons(target.module, marker)
+    lesson = next((item for item in lessons if item.pk not in completed), None)
+    if lesson is not None:
+        return {"url": lesson.get_absolute_url(), "label": lesson.title, "module": target.module.title}
+    if target.has_quiz:
+        url = reverse("quizzes:quiz", args=[target.quiz_id])
+        return {"url": url, "label": _("the module quiz"), "module": target.module.title}
+    return None
+
+
+def progress_body(learner, path: LearningPath, statuses: list[ModuleStatus], marker: str, *, cohort=None) -> str:
+    """The progress page's content, for the learner (``cohort`` None) or read-only for a cohort's lead.
+    A fixed number of queries."""
+    today = services.local_day(learner)
+    totals, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=HISTORY_DAYS))
+    completed = LessonCompletion.minutes_by_lesson(learner.pk, path.pk)
     certificate = Certificate.of(learner.pk, path.pk)
-    minutes = sum(completions.values()) + answered  # about a minute a question
-    current_streak = streak({d for d, n in totals.items() if n}, today)
-    recent = sorted((day, n) for day, n in totals.items() if (today - day).days < 7 * CALENDAR_WEEKS)
-    return {
-        "learner": learner,
-        "path": path,
+    inputs = {
+        "marker": marker,
+        "learner_name": learner.shown_name,
+        "cohort": {"name": cohort.name, "url": cohort.get_absolute_url()} if cohort is not None else None,
         "statuses": statuses,
-        "overall_percent": round(100 * steps_done / steps_total) if steps_total else 0,
+        "today": today,
+        "recent": {day: n for day, n in totals.items() if (today - day).days < 7 * CALENDAR_WEEKS},
+        "streak": streak(set(totals), today),
+        "minutes": sum(completed.values()) + answered,  # about a minute a question
+        "completed": sorted(completed),
+        "certificate_url": certificate.get_absolute_url() if certificate else "",
+    }
+    return fragments.render("progress/progress.html#progress-body", inputs, _progress_body)
+
+
+def _progress_body(*, marker, cohort, statuses, today, recent, completed, **inputs) -> dict:
+    return {
+        **inputs,
+        "readonly": cohort is not None,
+        "cohort": cohort,
+        "statuses": statuses,
+        "overall_percent": path_percent(statuses),
         "modules_done": sum(1 for s in statuses if s.is_completed),
         "due_cards": sum(s.due for s in statuses),
-        "minutes": minutes,
-        "calendar": SimpleLazyObject(lambda: calendar(learner, totals, today)),
-        "streak": current_streak,
-        "continue_to": continue_to,
-        "certificate": certificate,
+        "calendar": calendar(recent, today),
+        "continue_to": _continue_to(statuses, set(completed), marker) if cohort is None else None,
         "rule": RULE,
-        # The rendered page is cached by everything it shows.
-        "fragment_key": signature(
-            statuses,
-            learner.pk,
-            learner.shown_name,
-            today,
-            tuple(recent),
-            minutes,
-            current_streak,
-            certificate.code if certificate else "",
-            tuple(sorted((continue_to or {}).items())),
-            get_language(),
-        ),
     }
 
 
@@ -148,18 +149,55 @@ def mine(request: HttpRequest) -> HttpResponse:
     path = catalog.first_path(marker)
     if path is None:
         return render(request, "courses/empty.html", {"nav": "progress"})
-    context = progress_context(request.user, path, learner_statuses(path, request.user, marker), marker)
-    context.update(nav="progress", readonly=False)
-    return render(request, "progress/progress.html", context)
+    body = progress_body(request.user, path, learner_statuses(path, request.user, marker), marker)
+    return render(request, "progress/progress.html", {"nav": "progress", "body": body})
 
 
-def learner_progress_page(request: HttpRequest, learner, path: LearningPath, **extra) -> HttpResponse:
-    """Another learner's progress page, read-only (used by the cohort dashboard's drill-down)."""
+def learner_progress_page(request: HttpRequest, learner, path: LearningPath, cohort) -> HttpResponse:
+    """Another learner's progress page, read-only, for the lead of ``cohort`` (the dashboard's drill-down)."""
     marker = catalog.current_marker()
-    statuses = statuses_for(path, [learner.pk], marker=marker)[learner.pk]
-    context = progress_context(learner, path, statuses, marker)
-    context.update(readonly=True, **extra)
-    return render(request, "progress/progress.html", context)
+    statuses = PathPlan.of(path, marker).statuses_for([learner.pk])[learner.pk]
+    body = progress_body(learner, path, statuses, marker, cohort=cohort)
+    return render(request, "progress/progress.html", {"nav": "cohorts", "learner": learner, "body": body})
+
+
+# --- lesson completion -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def complete_lesson(request: HtmxHttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
+    return _set_completion(request, path_slug, module_slug, lesson_slug, done=True)
+
+
+@login_required
+@require_POST
+def undo_lesson(request: HtmxHttpRequest, path_slug: str, module_slug: str, lesson_slug: str) -> HttpResponse:
+    return _set_completion(request, path_slug, module_slug, lesson_slug, done=False)
+
+
+def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slug, *, done: bool) -> HttpResponse:
+    """Mark or unmark a lesson; the no-JS form gets the lesson page again, htmx gets the fragment."""
+    context = lesson_context(request, path_slug, module_slug, lesson_slug)
+    if isinstance(context, HttpResponse):  # login_required lets only members in; kept for safety
+        return context
+    status, lesson = context["status"], context["lesson"]
+    if status.is_locked:
+        names = ", ".join(f"“{m.title}”" for m in status.missing)
+        raise PermissionDenied(
+            _("This module is locked: finish %(modules)s first, then you can mark its lessons complete.")
+            % {"modules": names}
+        )
+    if done:
+        services.complete_lesson(request.user, lesson)
+    else:
+        services.undo_lesson(request.user, lesson)
+    if not request.htmx:
+        return redirect(lesson.get_absolute_url())
+    # Read the lesson's state and the module's progress again after the write: the fragment shows both.
+    context = lesson_context(request, path_slug, module_slug, lesson_slug)
+    sidebar = lesson_sidebar(context["sidebar_inputs"], oob=True)
+    return render(request, "courses/_completion_update.html", {**context, "sidebar": sidebar})
 
 
 @require_GET

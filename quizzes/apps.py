@@ -24,3 +24,7 @@ class QuizzesConfig(AppConfig):
             name = model.__name__.lower()
             post_save.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-save-{name}")
             post_delete.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-del-{name}")
+
+        from quizzes import privacy
+
+        privacy.register()

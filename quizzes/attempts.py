@@ -14,7 +14,6 @@ from django.db.models import Max, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from devopslearn.lib import sql
 from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import (
     SIX_PLACES,
@@ -60,18 +59,21 @@ def display_order(quiz: Quiz, question: Question, choices: list[Choice]) -> list
 @dataclass
 class History:
     """What a learner was asked in their earlier attempts at a quiz: how often each question, and
-    each (question, variant)."""
+    each (question, variant), and which questions the latest attempt asked."""
 
     questions: Counter
     variants: Counter
+    latest: frozenset = frozenset()
 
     @classmethod
     def of(cls, user, quiz: Quiz) -> "History":
-        questions, variants = Counter(), Counter()
-        for order, drawn in Attempt.objects.filter(user=user, quiz=quiz).values_list("question_order", "variants"):
+        questions, variants, latest = Counter(), Counter(), frozenset()
+        rows = Attempt.objects.filter(user=user, quiz=quiz).order_by("number").values_list("question_order", "variants")
+        for order, drawn in rows:
             questions.update(order)
             variants.update((int(qid), index) for qid, index in drawn.items())
-        return cls(questions, variants)
+            latest = frozenset(order)
+        return cls(questions, variants, latest)
 
 
 def draw_questions(quiz: Quiz, questions: list[Question], *, seed: str, history: History):
@@ -80,9 +82,10 @@ def draw_questions(quiz: Quiz, questions: list[Question], *, seed: str, history:
     same seed and history draw the same set (an attempt is seeded by its salt).
 
     Without drawn pools every published question is asked (shuffled if the quiz says so). With them,
-    each slot draws its pool's count at random, the questions this learner was asked least often
-    first, so that a retake asks other questions whenever the pool holds more than the count; the
-    slots follow each other, each in the pool's question order. Variants are drawn the same way.
+    each slot draws its pool's count at random: first the questions the latest attempt did not ask,
+    then those this learner was asked least often, so that a retake asks another set whenever the
+    pool holds more than the count; the slots follow each other, each in the pool's question order.
+    Variants are drawn the least asked first.
     """
     rng = random.Random(seed)  # noqa: S311 - reproducible on purpose; the seed (the attempt's salt) stays on the server
     questions = sorted(questions, key=lambda q: (q.order, q.pk))
@@ -96,7 +99,9 @@ def draw_questions(quiz: Quiz, questions: list[Question], *, seed: str, history:
         for pool in pools:
             members = [q for q in questions if q.pool_id == pool.pk]
             keys = {q.pk: rng.random() for q in members}
-            ranked = sorted(members, key=lambda q, keys=keys: (history.questions[q.pk], keys[q.pk]))
+            ranked = sorted(
+                members, key=lambda q, keys=keys: (q.pk in history.latest, history.questions[q.pk], keys[q.pk])
+            )
             chosen = {q.pk for q in ranked[: pool.draw_count]}
             drawn += [q for q in members if q.pk in chosen]
         if quiz.shuffle_questions:
@@ -190,9 +195,10 @@ def submit_answer(attempt: Attempt, question: Question, data, *, user=None) -> A
         if not locked.is_open:
             raise AttemptRefused(_("This attempt is closed: its answers can no longer change."))
         response = Response.graded(locked, question, answer, result)
-        if not sql.insert(response, unless_duplicate=True):  # answered a moment ago by another request
-            return Answered(load_response(locked.pk, question.pk), created=False)
-        sql.insert_rows(ResponseChoice, ["response", "choice"], [(response.pk, pk) for pk in result.selected_ids])
+        response.save(force_insert=True)  # no conflict: the repeat check above ran under the lock
+        ResponseChoice.objects.bulk_create(
+            [ResponseChoice(response=response, choice_id=pk) for pk in result.selected_ids]
+        )
         response.attempt = locked
         question_answered.send(sender=Response, response=response)
     return Answered(response, created=True)

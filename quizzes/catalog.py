@@ -26,18 +26,33 @@ def quiz(quiz_id: int, marker: str) -> Quiz | None:
     return found
 
 
+def questions(question_ids: list[int], marker: str) -> dict[int, Question]:
+    """{id: the question with its choices} for these ids (a deleted question is left out). Each is a
+    copy with its choices as if prefetched: ``question.choices.all()`` runs no query. The questions
+    not kept yet are read in one query."""
+
+    def load(keys):
+        found = Question.objects.prefetch_related("choices").filter(pk__in=[pk for _, pk in keys])
+        return {("question", q.pk): q for q in found}
+
+    kept = catalog.cached_many([("question", pk) for pk in question_ids], marker, load)
+    copies = {}
+    for (_, pk), cached in kept.items():
+        if cached is not None:
+            found = copy.copy(cached)
+            prefetched = cached.choices.all()  # the prefetched queryset: its query is this question's choices
+            choices = copy.copy(prefetched)
+            choices._result_cache = [copy.copy(choice) for choice in prefetched]
+            found._prefetched_objects_cache = {"choices": choices}
+            copies[pk] = found
+    return copies
+
+
 def question(question_id: int, marker: str) -> Question | None:
-    """The question with its choices (as if prefetched: ``question.choices.all()`` runs no query)."""
-    cached = catalog.cached(
-        ("question", question_id),
-        marker,
-        lambda: Question.objects.prefetch_related("choices").filter(pk=question_id).first(),
-    )
-    if cached is None:
-        return None
-    found = copy.copy(cached)
-    prefetched = cached.choices.all()  # the prefetched queryset: its query is this question's choices
-    choices = copy.copy(prefetched)
-    choices._result_cache = [copy.copy(choice) for choice in prefetched]
-    found._prefetched_objects_cache = {"choices": choices}
-    return found
+    """The question with its choices (see ``questions``), or None."""
+    return questions([question_id], marker).get(question_id)
+
+
+def question_count(quiz: Quiz, marker: str) -> int:
+    """How many published questions the quiz has."""
+    return catalog.cached(("question-count", quiz.pk), marker, lambda: quiz.questions.published().count())

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import connection, models
+from django.db import models
 from django.db.models import Q, Sum
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +15,6 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
-from devopslearn.lib import sql
 from devopslearn.lib.markdown import render_markdown
 from devopslearn.lib.numbers import plain_number
 
@@ -518,10 +517,6 @@ class AttemptQuerySet(models.QuerySet):
     def open(self):
         return self.filter(submitted_at__isnull=True)
 
-    def for_statistics(self):
-        """Each non-staff learner's first closed attempt (how Moodle computes item statistics)."""
-        return self.closed().filter(number=1, user__is_staff=False)
-
 
 class Attempt(models.Model):
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -571,27 +566,17 @@ class Attempt(models.Model):
         return reverse("quizzes:result", args=[self.public_id])
 
     @classmethod
-    def closed_count(cls, user_id: int, quiz_id: int) -> int:
-        rows = sql.fetch(
-            "SELECT COUNT(*) FROM quizzes_attempt WHERE user_id = %s AND quiz_id = %s AND submitted_at IS NOT NULL",
-            [user_id, quiz_id],
-            [None],
-        )
-        return rows[0][0]
-
-    @classmethod
     def lock(cls, attempt_id: int) -> "Attempt":
         """The attempt, locked for update until the transaction ends (SQLite: the transaction's write lock)."""
-        lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
-        (attempt,) = sql.fetch_instances(cls, f"t.id = %s{lock}", [attempt_id])
-        return attempt
+        return cls.objects.select_for_update().get(pk=attempt_id)
 
     @classmethod
     def load_own(cls, public_id, user_id: int) -> "Attempt | None":
-        """The user's attempt with this public id, or None: a plain statement (every quiz page reads it)."""
-        prepared = cls._meta.get_field("public_id").get_db_prep_value(public_id, connection)
-        found = sql.fetch_instances(cls, "t.public_id = %s AND t.user_id = %s", [prepared, user_id])
-        return found[0] if found else None
+        """The user's attempt with this public id, or None."""
+        try:
+            return cls.objects.get(public_id=public_id, user_id=user_id)
+        except cls.DoesNotExist:
+            return None
 
     @property
     def is_open(self) -> bool:
@@ -678,18 +663,16 @@ class Response(models.Model):
 
 
 def answered_question_ids(attempt_id: int) -> set[int]:
-    """The questions of an attempt that have an answer (not left blank at closing): one plain statement."""
-    rows = sql.fetch(
-        "SELECT question_id FROM quizzes_response WHERE attempt_id = %s AND answered = %s",
-        [attempt_id, True],
-        [None],
-    )
-    return {question_id for (question_id,) in rows}
+    """The questions of an attempt that have an answer (not left blank at closing)."""
+    answered = Response.objects.filter(attempt_id=attempt_id, answered=True)
+    return set(answered.values_list("question_id", flat=True))
 
 
 def load_response(attempt_id: int, question_id: int) -> "Response | None":
-    found = sql.fetch_instances(Response, "t.attempt_id = %s AND t.question_id = %s", [attempt_id, question_id])
-    return found[0] if found else None
+    try:
+        return Response.objects.get(attempt_id=attempt_id, question_id=question_id)
+    except Response.DoesNotExist:
+        return None
 
 
 class ResponseChoice(models.Model):

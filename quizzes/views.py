@@ -1,20 +1,24 @@
+"""The quiz pages: the quiz, its questions one at a time with feedback, the result, the preview.
+
+These pages compose two apps: the quiz (this app) and the learner's standing in its module, read
+from ``progress`` (a locked module's quiz cannot be started).
+"""
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.functional import SimpleLazyObject
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from courses import catalog
+from devopslearn.lib import fragments
 from progress.states import learner_statuses
-from quizzes import attempts as lifecycle
+from quizzes import attempts
 from quizzes import catalog as quiz_catalog
 from quizzes.feedback import feedback_for, form_fields
 from quizzes.grading import AnswerError
@@ -59,10 +63,6 @@ def _leave(request: HttpRequest, url: str) -> HttpResponse:
 def quiz_page(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz, status = _quiz_for_learner(request, quiz_id)
     history = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
-    current = next((a for a in history if a.is_open), None)
-    closed = [a for a in history if not a.is_open]
-    allowed = quiz.attempts_allowed_for(request.user)
-    left = None if allowed is None else max(0, allowed - len(closed))
     return render(
         request,
         "quizzes/quiz.html",
@@ -71,9 +71,9 @@ def quiz_page(request: HttpRequest, quiz_id: int) -> HttpResponse:
             "quiz": quiz,
             "module": quiz.module,
             "status": status,
-            "current": current,
-            "closed": closed,
-            "attempts_left": left,
+            "current": next((a for a in history if a.is_open), None),
+            "closed": [a for a in history if not a.is_open],
+            "attempts_left": attempts.attempts_left(request.user, quiz),
             "question_count": quiz.questions_per_attempt(),
         },
     )
@@ -85,27 +85,22 @@ def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz, status = _quiz_for_learner(request, quiz_id)
     _refuse_if_locked(status)
     try:
-        attempt = lifecycle.start_attempt(request.user, quiz)
-    except lifecycle.AttemptRefused as refusal:
+        attempt = attempts.start_attempt(request.user, quiz)
+    except attempts.AttemptRefused as refusal:
         messages.error(request, str(refusal))
         return redirect(quiz.get_absolute_url())
     return redirect(attempt.get_absolute_url())
 
 
-def question_nav(attempt: Attempt, position: int, answered: set) -> str:
-    """The numbered links to every question of the attempt, built in one pass (one reverse()).
-    Every interpolated text is escaped; the numbers are integers."""
-    base = escape(reverse("quizzes:question", args=[attempt.public_id, 1]).removesuffix("1/"))
-    label, done_label = _("Question %(n)d"), escape(_("answered"))
-    items = []
-    for n, qid in enumerate(attempt.question_order, start=1):
-        done = qid in answered
-        current = ' aria-current="step"' if n == position else ""
-        name = escape(label % {"n": n}) + (f" ({done_label})" if done else "")
-        items.append(
-            f'<li><a href="{base}{n}/" class="{"answered" if done else ""}"{current} aria-label="{name}">{n:d}</a></li>'
-        )
-    return mark_safe("".join(items))  # noqa: S308 - built from escaped text and integers above
+def _navigation(attempt: Attempt, position: int, answered: set, *, oob: bool) -> dict:
+    """The numbered links to the attempt's questions (the page), or, for an htmx answer, only the
+    answered question's link, swapped into the list out of band."""
+    if oob:
+        item = {"public_id": attempt.public_id, "n": position, "position": position, "answered": True, "oob": True}
+        return {"answered_mark": render_to_string("quizzes/question.html#question-nav-item", item)}
+    numbers = [(n, question_id in answered) for n, question_id in enumerate(attempt.question_order, start=1)]
+    inputs = {"public_id": attempt.public_id, "numbers": numbers, "position": position}
+    return {"question_nav": fragments.render("quizzes/question.html#question-nav", inputs)}
 
 
 def _question_context(
@@ -115,10 +110,11 @@ def _question_context(
     response: Response | None,
     answered: set,
     *,
+    oob: bool = False,
     error: str = "",
     submitted=None,
 ) -> dict:
-    choices = lifecycle.ordered_choices(attempt, question, list(question.choices.all()))
+    choices = attempts.ordered_choices(attempt, question, list(question.choices.all()))
     answered = set(answered)
     if response is not None:
         answered.add(question.pk)
@@ -133,7 +129,8 @@ def _question_context(
         "question": question,
         "position": position,
         "total": total,
-        "question_nav": question_nav(attempt, position, answered),
+        # An htmx answer to a form error swaps only the panel: no navigation then.
+        **(_navigation(attempt, position, answered, oob=oob) if response is not None or not oob else {}),
         "answered_count": len(answered),
         "all_answered": len(answered) >= total,
         "next_position": position + 1 if position < total else None,
@@ -147,7 +144,7 @@ def _question_context(
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
+def question_page(request: HttpRequest, public_id, position: int) -> HttpResponse:
     marker = catalog.current_marker()
     attempt = _own_attempt(request, public_id, marker)
     if not 1 <= position <= len(attempt.question_order):
@@ -158,33 +155,35 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
     response = load_response(attempt.pk, question_id) if question_id in answered else None
     result_url = reverse("quizzes:result", args=[attempt.public_id])
     if attempt.is_open and attempt.is_expired():
-        lifecycle.close_attempt(attempt, timed_out=True)
+        attempts.close_attempt(attempt, timed_out=True)
         messages.warning(request, _("Time is up: the attempt was closed and unanswered questions score 0."))
         return _leave(request, result_url)
     if not attempt.is_open and response is None:
         if request.method == "POST":
             messages.error(request, _("This attempt is closed: its answers can no longer change."))
         return _leave(request, result_url)
-    question_obj = quiz_catalog.question(question_id, marker)
-    if question_obj is None or not question_obj.published:
+    question = quiz_catalog.question(question_id, marker)
+    if question is None or not question.published:
         raise Http404
-    question_obj.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
-    question_obj = attempt.asked(question_obj)  # the variant this attempt drew
-    error, submitted, status = "", None, 200
+    question.quiz = attempt.quiz  # the attempt's quiz, already loaded: no query when it is needed
+    question = attempt.asked(question)  # the variant this attempt drew
+    error, submitted = "", None
     if request.method == "POST" and response is None:
         try:
-            response = lifecycle.submit_answer(attempt, question_obj, request.POST, user=request.user).response
+            response = attempts.submit_answer(attempt, question, request.POST, user=request.user).response
         except AnswerError as problem:
             error, submitted = str(problem), request.POST
-        except lifecycle.AttemptRefused as refusal:
+        except attempts.AttemptRefused as refusal:
             messages.error(request, str(refusal))
             return _leave(request, result_url)
         else:
             if not request.htmx:
                 return redirect("quizzes:question", attempt.public_id, position)
-    context = _question_context(attempt, position, question_obj, response, answered, error=error, submitted=submitted)
+    context = _question_context(
+        attempt, position, question, response, answered, oob=bool(request.htmx), error=error, submitted=submitted
+    )
     template = "quizzes/question.html#answer-panel" if request.htmx else "quizzes/question.html"
-    return render(request, template, context, status=status)
+    return render(request, template, context)
 
 
 @login_required
@@ -192,7 +191,7 @@ def question(request: HttpRequest, public_id, position: int) -> HttpResponse:
 def finish(request: HttpRequest, public_id) -> HttpResponse:
     attempt = _own_attempt(request, public_id, catalog.current_marker())
     was_open = attempt.is_open
-    attempt = lifecycle.close_attempt(attempt, timed_out=attempt.is_expired())
+    attempt = attempts.close_attempt(attempt, timed_out=attempt.is_expired())
     if was_open and attempt.timed_out:
         messages.warning(request, _("Time was up: unanswered questions score 0."))
     return redirect("quizzes:result", attempt.public_id)
@@ -206,26 +205,8 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
     if attempt.is_open:
         if not attempt.is_expired():
             return redirect(attempt.get_absolute_url())
-        attempt = lifecycle.close_attempt(attempt, timed_out=True)
-
-    def rows():  # only when the rendered list is not cached yet
-        questions = {
-            q.pk: q
-            for q in Question.objects.filter(pk__in=attempt.question_order, published=True).prefetch_related("choices")
-        }
-        responses = {r.question_id: r for r in attempt.responses.all()}
-        found = []
-        for qid in attempt.question_order:
-            question_obj = questions.get(qid)
-            if question_obj is not None:
-                question_obj = attempt.asked(question_obj)
-                response = responses.get(qid)
-                choices = lifecycle.ordered_choices(attempt, question_obj, list(question_obj.choices.all()))
-                found.append((question_obj, response, feedback_for(question_obj, choices, response)))
-        return found
-
-    allowed = attempt.quiz.attempts_allowed_for(request.user)
-    closed = Attempt.closed_count(request.user.pk, attempt.quiz_id)
+        attempt = attempts.close_attempt(attempt, timed_out=True)
+    left = attempts.attempts_left(request.user, attempt.quiz)
     return render(
         request,
         "quizzes/result.html",
@@ -234,13 +215,42 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             "attempt": attempt,
             "quiz": attempt.quiz,
             "module": attempt.quiz.module,
-            "rows": SimpleLazyObject(rows),
-            # A closed attempt changes only by a regrade (its score) or a content edit (the marker).
-            "rows_key": f"{attempt.pk}:{attempt.score}:{attempt.max_score}:{marker}:{get_language()}",
-            "can_retry": allowed is None or closed < allowed,
-            "attempts_left": None if allowed is None else max(0, allowed - closed),
+            "rows": fragments.render(
+                "quizzes/result.html#result-rows",
+                {
+                    "marker": marker,
+                    "question_order": attempt.question_order,
+                    "choice_order": attempt.choice_order,
+                    "variants": attempt.variants,
+                    "responses": list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS)),
+                },
+                _result_rows,
+            ),
+            "can_retry": left is None or left > 0,
+            "attempts_left": left,
         },
     )
+
+
+# What the result page shows of each response (read as values: the page's key is made of them).
+RESULT_FIELDS = ("question_id", "answer", "answer_text", "fraction", "points", "is_correct", "answered")
+
+
+def _result_rows(*, marker, question_order, choice_order, variants, responses) -> dict:
+    """(question, response, feedback) for each question of the attempt, in its order, as it was asked
+    (its drawn variant)."""
+    by_question = {values[0]: Response(**dict(zip(RESULT_FIELDS, values, strict=True))) for values in responses}
+    questions = quiz_catalog.questions(question_order, marker)
+    shown = Attempt(question_order=question_order, choice_order=choice_order, variants=variants)
+    rows = []
+    for question_id in question_order:
+        question = questions.get(question_id)
+        if question is not None and question.published:  # one deleted or withdrawn since is left out
+            question = shown.asked(question)
+            response = by_question.get(question_id)
+            choices = attempts.ordered_choices(shown, question, list(question.choices.all()))
+            rows.append((question, response, feedback_for(question, choices, response)))
+    return {"rows": rows}
 
 
 @login_required
@@ -249,19 +259,19 @@ def preview(request: HttpRequest, question_id: int) -> HttpResponse:
     """The question as a learner sees it, for instructors (with the answer key below the form)."""
     if not request.user.has_perm("quizzes.view_question"):
         raise Http404
-    question_obj = get_object_or_404(Question.objects.select_related("quiz__module"), pk=question_id)
-    choices = list(question_obj.choices.all())
-    sample = Attempt(quiz=question_obj.quiz, question_order=[question_obj.pk])
-    sample.choice_order = {str(question_obj.pk): lifecycle.display_order(question_obj.quiz, question_obj, choices)}
-    shown = lifecycle.ordered_choices(sample, question_obj, choices)
+    question = get_object_or_404(Question.objects.select_related("quiz__module"), pk=question_id)
+    choices = list(question.choices.all())
+    sample = Attempt(quiz=question.quiz, question_order=[question.pk])
+    sample.choice_order = {str(question.pk): attempts.display_order(question.quiz, question, choices)}
+    shown = attempts.ordered_choices(sample, question, choices)
     return render(
         request,
         "quizzes/preview.html",
         {
-            "question": question_obj,
-            "quiz": question_obj.quiz,
-            "fields": form_fields(sample, question_obj, shown),
-            "key": feedback_for(question_obj, choices, None),
+            "question": question,
+            "quiz": question.quiz,
+            "fields": form_fields(sample, question, shown),
+            "key": feedback_for(question, choices, None),
             "choices": choices,
         },
     )

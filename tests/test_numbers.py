@@ -1,15 +1,17 @@
 """Numbers typed by people are read the way the page's language writes them (issue 12, point 8):
-one parser, keyed on the language, that refuses an ambiguous separator rather than guessing."""
+one parser, keyed on the language, that refuses an ambiguous separator rather than guessing; and a
+percentage score is shown by one helper for every page and the CSV."""
 
 from decimal import Decimal
 
 import pytest
+from django.template import Context, Template
 from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from devopslearn.lib import numbers
-from devopslearn.lib.numbers import NumberError, NumberFormat, number_rule, parse_number
+from devopslearn.lib.numbers import NumberError, NumberFormat, number_rule, parse_number, percent_text
 
 
 @pytest.mark.parametrize(
@@ -84,6 +86,32 @@ def test_a_comma_is_never_read_as_a_decimal_mark_in_english(text):
     except NumberError:
         return
     whole = text.strip().split(".")[0]
-    assert value == Decimal(text.replace(",", "").replace(" ", ""))
+    # read at the precision answers are stored with (six places)
+    assert value == Decimal(text.replace(",", "").replace(" ", "")).quantize(Decimal("0.000001"))
     if "," in whole:
         assert all(len(group) == 3 for group in whole.split(",")[1:])
+
+
+
+@pytest.mark.parametrize(
+    ("value", "places", "shown"),
+    [
+        (Decimal("69.5"), 0, "70"),  # half up, as the pages have always shown it
+        (Decimal("69.49"), 0, "69"),
+        (Decimal("66.666667"), 0, "67"),
+        (Decimal("66.666667"), 1, "66.7"),
+        (Decimal("100.000000"), 0, "100"),
+        (0, 0, "0"),
+        (12.25, 1, "12.3"),
+        (None, 0, ""),
+    ],
+)
+def test_a_percentage_is_rounded_half_up_to_the_places_asked(value, places, shown):
+    assert percent_text(value, places, localized=False) == shown
+
+
+def test_pages_show_it_through_the_template_filter_in_the_pages_locale():
+    template = Template("{% load numbers %}{{ value|percent }}% {{ value|percent:1 }}%")
+    assert template.render(Context({"value": Decimal("66.666667")})) == "67% 66.7%"
+    with translation.override("vi"):
+        assert percent_text(Decimal("66.666667"), 1) in ("66.7", "66,7")  # the locale's decimal mark

@@ -1,111 +1,186 @@
-"""devopslearn.lib.sql: plain statements whose values equal what the ORM would return, on SQLite
-and PostgreSQL alike (aware datetimes, booleans, decimals, NULLs)."""
+"""The plain statements kept on the path every request runs, each against its ORM twin, on SQLite and
+PostgreSQL alike (aware datetimes, booleans, decimals, NULLs): the session row, the user with its
+flags, the progress rows and due cards, the content marker. And the helpers that run them."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.sessions.models import Session
+from django.db import DEFAULT_DB_ALIAS, connection, transaction
 from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from courses.models import Module
+from accounts.backends import load_user, users_with_flags
+from accounts.models import User
+from accounts.sessions import SessionStore
+from cohorts.models import LEADS_FLAG, Cohort
+from courses.models import ContentVersion, Module
 from devopslearn.lib import sql
-from progress.models import LessonCompletion, ModuleProgress, ReviewCard
-from progress.services import rating_for
-from progress.states import ProgressRow, _progress_and_due_cards
+from progress.models import ModuleProgress, ReviewCard
 from quizzes.models import Question
+from tests.cohorts.conftest import make_cohort
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
 
-def test_fetch_instances_loads_what_the_orm_loads(curriculum):
-    for question in Question.objects.all()[:20]:
-        (loaded,) = sql.fetch_instances(Question, "t.id = %s", [question.pk])
-        for field in Question._meta.concrete_fields:
-            assert getattr(loaded, field.attname) == getattr(question, field.attname), field.name
-        assert loaded._state.adding is False and loaded._state.db == "default"
-    assert sql.fetch_instances(Question, "t.id = %s", [-1]) == []
+# --- the session row -------------------------------------------------------------------------------
 
 
-def test_progress_rows_and_due_cards_match_the_orm(curriculum, learner, other_learner):
-    modules = list(Module.objects.filter(path=curriculum))
+def test_the_session_row_is_the_one_the_orm_finds_unexpired(learner):
+    live, expired = SessionStore(), SessionStore()
+    for store in (live, expired):
+        store["who"] = "learner"
+        store.create()
+    Session.objects.filter(session_key=expired.session_key).update(expire_date=timezone.now() - timedelta(seconds=1))
     now = timezone.now()
-    ModuleProgress.objects.create(
-        user=learner,
-        module=modules[0],
-        lessons_completed=3,
-        attempts=2,
-        failed_attempts=1,
-        best_percent=Decimal("66.666667"),
-        last_percent=Decimal("12.5"),
-        quiz_passed=True,
-        completed_at=now,
-        last_activity_at=now,
-    )
-    ModuleProgress.objects.create(user=other_learner, module=modules[1])
-    question = Question.objects.filter(quiz__module=modules[0]).first()
-    ReviewCard.objects.create(user=learner, question=question, module=modules[0], due=now)
-    future = Question.objects.filter(quiz__module=modules[0])[1]
-    ReviewCard.objects.create(user=learner, question=future, module=modules[0], due=now + timezone.timedelta(days=1))
+    for key in (live.session_key, expired.session_key, "no-such-key-0123456789abcdef"):
+        twin = Session.objects.filter(session_key=key, expire_date__gt=now).first()
+        found = SessionStore(session_key=key)._get_session_from_db()
+        assert (found.session_data if found else None) == (twin.session_data if twin else None), key
+    assert SessionStore(session_key=live.session_key).load() == {"who": "learner"}
 
-    rows, due = _progress_and_due_cards([learner.pk, other_learner.pk], [m.pk for m in modules], now)
 
-    found = {(user_id, module_id): row for user_id, mine in rows.items() for module_id, row in mine.items()}
-    assert len(found) == 2
-    for (user_id, module_id), row in found.items():
-        orm = ModuleProgress.objects.get(user_id=user_id, module_id=module_id)
-        expected = ProgressRow(
-            *(getattr(orm, name) for name in ProgressRow._fields[:-2]),
-            orm.completed_at is not None,
-            orm.last_activity_at,
+# --- the user with its flags -----------------------------------------------------------------------
+
+
+def test_the_user_statement_loads_what_the_orm_loads_with_each_flag(curriculum, learner, lead, instructor):
+    make_cohort(curriculum, slug="flagged", leads=[lead])
+    learner.last_login = timezone.now()
+    learner.display_name = "Lan ✓"
+    learner.save()
+    for user in (learner, lead, instructor):
+        loaded = load_user(user.pk)
+        twin = users_with_flags().get(pk=user.pk)
+        for field in User._meta.concrete_fields:
+            assert getattr(loaded, field.attname) == getattr(twin, field.attname), field.name
+        assert getattr(loaded, LEADS_FLAG) is getattr(twin, LEADS_FLAG) is bool(getattr(twin, LEADS_FLAG))
+        assert loaded._state.adding is False and loaded._state.db == DEFAULT_DB_ALIAS
+    assert [getattr(load_user(u.pk), LEADS_FLAG) for u in (learner, lead)] == [False, True]
+
+
+def test_the_lead_flag_is_the_led_by_rule(curriculum, lead, other_learner):
+    """The flag is CohortQuerySet.led_by's condition, compiled: it follows the rule as it changes."""
+    cohort = make_cohort(curriculum, slug="flag-rule", leads=[])
+    for leads in ([], [lead], [lead, other_learner], [other_learner]):
+        cohort.leads.set(leads)
+        for user in (lead, other_learner):
+            assert getattr(load_user(user.pk), LEADS_FLAG) == Cohort.objects.led_by(user).exists()
+
+
+@pytest.mark.parametrize("key", [None, "", "abc", 2**70, -1, 0])
+def test_a_session_holding_no_user_id_loads_nobody(key):
+    assert load_user(key) is None
+
+
+# --- the progress rows and due cards ----------------------------------------------------------------
+
+PERCENT = st.one_of(st.none(), st.decimals(min_value=0, max_value=100, places=6))
+ROW = st.fixed_dictionaries(
+    {
+        "lessons_completed": st.integers(0, 9),  # more than a module has: an over-counted row
+        "attempts": st.integers(0, 5),
+        "failed_attempts": st.integers(0, 5),
+        "best_percent": PERCENT,
+        "last_percent": PERCENT,
+        "quiz_passed": st.booleans(),
+        "completed": st.booleans(),
+        "active": st.booleans(),
+    }
+)
+# Cards due a minute ago, exactly now (due), a minute from now (not due).
+CARDS = st.lists(st.sampled_from([-60, 0, 60]), max_size=3)
+
+
+@settings(
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    rows=st.dictionaries(st.tuples(st.integers(0, 2), st.integers(0, 5)), ROW, max_size=10),
+    cards=st.dictionaries(st.tuples(st.integers(0, 2), st.integers(0, 5)), CARDS, max_size=6),
+)
+def test_progress_rows_and_due_cards_are_what_the_orm_reads(curriculum, rows, cards):
+    modules = list(Module.objects.filter(path=curriculum).order_by("order"))
+    questions = {m.pk: list(Question.objects.filter(quiz__module=m)) for m in modules}
+    now = timezone.now().replace(microsecond=123456)
+    with transaction.atomic():
+        users = [make_user(f"twin{n}") for n in range(3)]
+        for (who, which), values in rows.items():
+            values = dict(values)
+            completed, active = values.pop("completed"), values.pop("active")
+            ModuleProgress.objects.create(
+                user=users[who],
+                module=modules[which],
+                completed_at=now - timedelta(days=1) if completed else None,
+                last_activity_at=now - timedelta(hours=3) if active else None,
+                **values,
+            )
+        for (who, which), offsets in cards.items():
+            module = modules[which]
+            for question, offset in zip(questions[module.pk], offsets, strict=False):
+                ReviewCard.objects.create(
+                    user=users[who], question=question, module=module, due=now + timedelta(seconds=offset)
+                )
+        user_ids, module_ids = [u.pk for u in users], [m.pk for m in modules]
+        plain = ModuleProgress.standing(user_ids, module_ids, now)
+        assert plain == ModuleProgress.standing_by_orm(user_ids, module_ids, now)
+        for mine in plain.rows.values():
+            for row in mine.values():
+                assert type(row.quiz_passed) is bool and type(row.completed) is bool
+        assert ModuleProgress.standing(user_ids[:1], module_ids[:2], now) == ModuleProgress.standing_by_orm(
+            user_ids[:1], module_ids[:2], now
         )
-        assert row == expected
-        assert type(row.quiz_passed) is bool and type(row.completed) is bool
-    assert found[(learner.pk, modules[0].pk)].best_percent == Decimal("66.666667")
-    assert found[(learner.pk, modules[0].pk)].last_activity_at == now
-    assert found[(other_learner.pk, modules[1].pk)].best_percent is None
-    assert due == {learner.pk: {modules[0].pk: (1, 1)}}
-    assert _progress_and_due_cards([], [], now) == ({}, {})
+        transaction.set_rollback(True)
 
 
-def test_completed_ids_reads_only_that_users_lessons(curriculum, learner, other_learner):
-    lessons = list(Module.objects.get(slug="devops-mindset").lessons.all())
-    LessonCompletion.objects.create(user=learner, lesson=lessons[0])
-    LessonCompletion.objects.create(user=other_learner, lesson=lessons[1])
-    ids = [lesson.pk for lesson in lessons]
-    assert LessonCompletion.completed_ids(learner.pk, ids) == {lessons[0].pk}
-    assert LessonCompletion.completed_ids(learner.pk, []) == set()
+def test_no_learners_or_no_modules_read_nothing(curriculum, learner):
+    now = timezone.now()
+    assert ModuleProgress.standing([], [], now) == ModuleProgress.standing_by_orm([], [], now) == ({}, {})
+    assert ModuleProgress.standing([learner.pk], [], now) == ({}, {})
 
 
-def test_insert_writes_what_save_would_and_sets_the_key(curriculum, learner):
-    module = Module.objects.get(slug="devops-mindset")
-    question = Question.objects.filter(quiz__module=module).first()
-    card = ReviewCard(user=learner, question=question, module=module, pending_answer={"choices": [1, 2]})
-    card.schedule(rating_for(Decimal(0)))
-    sql.insert(card)
-    assert card.pk is not None and card._state.adding is False
-    stored = ReviewCard.objects.get(pk=card.pk)
-    for field in ReviewCard._meta.concrete_fields:
-        assert getattr(stored, field.attname) == getattr(card, field.attname), field.name
-    assert stored.pending_answer == {"choices": [1, 2]} and stored.due.tzinfo is not None
+# --- the content marker ----------------------------------------------------------------------------
 
 
-def test_insert_reports_a_broken_constraint_as_django_does(curriculum, learner):
-    from django.db import IntegrityError, transaction
-
-    module = Module.objects.get(slug="devops-mindset")
-    question = Question.objects.filter(quiz__module=module).first()
-    sql.insert(ReviewCard(user=learner, question=question, module=module))
-    with pytest.raises(IntegrityError), transaction.atomic():
-        sql.insert(ReviewCard(user=learner, question=question, module=module))
-    assert ReviewCard.objects.filter(user=learner, question=question).count() == 1
+def test_the_content_marker_is_the_row_the_orm_reads(curriculum):
+    assert ContentVersion.current() == ContentVersion.objects.get(pk=1).marker
+    ContentVersion.bump()
+    assert ContentVersion.current() == ContentVersion.objects.get(pk=1).marker
+    ContentVersion.objects.all().delete()
+    assert ContentVersion.current() == "initial"
 
 
-def test_insert_unless_duplicate_leaves_the_first_row_and_says_so(curriculum, learner):
-    module = Module.objects.get(slug="devops-mindset")
-    question = Question.objects.filter(quiz__module=module).first()
-    first = ReviewCard(user=learner, question=question, module=module, reviews=1)
-    assert sql.insert(first, unless_duplicate=True) is True
-    second = ReviewCard(user=learner, question=question, module=module, reviews=7)
-    assert sql.insert(second, unless_duplicate=True) is False and second.pk is None
-    assert list(ReviewCard.objects.filter(user=learner, question=question).values_list("pk", "reviews")) == [
-        (first.pk, 1)
-    ]
+# --- the helpers ------------------------------------------------------------------------------------
+
+
+def test_fetch_converts_each_column_as_the_orm_does(curriculum, learner):
+    row = ModuleProgress.objects.create(
+        user=learner,
+        module=Module.objects.filter(path=curriculum).first(),
+        best_percent=Decimal("66.666667"),
+        quiz_passed=True,
+        completed_at=timezone.now(),
+    )
+    fields = [ModuleProgress._meta.get_field(name) for name in ("best_percent", "quiz_passed", "completed_at")]
+    columns, _fields = sql.select_list(ModuleProgress)
+    assert '"best_percent"' in columns and len(_fields) == len(ModuleProgress._meta.concrete_fields)
+    (found,) = sql.fetch(
+        "SELECT best_percent, quiz_passed, completed_at, 7 FROM progress_moduleprogress WHERE id = %s",
+        [row.pk],
+        [*fields, str],
+    )
+    row.refresh_from_db()
+    assert found == (row.best_percent, row.quiz_passed, row.completed_at, "7")
+    assert type(found[1]) is bool and found[2].tzinfo is not None
+
+
+def test_placeholders_and_storable_ids():
+    assert sql.placeholders([1, 2, 3]) == "%s, %s, %s"
+    assert sql.placeholders([]) == "NULL"  # IN (NULL) matches nothing
+    pk = User._meta.pk
+    assert sql.storable(pk, 2**63 - 1) and not sql.storable(pk, 2**63) and not sql.storable(pk, -(2**63) - 1)
+    assert connection.ops.integer_field_range(pk.get_internal_type())[1] == 2**63 - 1

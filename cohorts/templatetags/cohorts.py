@@ -1,6 +1,6 @@
 from django import template
 
-from cohorts.models import Membership, user_leads_a_cohort
+from cohorts.models import Membership, sees_dashboards
 
 register = template.Library()
 
@@ -12,9 +12,7 @@ def leads_cohorts(user) -> bool:
     The request's user is loaded with the answer (accounts.backends), so no page pays a query for it
     and a change of leads shows on the next page, in every worker.
     """
-    if not user.is_authenticated:
-        return False
-    return user.is_staff or user_leads_a_cohort(user)
+    return sees_dashboards(user)
 
 
 @register.simple_tag

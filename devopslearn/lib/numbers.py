@@ -1,5 +1,6 @@
-"""Numbers typed by people (a learner's answer, an instructor's value in the admin), read the way
-the page's language writes them. The one parser of such numbers: nothing else guesses separators.
+"""Numbers as the page's language writes them: the one parser of numbers typed by people (a
+learner's answer, an instructor's value in the admin), and the one helper that shows a percentage
+score (registered as the "numbers" template library, used by every page and the CSV).
 
 Each language has one entry in ``FORMATS``: its decimal mark and its thousands separator. A group
 separator is only read as one when every group after it has exactly three digits ("2,400",
@@ -11,12 +12,13 @@ thousands dot) is one more entry.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django import forms
+from django import forms, template
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -168,3 +170,25 @@ FORMFIELD_OVERRIDES = {
     models.DecimalField: {"form_class": NumberField},
     models.IntegerField: {"form_class": WholeNumberField},
 }
+
+
+# --- showing a percentage score ------------------------------------------------------------------
+# A score is shown with ``places`` decimals, rounded half up (69.5 shows as 70), in the page's locale.
+
+register = template.Library()
+
+
+def percent_text(value, places: int = 0, *, localized: bool = True) -> str:
+    """``value`` (a percentage: Decimal, int or float) as text without the % sign; "" for None.
+    ``localized=False`` gives the plain form a data file wants ("66.7")."""
+    if value is None:
+        return ""
+    exponent = Decimal(1).scaleb(-places)
+    rounded = Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
+    return formats.number_format(rounded, decimal_pos=places) if localized else f"{rounded:f}"
+
+
+@register.filter
+def percent(value, places: int = 0) -> str:
+    """``{{ attempt.percent|percent }}%``: a percentage score as every page shows it."""
+    return percent_text(value, int(places))

@@ -11,7 +11,7 @@ from django.utils.datastructures import MultiValueDict
 from courses.models import LearningPath, Lesson, Module
 from progress import services
 from progress.states import learner_statuses
-from quizzes import attempts as lifecycle
+from quizzes import attempts
 from quizzes.grading import match_options
 from quizzes.models import Attempt, Question, QuestionKind, Quiz
 
@@ -119,13 +119,13 @@ def finish_lessons(user, module: Module, *, but: int = 0) -> None:
 
 def take_quiz(user, quiz: Quiz, *, wrong=(), skip=()) -> Attempt:
     """Start, answer every question (those keyed in ``wrong`` wrongly, ``skip`` not at all), close."""
-    attempt = lifecycle.start_attempt(user, quiz)
+    attempt = attempts.start_attempt(user, quiz)
     for question in Question.objects.filter(pk__in=attempt.question_order).prefetch_related("choices"):
         if question.key in skip:
             continue
         data = answer_data(attempt.asked(question), attempt.token, right=question.key not in wrong)
-        lifecycle.submit_answer(attempt, question, as_post(data))
-    return lifecycle.close_attempt(attempt)
+        attempts.submit_answer(attempt, question, as_post(data))
+    return attempts.close_attempt(attempt)
 
 
 def complete_module(user, module: Module, *, wrong=()) -> Attempt:
@@ -157,7 +157,7 @@ def make_cards_due(user, when=None) -> int:
 
 def complete_lessons_by_views(client, module: Module) -> None:
     for lesson in module.lessons.filter(published=True).order_by("order", "id"):
-        url = reverse("courses:complete", args=[module.path.slug, module.slug, lesson.slug])
+        url = reverse("progress:complete", args=[module.path.slug, module.slug, lesson.slug])
         response = client.post(url)
         assert response.status_code == 302, (url, response.status_code)
 

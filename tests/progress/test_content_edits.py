@@ -9,7 +9,7 @@ from courses.importers import load_content
 from progress import services
 from progress.models import Certificate, LessonCompletion, ModuleProgress, ReviewCard
 from progress.states import State
-from quizzes import attempts as lifecycle
+from quizzes import attempts
 from quizzes.models import Attempt
 from tests.conftest import CONTENT
 from tests.progress.helpers import (
@@ -132,7 +132,7 @@ def test_a_regrade_that_turns_a_pass_into_a_fail_does_not_relock_and_shows(
     numeric.numeric_answer += 1
     numeric.save()
 
-    changes = lifecycle.regrade([numeric], apply=True)
+    changes = attempts.regrade([numeric], apply=True)
 
     assert [(c.old_passed, c.new_passed) for c in changes] == [(True, False)]
     s = status(curriculum, learner, MINDSET)
@@ -162,7 +162,7 @@ def test_a_regrade_that_turns_a_fail_into_a_pass_completes_the_module(curriculum
     picked.is_correct = True
     picked.save()
 
-    lifecycle.regrade([question], apply=True)
+    attempts.regrade([question], apply=True)
 
     assert states(curriculum, learner)[MINDSET] == State.COMPLETED
     assert states(curriculum, learner)[CICD] == State.AVAILABLE
@@ -202,6 +202,6 @@ def test_a_regrade_that_completes_the_last_module_issues_the_certificate(curricu
     quiz.pass_mark = max(1, int(numeric.points * 100 // total_points(quiz)))
     quiz.save()
 
-    lifecycle.regrade([numeric], apply=True)
+    attempts.regrade([numeric], apply=True)
 
     assert Certificate.objects.filter(user=learner, path=curriculum).count() == 1

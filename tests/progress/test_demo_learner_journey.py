@@ -5,7 +5,7 @@ import re
 
 from django.urls import reverse
 
-from cohorts.demo import DEMO_PASSWORD, seed_demo
+from demo.seeds import DEMO_PASSWORD, seed_demo
 from progress.models import Certificate, ModuleProgress
 from progress.states import State, learner_statuses
 from tests.progress.helpers import PATH_ORDER, complete_lessons_by_views, module_quiz, take_quiz_by_views

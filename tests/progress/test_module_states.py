@@ -126,7 +126,7 @@ def test_an_overdue_review_card_unmasters_and_a_good_review_masters_again(curric
     card = ReviewCard.objects.get(user=learner)
     with time_machine.travel(start + timedelta(minutes=11), tick=False):
         assert states(curriculum, learner)[MINDSET] == COMPLETED  # its review card is overdue
-        assert status(curriculum, learner, MINDSET).overdue == 1
+        assert status(curriculum, learner, MINDSET).due == 1
         services.review(card, services.rating_for(1))
         assert states(curriculum, learner)[MINDSET] == MASTERED
     assert states(curriculum, learner)[CICD] == AVAILABLE  # unlocking never depended on mastery
@@ -139,7 +139,7 @@ def test_cards_of_another_module_do_not_unmaster_this_one(curriculum, learner, m
     attempt = take_quiz(learner, cicd_quiz, wrong={q.key for q in cicd_quiz.questions.all()})
     with time_machine.travel(timezone.now() + timedelta(hours=1), tick=False):
         assert states(curriculum, learner)[MINDSET] == MASTERED
-        assert status(curriculum, learner, CICD).overdue == len(attempt.question_order)  # one card per miss
+        assert status(curriculum, learner, CICD).due == len(attempt.question_order)  # one card per miss
 
 
 def test_undoing_a_lesson_of_a_completed_module_takes_the_completion_back(curriculum, learner, mindset):
@@ -215,7 +215,7 @@ def test_the_module_page_states_the_rule_and_names_the_missing_prerequisites(cur
 def test_a_locked_module_refuses_to_mark_its_lessons_complete(curriculum, learner, learner_client):
     cicd = module(curriculum, CICD)
     lesson = cicd.lessons.order_by("order").first()
-    response = learner_client.post(reverse("courses:complete", args=[curriculum.slug, cicd.slug, lesson.slug]))
+    response = learner_client.post(reverse("progress:complete", args=[curriculum.slug, cicd.slug, lesson.slug]))
     assert response.status_code == 403
     assert not ModuleProgress.objects.filter(user=learner, module=cicd).exists()
 

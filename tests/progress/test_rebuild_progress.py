@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from progress import services
 from progress.models import ModuleProgress
 from progress.rebuild import FIELDS, rebuild
-from quizzes import attempts as lifecycle
+from quizzes import attempts
 from quizzes.models import Attempt, Quiz
 from tests.factories import make_path, make_user
 from tests.progress.helpers import add_lesson, answer_data, as_post, complete_module, module
@@ -83,7 +83,7 @@ def small_path(db):
 
 
 def answer(attempt, question, right: bool) -> None:
-    lifecycle.submit_answer(attempt, question, as_post(answer_data(question, attempt.token, right=right)))
+    attempts.submit_answer(attempt, question, as_post(answer_data(question, attempt.token, right=right)))
 
 
 def play(event, learners, modules, lessons, quizzes) -> None:
@@ -96,22 +96,22 @@ def play(event, learners, modules, lessons, quizzes) -> None:
         for lesson in its_lessons:
             services.complete_lesson(user, lesson)
     if kind in ("quiz", "module"):
-        attempt = lifecycle.start_attempt(user, quiz)
+        attempt = attempts.start_attempt(user, quiz)
         for question in questions:
             answer(attempt, question, right or kind == "module")
-        lifecycle.close_attempt(attempt)
+        attempts.close_attempt(attempt)
     elif kind == "complete":
         services.complete_lesson(user, its_lessons[item % len(its_lessons)])
     elif kind == "undo":
         services.undo_lesson(user, its_lessons[item % len(its_lessons)])
     elif kind == "start":
-        lifecycle.start_attempt(user, quiz)
+        attempts.start_attempt(user, quiz)
     elif kind in ("answer", "close"):
         attempt = Attempt.objects.open().filter(user=user, quiz=quiz).first()
         if attempt is not None and kind == "answer":
             answer(attempt, questions[item % len(questions)], right)
         elif attempt is not None:
-            lifecycle.close_attempt(attempt)
+            attempts.close_attempt(attempt)
 
 
 @settings(

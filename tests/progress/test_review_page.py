@@ -11,7 +11,7 @@ from fsrs import Rating
 
 from progress.models import DailyActivity, ReviewCard
 from progress.services import rating_for
-from quizzes import attempts as lifecycle
+from quizzes import attempts
 from tests.progress.helpers import (
     answer_data,
     as_post,
@@ -63,9 +63,9 @@ def test_a_missed_question_becomes_a_card_and_a_right_answer_does_not(learner, q
 
 def test_a_partly_right_answer_becomes_a_card_rated_hard(learner, quiz):
     question = quiz.questions.filter(kind="multiple").first()
-    attempt = lifecycle.start_attempt(learner, quiz)
+    attempt = attempts.start_attempt(learner, quiz)
     first_right = next(c for c in question.choices.all() if c.is_correct)
-    response = lifecycle.submit_answer(attempt, question, as_post({"answer": [attempt.token("c", first_right.pk)]}))
+    response = attempts.submit_answer(attempt, question, as_post({"answer": [attempt.token("c", first_right.pk)]}))
     assert 0 < response.response.fraction < 1
     card = ReviewCard.objects.get(user=learner, question=question)
     assert card.due - card.last_review == timedelta(minutes=15)  # Hard: a little later than Again

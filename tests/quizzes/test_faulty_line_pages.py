@@ -74,6 +74,7 @@ def test_after_answering_every_line_is_marked_and_the_chosen_line_explained(clie
     assert f"line 2: {BUILD_LOG[1]}" in fragment  # your answer
     assert f"line 4: {BUILD_LOG[3].replace('(', '(')}" in fragment  # the right answer
     block = fragment[fragment.index('<div class="artifact artifact-marked">') :]
+    block = block[: block.index("</ol>")]  # the artifact's lines (the question numbers follow, out of band)
     assert block.count("<li ") == 5
     assert '<li class="line-selected ">' in block and '<li class="line-faulty">' in block
     assert "you selected this line; it is not the faulty one" in block

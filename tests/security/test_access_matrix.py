@@ -44,8 +44,8 @@ TABLE = {
     "courses:path": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:module": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:lesson": (PUBLIC, GET_ONLY_PUBLIC),
-    "courses:complete": (GET_ONLY_LOGIN, "login 302 302 302 302 302 302"),  # each user completes for themselves
-    "courses:undo": (GET_ONLY_LOGIN, "login 302 302 302 302 302 302"),
+    "progress:complete": (GET_ONLY_LOGIN, "login 302 302 302 302 302 302"),  # each user completes for themselves
+    "progress:undo": (GET_ONLY_LOGIN, "login 302 302 302 302 302 302"),
     "courses:search": (LOGGED_IN, GET_ONLY_LOGIN),
     "quizzes:quiz": (LOGGED_IN, GET_ONLY_LOGIN),
     "quizzes:start": (GET_ONLY_LOGIN, "login 302 302 302 302 302 302"),

@@ -337,8 +337,8 @@ POST_ENDPOINTS = [
     Endpoint(
         "privacy-delete", LEARNER, _fixed("privacy-delete"), ("password",), lambda w: [[("password", w.password)]]
     ),
-    Endpoint("courses:complete", LEARNER, _lessons("courses:complete")),
-    Endpoint("courses:undo", LEARNER, _lessons("courses:undo")),
+    Endpoint("progress:complete", LEARNER, _lessons("progress:complete")),
+    Endpoint("progress:undo", LEARNER, _lessons("progress:undo")),
     Endpoint("quizzes:start", LEARNER, _quizzes),
     Endpoint("quizzes:question", LEARNER, _attempts("quizzes:question"), ("answer",), _answers),
     Endpoint("quizzes:finish", LEARNER, _attempts("quizzes:finish")),
@@ -715,7 +715,7 @@ def act(client: Client, w, action: str, position: int, how: str):
     card = w.due_card
     card.refresh_from_db()  # its tokens change with each review
     if action in ("complete", "undo"):
-        return client.post(reverse(f"courses:{action}", args=[w.path.slug, w.module.slug, w.lesson2.slug]))
+        return client.post(reverse(f"progress:{action}", args=[w.path.slug, w.module.slug, w.lesson2.slug]))
     if action == "start":
         return client.post(reverse("quizzes:start", args=[w.quiz.pk]))
     if action == "answer":

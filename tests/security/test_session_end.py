@@ -98,7 +98,7 @@ def test_check_my_answer_after_logging_out_in_another_tab_goes_to_the_login_page
 
 def test_mark_as_complete_and_review_buttons_after_the_session_ended_send_to_the_page_they_were_on(client, world):
     slugs = [world["kwargs"]["path_slug"], world["module"].slug, world["lesson"].slug]
-    lesson_url, complete = reverse("courses:lesson", args=slugs), reverse("courses:complete", args=slugs)
+    lesson_url, complete = reverse("courses:lesson", args=slugs), reverse("progress:complete", args=slugs)
     response = hx(client, "POST", complete, lesson_url)
     assert response.headers["HX-Redirect"] == f"/accounts/login/?next={quote(lesson_url)}"
     card = reverse("progress:review")

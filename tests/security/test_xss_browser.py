@@ -30,12 +30,15 @@ pytestmark = pytest.mark.browser
 TEMPLATES = Path(settings.BASE_DIR) / "templates"
 APP_CSS = Path(settings.BASE_DIR) / "static" / "css" / "app.css"
 # The page head and account menu every page shows are written by template tags in Python.
-SITE_TAGS = Path(settings.BASE_DIR) / "devopslearn" / "lib" / "sitetags.py"
+SITE_TAGS = [
+    Path(settings.BASE_DIR) / "devopslearn" / "lib" / "sitetags.py",
+    Path(settings.BASE_DIR) / "accounts" / "templatetags" / "account_menu.py",
+]
 
 
 def _template_sources() -> str:
     templates = [p.read_text() for p in TEMPLATES.rglob("*.html") if "admin" not in p.relative_to(TEMPLATES).parts]
-    return "\n".join([*templates, SITE_TAGS.read_text()])
+    return "\n".join([*templates, *(tags.read_text() for tags in SITE_TAGS)])
 
 
 # Elements and htmx attributes the templates write; the parser adds html/head/body/tbody by itself, and
@@ -346,7 +349,7 @@ def test_a_learner_reads_hostile_content_and_nothing_runs(browser, live_server, 
           token.value = document.querySelector("input[name=csrfmiddlewaretoken]").value;
           form.append(token); document.body.append(form); form.submit();
         }""",
-            reverse("courses:complete", args=[world.path.slug, world.locked_module.slug, locked_lesson.slug]),
+            reverse("progress:complete", args=[world.path.slug, world.locked_module.slug, locked_lesson.slug]),
         )
     assert "403" in learner.page.content()
     learner.check("403 page with the locked module's reason")

@@ -1,7 +1,7 @@
-"""Demo and load data: the demo accounts, the demo cohort, and synthetic learners whose progress
-spreads realistically over the path. ``seed_demo`` and ``seed_load`` share this one generator; it
-writes the ground truth (completions, attempts, responses, reviews, activity) in bulk and then
-derives the progress rows with the same code as ``rebuild_progress``."""
+"""Synthetic learners whose progress spreads realistically over a path: ``seed_demo`` and
+``seed_load`` (demo.seeds) share this one generator. It writes the ground truth (completions,
+attempts, responses, reviews, activity) in bulk and then derives the progress rows with the same
+code as ``rebuild_progress``."""
 
 import random
 from collections import defaultdict
@@ -10,24 +10,18 @@ from datetime import datetime, time, timedelta
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.hashers import make_password
-from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from fsrs import Rating
 
-from accounts.roles import instructors_group
-from cohorts.models import Cohort, Membership
+from cohorts.models import Cohort
 from courses.models import LearningPath, Lesson
 from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
 from progress.rebuild import rebuild
 from progress.states import path_modules
 from quizzes.grading import grade
-from quizzes.models import SIX_PLACES, Attempt, Question, QuestionKind, Response, ResponseChoice
+from quizzes.models import SIX_PLACES, Attempt, Question, QuestionKind, Quiz, Response, ResponseChoice
 
 User = get_user_model()
-DEMO_PASSWORD = "devops-demo"  # noqa: S105 - documented demo password, refused with DEBUG off unless --force
-DEMO_COHORT_DAYS = 35  # the demo cohort started five weeks before today, whenever seed_demo runs
 FIRST_NAMES = [
     "An",
     "Bao",
@@ -121,15 +115,6 @@ def load_profiles(count: int, rng: random.Random) -> list[Profile]:
     return profiles
 
 
-def ensure_user(username: str, password_hash: str, **fields) -> tuple[User, bool]:
-    user = User.objects.filter(username=username).first()
-    if user is not None:
-        return user, False
-    user = User(username=username, password=password_hash, **fields)
-    user.save()
-    return user, True
-
-
 # --- the generator -------------------------------------------------------------------------------
 
 
@@ -184,22 +169,80 @@ def _timeline(start: datetime, end: datetime, steps: int, rng: random.Random) ->
     return [start + timedelta(seconds=s) for s in moments]
 
 
+@dataclass
+class _Content:
+    """The path's published lessons and module quiz questions, read once per run."""
+
+    modules: list
+    lessons: dict[int, list[Lesson]]  # module id -> lessons in order
+    quizzes: dict[int, Quiz]  # module id -> its quiz
+    questions: dict[int, list[tuple[Question, list]]]  # quiz id -> (question, choices) in order
+
+    @classmethod
+    def read(cls, path: LearningPath) -> "_Content":
+        modules = path_modules(path)
+        lessons = defaultdict(list)
+        for lesson in Lesson.objects.filter(module__in=[m.pk for m in modules], published=True).order_by("order", "id"):
+            lessons[lesson.module_id].append(lesson)
+        quizzes, questions = {}, defaultdict(list)
+        for question in (
+            Question.objects.filter(quiz_id__in=[m.quiz_id for m in modules if m.quiz_id], published=True)
+            .select_related("quiz")
+            .prefetch_related("choices")
+            .order_by("order", "id")
+        ):
+            quizzes[question.quiz.module_id] = question.quiz
+            questions[question.quiz_id].append((question, list(question.choices.all())))
+        return cls(modules, lessons, quizzes, questions)
+
+
+def _steps(profile: Profile, content: _Content, rng: random.Random) -> list[tuple]:
+    """What the learner did, in order: ("lesson", lesson) or ("quiz", quiz, passed)."""
+    steps = []
+    for index, module in enumerate(content.modules):
+        quiz = content.quizzes.get(module.pk)
+        if index < profile.modules_done:
+            steps += [("lesson", lesson) for lesson in content.lessons[module.pk]]
+            if quiz is not None:
+                if rng.random() < profile.retake_failures:
+                    steps.append(("quiz", quiz, False))
+                steps.append(("quiz", quiz, True))
+        elif index == profile.modules_done:
+            steps += [("lesson", lesson) for lesson in content.lessons[module.pk][: profile.lessons_next]]
+            if quiz is not None:
+                steps += [("quiz", quiz, False)] * profile.failed_next
+            break
+    return steps
+
+
+def _answers(items: list, quiz: Quiz, passed: bool, skill: float, rng: random.Random) -> tuple[list, Decimal]:
+    """[(question, answer, grade)] for one attempt that passes or fails as asked, and its maximum."""
+    rights = [rng.random() < skill for _ in items]
+    answers = []
+    for (question, choices), right in zip(items, rights, strict=True):
+        answer = _answer(question, choices, right, rng)
+        answers.append((question, answer, grade(question, choices, answer)))
+    total = sum((q.points for q, _a, _g in answers), Decimal(0))
+    order = list(range(len(answers)))
+    rng.shuffle(order)
+    for i in order:  # nudge the attempt to the outcome its profile needs
+        reached = bool(total) and _score(answers) * 100 / total >= quiz.pass_mark
+        if reached == passed:
+            break
+        question, choices = items[i]
+        answer = _answer(question, choices, passed, rng)
+        answers[i] = (question, answer, grade(question, choices, answer))
+    return answers, total
+
+
+def _score(answers: list) -> Decimal:
+    return sum(((q.points * g.fraction).quantize(SIX_PLACES) for q, _a, g in answers), Decimal(0))
+
+
 def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, today, seed: int) -> dict[str, int]:
     """Write realistic history for ``users`` (members of ``cohort``) following their profiles."""
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
-    modules = path_modules(cohort.path)
-    lessons = defaultdict(list)
-    for lesson in Lesson.objects.filter(module__in=[m.pk for m in modules], published=True).order_by("order", "id"):
-        lessons[lesson.module_id].append(lesson)
-    quizzes, questions = {}, defaultdict(list)
-    for question in (
-        Question.objects.filter(quiz_id__in=[m.quiz_id for m in modules if m.quiz_id], published=True)
-        .select_related("quiz")
-        .prefetch_related("choices")
-        .order_by("order", "id")
-    ):
-        quizzes[question.quiz.module_id] = question.quiz
-        questions[question.quiz_id].append((question, list(question.choices.all())))
+    content = _Content.read(cohort.path)
     plan = _Plan([], [], defaultdict(lambda: defaultdict(int)), {})
     zone = timezone.get_current_timezone()
     cohort_start = timezone.make_aware(datetime.combine(cohort.start_date, time(9)), zone)
@@ -209,19 +252,7 @@ def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, t
             continue
         end = min(now - timedelta(days=profile.inactive_days, hours=rng.uniform(1, 6)), now - timedelta(minutes=5))
         begin = min(cohort_start + timedelta(days=rng.uniform(0, 3)), end - timedelta(hours=2))
-        steps = []  # ("lesson", lesson) or ("quiz", quiz, passed)
-        for index, module in enumerate(modules):
-            if index < profile.modules_done:
-                steps += [("lesson", lesson) for lesson in lessons[module.pk]]
-                if module.pk in quizzes:
-                    if rng.random() < profile.retake_failures:
-                        steps.append(("quiz", quizzes[module.pk], False))
-                    steps.append(("quiz", quizzes[module.pk], True))
-            elif index == profile.modules_done:
-                steps += [("lesson", lesson) for lesson in lessons[module.pk][: profile.lessons_next]]
-                if module.pk in quizzes:
-                    steps += [("quiz", quizzes[module.pk], False)] * profile.failed_next
-                break
+        steps = _steps(profile, content, rng)
         numbers = defaultdict(int)
         for step, when in zip(steps, _timeline(begin, end, len(steps), rng), strict=True):
             day = timezone.localtime(when, user.zone).date()
@@ -231,36 +262,18 @@ def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, t
                 continue
             quiz, passed = step[1], step[2]
             numbers[quiz.pk] += 1
-            items = questions[quiz.pk]
-            rights = [rng.random() < profile.skill for _ in items]
-            answers = []
-            for (question, choices), right in zip(items, rights, strict=True):
-                answer = _answer(question, choices, right, rng)
-                answers.append((question, answer, grade(question, choices, answer)))
-            total = sum((q.points for q, _a, _g in answers), Decimal(0))
-
-            def score(answers=answers):
-                return sum(((q.points * g.fraction).quantize(SIX_PLACES) for q, _a, g in answers), Decimal(0))
-
-            order = list(range(len(answers)))
-            rng.shuffle(order)
-            for i in order:  # nudge the attempt to the outcome its profile needs
-                ok = total and score() * 100 / total >= quiz.pass_mark
-                if ok == passed:
-                    break
-                question, choices = items[i]
-                answer = _answer(question, choices, passed, rng)
-                answers[i] = (question, answer, grade(question, choices, answer))
-            attempt_score = score()
+            items = content.questions[quiz.pk]
+            answers, total = _answers(items, quiz, passed, profile.skill, rng)
+            score = _score(answers)
             attempt = Attempt(
                 user=user,
                 quiz=quiz,
                 number=numbers[quiz.pk],
                 started_at=when - timedelta(minutes=12),
                 submitted_at=when,
-                score=attempt_score,
+                score=score,
                 max_score=total,
-                passed=bool(total) and attempt_score * 100 / total >= quiz.pass_mark,
+                passed=bool(total) and score * 100 / total >= quiz.pass_mark,
                 question_order=[q.pk for q, _a, _g in answers],
                 choice_order={str(q.pk): [c.pk for c in choices] for q, choices in items},
             )
@@ -269,7 +282,7 @@ def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, t
             plan.activity[(user.pk, day)]["attempts_closed"] += 1
             for question, _unused, result in answers:
                 plan.last_answers[(user.pk, question.pk)] = (result.fraction, when, question.quiz.module_id)
-    return _write(plan, users, profiles, modules, cohort, now)
+    return _write(plan, users, profiles, content.modules, cohort, now)
 
 
 def _write(plan: _Plan, users, profiles, modules, cohort, now) -> dict[str, int]:
@@ -325,127 +338,3 @@ def _write(plan: _Plan, users, profiles, modules, cohort, now) -> dict[str, int]
         "completions": len(plan.completions),
         "review_cards": len(cards),
     }
-
-
-def create_learners(cohort: Cohort, usernames: list[str], password_hash: str, rng: random.Random, joined) -> list:
-    """Users and memberships for the usernames that do not exist yet (idempotent)."""
-    existing = set(User.objects.filter(username__in=usernames).values_list("username", flat=True))
-    fresh = []
-    for username in usernames:
-        if username in existing:
-            continue
-        name = f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}"
-        fresh.append(
-            User(
-                username=username,
-                password=password_hash,
-                email=f"{username}@example.com",
-                display_name=name,
-                date_joined=joined,
-            )
-        )
-    User.objects.bulk_create(fresh, batch_size=1000)
-    created = list(User.objects.filter(username__in=[u.username for u in fresh]).order_by("username"))
-    Membership.objects.bulk_create(
-        [Membership(cohort=cohort, user=u, joined_at=joined) for u in created], batch_size=1000, ignore_conflicts=True
-    )
-    return created
-
-
-# --- relative dates ------------------------------------------------------------------------------
-
-SHIFTED = [
-    (LessonCompletion, "user_id", ["completed_at"]),
-    (Attempt, "user_id", ["started_at", "submitted_at"]),
-    (Response, "attempt__user_id", ["answered_at"]),
-    (ReviewCard, "user_id", ["due", "last_review", "created_at"]),
-    (ModuleProgress, "user_id", ["started_at", "completed_at", "last_activity_at"]),
-    (DailyActivity, "user_id", ["day"]),
-    (Certificate, "user_id", ["issued_at"]),
-    (Membership, "user_id", ["joined_at"]),
-    (User, "pk", ["date_joined"]),
-]
-
-
-def shift_history(user_ids: list[int], days: int) -> None:
-    """Move the synthetic learners' whole history by ``days``, so that 'inactive for two weeks'
-    stays true however long ago the demo data was made."""
-    delta = timedelta(days=days)
-    for model, field, names in SHIFTED:
-        rows = model.objects.filter(**{f"{field}__in": user_ids})
-        for name in names:
-            rows.exclude(**{f"{name}__isnull": True}).update(**{name: F(name) + delta})
-
-
-# --- the two entry points ------------------------------------------------------------------------
-
-
-@transaction.atomic
-def seed_demo() -> str:
-    password = make_password(DEMO_PASSWORD)
-    created = []
-    learner, new = ensure_user("learner", password, email="learner@example.com", display_name="Linh Nguyen")
-    created += ["learner"] if new else []
-    instructor, new = ensure_user(
-        "instructor", password, email="instructor@example.com", display_name="Minh Tran", is_staff=True
-    )
-    created += ["instructor"] if new else []
-    lead, new = ensure_user("lead", password, email="lead@example.com", display_name="Kha Van")
-    created += ["lead"] if new else []
-    instructor.groups.add(instructors_group())
-    path = LearningPath.objects.order_by("id").first()
-    if path is None:
-        return "Demo data: accounts only (no course content loaded yet)."
-    today = timezone.localdate()
-    start = today - timedelta(days=DEMO_COHORT_DAYS)
-    cohort = Cohort.objects.filter(slug="demo-cohort").first()
-    if cohort is None:
-        cohort = Cohort.objects.create(name="Demo cohort", slug="demo-cohort", path=path, start_date=start)
-        created.append("Demo cohort")
-    cohort.leads.add(lead)
-    Membership.objects.get_or_create(cohort=cohort, user=learner)
-    profiles = demo_profiles()
-    usernames = [f"demo-{i:02d}" for i in range(1, len(profiles) + 1)]
-    rng = random.Random(2025)  # noqa: S311 - synthetic demo data
-    joined = timezone.make_aware(datetime.combine(start, time(9)))
-    fresh = create_learners(cohort, usernames, password, rng, joined)
-    if fresh:
-        by_name = dict(zip(usernames, profiles, strict=True))
-        counts = generate_learners(cohort, fresh, [by_name[u.username] for u in fresh], today=today, seed=2025)
-        created.append(f"{counts['learners']} demo learners ({counts['responses']} quiz answers)")
-    elif cohort.start_date != start:
-        days = (start - cohort.start_date).days
-        ids = list(User.objects.filter(username__in=usernames).values_list("pk", flat=True))
-        shift_history(ids, days)
-        Cohort.objects.filter(pk=cohort.pk).update(start_date=start)
-        created.append(f"demo history moved {days} days forward")
-    changes = ", ".join(created) if created else "already there, unchanged"
-    return f"Demo data: {changes}."
-
-
-@transaction.atomic
-def seed_load(learners: int = 1000, seed: int = 7) -> str:
-    """A separate large cohort (load-0001...) for benchmarks; never touches the demo accounts."""
-    path = LearningPath.objects.order_by("id").first()
-    if path is None:
-        return "Load data: load the course content first."
-    password = make_password(DEMO_PASSWORD)
-    today = timezone.localdate()
-    start = today - timedelta(days=60)
-    lead, _ = ensure_user("load-lead", password, email="load-lead@example.com", display_name="Load Lead")
-    cohort, made = Cohort.objects.get_or_create(
-        slug="load-cohort", defaults={"name": "Load cohort", "path": path, "start_date": start}
-    )
-    cohort.leads.add(lead)
-    rng = random.Random(seed)  # noqa: S311 - synthetic load data
-    usernames = [f"load-{i:04d}" for i in range(1, learners + 1)]
-    joined = timezone.make_aware(datetime.combine(start, time(9)))
-    fresh = create_learners(cohort, usernames, password, rng, joined)
-    if not fresh:
-        return f"Load data: {learners} learners already there, unchanged."
-    profiles = load_profiles(len(fresh), rng)
-    counts = generate_learners(cohort, fresh, profiles, today=today, seed=seed)
-    return (
-        "Load data: {learners} learners, {attempts} attempts, {responses} responses, {completions} lesson "
-        "completions, {review_cards} review cards.".format(**counts)
-    )

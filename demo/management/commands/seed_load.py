@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from cohorts.demo import seed_load
+from demo.seeds import seed_load
 
 
 class Command(BaseCommand):
