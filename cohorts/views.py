@@ -25,7 +25,7 @@ from cohorts import attention as cohort_attention
 from cohorts import export, overview
 from cohorts.forms import JoinForm
 from cohorts.models import Cohort, Membership
-from cohorts.questions import cohort_questions
+from cohorts.questions import cohort_misconceptions, cohort_questions
 from courses import catalog
 from devopslearn.lib import fragments
 from progress.states import PathPlan
@@ -153,6 +153,7 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def questions(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
+    rows = cohort_questions(cohort, PathPlan.of(cohort.path))
     return render(
         request,
         "cohorts/questions.html",
@@ -160,7 +161,8 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "cohorts",
             "tab": "questions",
             "cohort": cohort,
-            "rows": cohort_questions(cohort, PathPlan.of(cohort.path)),
+            "rows": rows,
+            "misconceptions": cohort_misconceptions(cohort, [question.pk for question, _ in rows]),
             "explanations": EXPLANATIONS,
         },
     )
@@ -188,6 +190,8 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
             "choices": choices,
             "key": feedback_for(question, choices, None),
             "stats": stats,
+            "misconceptions": cohort_misconceptions(cohort, [question.pk]),
+            "explanations": EXPLANATIONS,
         },
     )
 

@@ -24,3 +24,9 @@ def other_lead(db):
 @pytest.fixture
 def other_cohort(curriculum, other_lead, other_learner):
     return make_cohort(curriculum, slug="c2", name="Cohort Two", leads=[other_lead], members=[other_learner])
+
+
+@pytest.fixture
+def lead_client(client, lead):
+    client.force_login(lead)
+    return client

@@ -48,12 +48,6 @@ def populate(cohort, count, *, seed=1, profiles=None):
     return users
 
 
-@pytest.fixture
-def lead_client(client, lead):
-    client.force_login(lead)
-    return client
-
-
 def test_overview_lists_members_with_a_state_per_module(lead_client, cohort, curriculum):
     users = populate(
         cohort,
