@@ -300,6 +300,7 @@ def main() -> None:
     if not shutil.which("wrk"):
         sys.exit("The benchmarks need wrk (Debian: apt-get install wrk).")
     (ROOT / "var").mkdir(exist_ok=True)
+    load_before = os.getloadavg()[0]
     suites = [run_suite("SQLite", f"sqlite:///{ROOT / 'var' / 'bench.sqlite3'}", args)]
     if args.postgres:
         suites.append(run_suite("PostgreSQL", args.postgres, args))
@@ -307,7 +308,9 @@ def main() -> None:
     header = (
         f"# Benchmarks, {datetime.now():%Y-%m-%d %H:%M}\n\n{os.cpu_count()} CPUs, gunicorn {args.workers} gthread "
         f"workers, wrk {args.threads} threads / {args.connections} connections, {args.rounds} interleaved "
-        f"rounds of {args.duration} s. Ratios are to the hello-world view measured in the same run.\n\n"
+        f"rounds of {args.duration} s. Ratios are to the hello-world view measured in the same run. "
+        f"Load average (1 min) {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end: above the "
+        f"{os.cpu_count()} CPUs, other work shared the machine and the ratios are not comparable with a quiet run.\n\n"
     )
     print("\n" + report)
     out = ROOT / "bench" / "results" / f"{datetime.now():%Y-%m-%d}.md"
