@@ -320,6 +320,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Metrics: /metrics in Prometheus' format (devopslearn/lib/metrics.py), off unless METRICS=1 ------
+METRICS = env_bool("METRICS")
+
 # --- Logging: one JSON line per request on stdout --------------------------------------------------
 LOGGING = {
     "version": 1,

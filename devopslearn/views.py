@@ -1,4 +1,5 @@
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -13,3 +14,15 @@ def healthz(request: HttpRequest) -> JsonResponse:
     problems = health.problems()
     body = {"status": "error" if problems else "ok"} | {name: problems.get(name, "ok") for name in health.services()}
     return JsonResponse(body, status=503 if problems else 200)
+
+
+@require_GET
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """The app's metrics in Prometheus' text format (devopslearn.lib.metrics), when settings.METRICS is
+    on; a 404 otherwise. Keep it off the public proxy (deploy/nginx): scrape the instances directly."""
+    if not settings.METRICS:
+        raise Http404
+    from devopslearn.lib import metrics as app_metrics
+
+    return HttpResponse(app_metrics.exposition(), content_type=app_metrics.CONTENT_TYPE)

@@ -106,6 +106,7 @@ class Answer:
     status: int
     text: str
     location: str
+    request_id: str = ""
 
 
 class Visitor:
@@ -125,9 +126,11 @@ class Visitor:
     def _send(self, request: urllib.request.Request) -> Answer:
         try:
             with self.opener.open(request, timeout=60) as answer:
-                return Answer(answer.status, answer.read().decode(), answer.headers.get("Location", ""))
+                headers = answer.headers
+                return Answer(answer.status, answer.read().decode(), headers["Location"] or "", headers["X-Request-ID"])
         except urllib.error.HTTPError as error:
-            return Answer(error.code, error.read().decode(), error.headers.get("Location", ""))
+            headers = error.headers
+            return Answer(error.code, error.read().decode(), headers["Location"] or "", headers["X-Request-ID"] or "")
 
     def get(self, instance: Instance, path: str) -> Answer:
         return self._send(urllib.request.Request(instance.url + path))  # noqa: S310 - our own server

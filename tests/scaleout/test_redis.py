@@ -1,6 +1,7 @@
 """With REDIS_URL: the caches, the sessions' cache and the task queue are in the one Redis every
 instance and worker shares, and a lab submitted through one instance is graded by an RQ worker."""
 
+import json
 import subprocess
 import sys
 
@@ -62,7 +63,7 @@ def test_a_lab_submitted_through_an_instance_is_graded_by_an_rq_worker(redis_url
     worker = subprocess.run(
         [sys.executable, "manage.py", "rqworker", "labs", "--burst", "--job-class", "django_tasks_rq.Job"],
         cwd=settings.BASE_DIR,
-        env=instance_env(redis_url),
+        env={**instance_env(redis_url), "LOG_LEVEL": "INFO"},
         capture_output=True,
         timeout=180,
     )
@@ -70,3 +71,10 @@ def test_a_lab_submitted_through_an_instance_is_graded_by_an_rq_worker(redis_url
     submission.refresh_from_db()
     assert submission.state == SubmissionState.GRADED and submission.status == "pass"
     assert queue.count == 0
+
+    # The worker's log line of this grading carries the id of the web request that submitted it.
+    lines = [json.loads(line) for line in worker.stderr.decode().splitlines() if line.startswith("{")]
+    graded = [line for line in lines if line["message"] == "lab submission graded"]
+    assert len(graded) == 1 and answer.request_id
+    assert graded[0]["request_id"] == answer.request_id
+    assert graded[0]["submission_id"] == submission.pk and graded[0]["status"] == "pass"
