@@ -33,6 +33,13 @@ def record(kind: str, **fields) -> None:
     LOG.write(json.dumps({"kind": kind, "at": time.time(), **fields}) + "\n")
 
 
+# The proxy answers 502 when the instance it sent a request to dies with it (a killed instance: nginx
+# retries only what never reached an app). A person presses again; so does the load test, once, and
+# logs it. Every write here is safe to repeat (an answer is final, a completion and a check are
+# idempotent or rate limited), and the verification checks that nothing was stored twice.
+GATEWAY_ERRORS = (502, 503, 504)
+
+
 def answer_fields(page: str) -> dict | None:
     """A valid answer for whatever kind of question the page shows (the first option of each control)."""
     fields: dict[str, str] = {}
@@ -71,9 +78,13 @@ class Visitor(HttpUser):
         self.username = username
         return True
 
-    def page(self, url: str, name: str, expected: tuple[int, ...] = (), **kwargs):
+    def page(self, url: str, name: str, expected: tuple[int, ...] = (), retry: bool = True, **kwargs):
         """GET a page that needs the login; a redirect to the login page is a lost session."""
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True, **kwargs) as answer:
+            if answer.status_code in GATEWAY_ERRORS and retry:
+                answer.success()
+                record("retry", user=self.username, method="GET", url=url, status=answer.status_code)
+                return self.page(url, name, expected, retry=False, **kwargs)
             if answer.status_code == 302 and "/accounts/login/" in answer.headers.get("Location", ""):
                 answer.failure("session lost: sent to the login page")
             elif answer.status_code in expected:
@@ -82,15 +93,20 @@ class Visitor(HttpUser):
                 answer.failure(f"{answer.status_code}")
             return answer
 
-    def post(self, url: str, data: dict, name: str, token_page: str):
+    def post(self, url: str, data: dict, name: str, token_page: str, retry: bool = True):
         """POST with the CSRF token of ``token_page``'s form, without following the redirect."""
         page = self.page(token_page, f"{name} (form)")
         token = TOKEN.search(page.text or "")
         if not token:
             return None
-        with self.client.post(
-            url, {"csrfmiddlewaretoken": token.group(1), **data}, name=name, allow_redirects=False, catch_response=True
-        ) as answer:
+        return self.send(url, {"csrfmiddlewaretoken": token.group(1), **data}, name, retry)
+
+    def send(self, url: str, data: dict, name: str, retry: bool = True):
+        with self.client.post(url, data, name=name, allow_redirects=False, catch_response=True) as answer:
+            if answer.status_code in GATEWAY_ERRORS and retry:
+                answer.success()
+                record("retry", user=self.username, method="POST", url=url, status=answer.status_code)
+                return self.send(url, data, name, retry=False)
             if answer.status_code == 302 and "/accounts/login/" in answer.headers.get("Location", ""):
                 answer.failure("session lost: sent to the login page")
             elif answer.status_code >= 400:
@@ -150,18 +166,10 @@ class Learner(Visitor):
             self.position += 1
             return
         token = TOKEN.search(page.text)
-        with self.client.post(
-            url,
-            {"csrfmiddlewaretoken": token.group(1) if token else "", **fields},
-            name="answer",
-            allow_redirects=False,
-            catch_response=True,
-        ) as answer:
-            if answer.status_code == 302 and answer.headers.get("Location", "").endswith(f"/q/{self.position}/"):
-                record("answer", user=self.username, attempt=self.attempt_url.split("/")[-2], position=self.position)
-                self.position += 1
-            elif answer.status_code >= 400:
-                answer.failure(f"{answer.status_code}")
+        answer = self.send(url, {"csrfmiddlewaretoken": token.group(1) if token else "", **fields}, "answer")
+        if answer.status_code == 302 and answer.headers.get("Location", "").endswith(f"/q/{self.position}/"):
+            record("answer", user=self.username, attempt=self.attempt_url.split("/")[-2], position=self.position)
+            self.position += 1
 
     @task(1)
     def submit_a_lab(self):

@@ -20,5 +20,25 @@ def main(run: Path) -> None:
             print(f"failure: {row['Method']} {row['Name']}: {row['Error']} x{row['Occurrences']}")
 
 
+def grading(run: Path) -> None:
+    """Mean grading time by tool from the run's /metrics scrape (all processes: multiprocess mode)."""
+    from prometheus_client.parser import text_string_to_metric_families
+
+    path = run / "metrics.txt"
+    if not path.exists() or not path.stat().st_size:
+        return
+    sums, counts = {}, {}
+    for family in text_string_to_metric_families(path.read_text()):
+        for sample in family.samples:
+            if sample.name == "devopslearn_grading_seconds_sum":
+                sums[sample.labels["tool"]] = sample.value
+            elif sample.name == "devopslearn_grading_seconds_count":
+                counts[sample.labels["tool"]] = sample.value
+    for tool in sorted(counts):
+        if counts[tool]:
+            print(f"grading time {tool:<20} n={int(counts[tool]):>5} mean={1000 * sums[tool] / counts[tool]:7.1f} ms")
+
+
 if __name__ == "__main__":
     main(Path(sys.argv[1]))
+    grading(Path(sys.argv[1]))
