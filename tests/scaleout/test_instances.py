@@ -4,7 +4,9 @@ marker, rendered fragments keyed by what they show); none of them may serve a st
 has changed."""
 
 import pytest
+from django.utils import timezone
 
+from cohorts.models import Cohort
 from courses.models import Lesson, Module
 from tests.factories import PASSWORD, make_path
 from tests.scaleout.instances import Visitor
@@ -64,3 +66,15 @@ def test_progress_written_on_one_instance_shows_on_the_other(instances, member, 
 
     visitor.post(second, "/paths/scale/m1/l1/undo/", form_from="/paths/scale/m1/l1/")
     assert "0 of 2 lessons" in visitor.get(first, "/paths/scale/m1/").text
+
+
+def test_a_new_lead_sees_the_cohorts_link_on_an_instance_that_cached_the_old_header(instances, member, path):
+    first, second = instances
+    visitor = Visitor()
+    visitor.log_in(first, "member", PASSWORD)
+    assert 'href="/cohorts/"' not in visitor.get(second, "/paths/scale/").text  # header cached on the second
+
+    cohort = Cohort.objects.create(name="Scale", slug="scale", path=path, start_date=timezone.localdate())
+    cohort.leads.add(member)  # made a lead elsewhere (the admin of another instance)
+    for instance in instances:
+        assert 'href="/cohorts/"' in visitor.get(instance, "/paths/scale/").text
