@@ -34,10 +34,16 @@ def record(kind: str, **fields) -> None:
 
 
 # The proxy answers 502 when the instance it sent a request to dies with it (a killed instance: nginx
-# retries only what never reached an app). A person presses again; so does the load test, once, and
-# logs it. Every write here is safe to repeat (an answer is final, a completion and a check are
-# idempotent or rate limited), and the verification checks that nothing was stored twice.
+# retries only what never reached an app), and a streamed answer (the CSV export) is cut off. A
+# person presses again; so does the load test, once, and logs it. Every write here is safe to repeat
+# (an answer is final, a completion and a check are idempotent or rate limited), and the
+# verification checks that nothing was stored twice.
 GATEWAY_ERRORS = (502, 503, 504)
+
+
+def interrupted(answer) -> bool:
+    """The proxy's 502-504, or a response cut off mid-transfer (a streamed export whose instance died)."""
+    return answer.status_code in GATEWAY_ERRORS or (answer.error is not None and answer.status_code < 400)
 
 
 def answer_fields(page: str) -> dict | None:
@@ -81,9 +87,16 @@ class Visitor(HttpUser):
     def page(self, url: str, name: str, expected: tuple[int, ...] = (), retry: bool = True, **kwargs):
         """GET a page that needs the login; a redirect to the login page is a lost session."""
         with self.client.get(url, name=name, allow_redirects=False, catch_response=True, **kwargs) as answer:
-            if answer.status_code in GATEWAY_ERRORS and retry:
+            if interrupted(answer) and retry:
                 answer.success()
-                record("retry", user=self.username, method="GET", url=url, status=answer.status_code)
+                record(
+                    "retry",
+                    user=self.username,
+                    method="GET",
+                    url=url,
+                    status=answer.status_code,
+                    error=str(answer.error),
+                )
                 return self.page(url, name, expected, retry=False, **kwargs)
             if answer.status_code == 302 and "/accounts/login/" in answer.headers.get("Location", ""):
                 answer.failure("session lost: sent to the login page")
@@ -103,9 +116,16 @@ class Visitor(HttpUser):
 
     def send(self, url: str, data: dict, name: str, retry: bool = True):
         with self.client.post(url, data, name=name, allow_redirects=False, catch_response=True) as answer:
-            if answer.status_code in GATEWAY_ERRORS and retry:
+            if interrupted(answer) and retry:
                 answer.success()
-                record("retry", user=self.username, method="POST", url=url, status=answer.status_code)
+                record(
+                    "retry",
+                    user=self.username,
+                    method="POST",
+                    url=url,
+                    status=answer.status_code,
+                    error=str(answer.error),
+                )
                 return self.send(url, data, name, retry=False)
             if answer.status_code == 302 and "/accounts/login/" in answer.headers.get("Location", ""):
                 answer.failure("session lost: sent to the login page")
