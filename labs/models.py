@@ -371,10 +371,11 @@ class Submission(models.Model):
     def enqueue(self) -> None:
         """Hand the submission to the grading queue. A queue that cannot be reached leaves it stored
         and queued: ``sweep_if_stale`` enqueues it again."""
+        from devopslearn.lib.logging import request_id
         from labs.tasks import grade_submission
 
         try:
-            task = grade_submission.enqueue(self.pk)
+            task = grade_submission.enqueue(self.pk, request_id=request_id())
         except Exception:
             logger.exception("could not enqueue lab submission %s", self.pk)
             return

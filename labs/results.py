@@ -30,7 +30,8 @@ preview, exported with the learner's data. Version 1::
       "other_findings": [          # what the tools reported that no check grades (not scored)
         {"tool": "hadolint", "rule": "DL3008", "line": 3, "message": "..."}
       ],
-      "tools": {"hadolint": "2.15.1"}   # the versions that graded it
+      "tools": {"hadolint": "2.15.1"},  # the versions that graded it
+      "seconds": {"hadolint": 0.031}    # how long each tool took (wall clock, inside the sandbox)
     }
 
 ``status`` is "error" only when the artifact could not be checked at all (it does not parse, it is
@@ -101,7 +102,9 @@ class CheckSpec:
         }
 
 
-def summary(checks: list[dict], pass_mark: int, other: list[Finding], tools: dict[str, str]) -> dict:
+def summary(
+    checks: list[dict], pass_mark: int, other: list[Finding], tools: dict[str, str], seconds: dict[str, float]
+) -> dict:
     """The whole result from the checks' verdicts (see the module docstring)."""
     score = sum(check["points"] for check in checks)
     max_score = sum(check["max_points"] for check in checks)
@@ -129,6 +132,7 @@ def summary(checks: list[dict], pass_mark: int, other: list[Finding], tools: dic
         "checks": checks,
         "other_findings": [f.as_dict(with_tool=True) for f in other],
         "tools": tools,
+        "seconds": seconds,
     }
 
 

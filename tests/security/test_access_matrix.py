@@ -40,6 +40,7 @@ LEAD_ACTIONS = "login 404 404 404 302 302 302"
 TABLE = {
     # name: (GET, POST)
     "healthz": (PUBLIC, GET_ONLY_PUBLIC),
+    "metrics": ("404 404 404 404 404 404 404", GET_ONLY_PUBLIC),  # METRICS is off unless set
     "courses:home": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:path": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:module": (PUBLIC, GET_ONLY_PUBLIC),

@@ -417,6 +417,7 @@ GET_ENDPOINTS = [
 # Every other URL pattern of the project only reads (GET); test_read_only_pages_refuse_a_post checks it.
 READ_ONLY = {
     "healthz",
+    "metrics",
     "privacy-export",
     "accounts:password_change_done",
     "accounts:password_reset_done",
@@ -647,6 +648,7 @@ def _read_only_urls(w) -> dict[str, str]:
     card = w.due_card
     return {
         "healthz": reverse("healthz"),
+        "metrics": reverse("metrics"),
         "privacy-export": reverse("privacy-export"),
         "accounts:password_change_done": reverse("accounts:password_change_done"),
         "accounts:password_reset_done": reverse("accounts:password_reset_done"),
