@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from devopslearn.lib.admin import SafeIdFieldsMixin
-from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
+from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percent_text
 from devopslearn.lib.sql import storable
 from quizzes.attempts import regrade
 from quizzes.models import (
@@ -455,7 +455,7 @@ class QuestionAdmin(admin.ModelAdmin):
     def facility(self, obj):
         if not obj.stat_n or not obj.points:
             return "—"
-        return f"{100 * Decimal(obj.stat_avg) / obj.points:.0f}%"
+        return f"{percent_text(100 * Decimal(obj.stat_avg) / obj.points)}%"
 
     @admin.display(description=_("Use"))
     def usage(self, obj):
