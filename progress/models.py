@@ -61,6 +61,14 @@ class ProgressRow(NamedTuple):
     last_activity_at: datetime | None
 
 
+# QuestionQuerySet.shown_to_learners in plain SQL (ReviewCardQuerySet.shown_to_learners is its twin).
+SHOWN_QUESTIONS = (
+    "SELECT q.id FROM quizzes_question q INNER JOIN quizzes_quiz z ON z.id = q.quiz_id "
+    "INNER JOIN courses_module m ON m.id = z.module_id LEFT OUTER JOIN courses_lesson l ON l.id = z.lesson_id "
+    "WHERE q.published AND z.published AND m.published AND (z.lesson_id IS NULL OR l.published)"
+)
+
+
 class Standing(NamedTuple):
     """Learners' progress rows and counts of due review cards, by user id then module id."""
 
@@ -124,6 +132,7 @@ class ModuleProgress(models.Model):
             "UNION ALL "
             "SELECT 1, user_id, module_id, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
             f"FROM progress_reviewcard WHERE user_id IN ({users}) AND module_id IN ({modules}) AND due <= %s "
+            f"AND question_id IN ({SHOWN_QUESTIONS}) "
             "GROUP BY user_id, module_id"
         )
         stored = [cls._meta.get_field(name) for name in ProgressRow._fields[: ProgressRow._fields.index("completed")]]
@@ -205,11 +214,19 @@ class DailyActivity(models.Model):
         rows.update(**increments)
 
     @classmethod
-    def history(cls, user_id: int, since: date) -> tuple[dict[date, int], int]:
-        """({day: actions} for the user's active days since ``since``, questions answered over all time).
-        A day is active when it has an action (``total``, as ``active()`` says in SQL)."""
+    def history(cls, user_id: int, since: date, today: date) -> tuple[dict[date, int], int]:
+        """({day: actions} for the user's active days from ``since`` to ``today``, questions answered
+        over all time). A day is active when it has an action (``total``, as ``active()`` says in SQL).
+
+        Days are stored as the learner lived them, in the time zone they had then; after a move to a
+        zone behind it (Auckland to London), a stored day can be later than ``today``: it counts as
+        today, so that a change of time zone never takes an activity off the calendar or breaks a streak."""
         rows = cls.objects.filter(user_id=user_id, day__gte=since).values_list("day", *ACTIVITY_COUNTS)
-        totals = {day: total for day, *counts in rows if (total := sum(counts))}
+        totals: dict[date, int] = {}
+        for day, *counts in rows:
+            if total := sum(counts):
+                shown = min(day, today)
+                totals[shown] = totals.get(shown, 0) + total
         answered = cls.objects.filter(user_id=user_id).aggregate(n=Sum("questions_answered"))["n"] or 0
         return totals, answered
 
@@ -224,10 +241,17 @@ def review_scheduler() -> Scheduler:
 
 
 class ReviewCardQuerySet(models.QuerySet):
+    def shown_to_learners(self):
+        """The cards of questions a learner can meet now (QuestionQuerySet.shown_to_learners: a
+        published question of a published quiz in a published module). A card of withdrawn content
+        stays stored, schedule and all, and comes back with its content. Every review queue and due
+        count reads cards through this (``due`` calls it)."""
+        return self.filter(question__in=Question.objects.shown_to_learners())
+
     def due(self, now: datetime | None = None):
-        """The cards due for review at ``now``: the one definition of "due" (every due count uses it,
-        and ModuleProgress.standing's statement is tested against it)."""
-        return self.filter(due__lte=now or timezone.now())
+        """The cards due for review at ``now``, of content shown to learners: the one definition of
+        "due" (every due count uses it, and ModuleProgress.standing's statement is tested against it)."""
+        return self.shown_to_learners().filter(due__lte=now or timezone.now())
 
     def counts_by_module(self):
         """(user id, module id, cards) for these cards."""
@@ -314,8 +338,9 @@ class ReviewCard(models.Model):
 
     @classmethod
     def load_own(cls, card_id: int, user_id: int) -> "ReviewCard | None":
+        """The user's card, while its question is shown to learners (a withdrawn one is not found)."""
         try:
-            return cls.objects.get(pk=card_id, user_id=user_id)
+            return cls.objects.shown_to_learners().get(pk=card_id, user_id=user_id)
         except cls.DoesNotExist:
             return None
 

@@ -187,7 +187,7 @@ def test_old_activity_counts_in_the_time_spent_but_is_not_read_day_by_day(learne
     today = timezone.localdate(timezone=learner.zone)
     DailyActivity.objects.create(user=learner, day=today - timedelta(days=900), questions_answered=7)
     DailyActivity.objects.create(user=learner, day=today, questions_answered=2)
-    days, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=400))
+    days, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=400), today=today)
     assert answered == 9 and days == {today: 2}
     assert "about 9 minutes of study" in learner_client.get(URL).content.decode()
-    assert DailyActivity.history(learner.pk + 1000, since=today) == ({}, 0)
+    assert DailyActivity.history(learner.pk + 1000, since=today, today=today) == ({}, 0)

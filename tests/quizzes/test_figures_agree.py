@@ -145,4 +145,3 @@ def test_a_lab_at_69_6_percent_of_its_points_does_not_pass_a_70_mark():
     ] * 2  # 16 of 23 = 69.57 %, rounded half up it read 70 and passed
     result = summary(checks, 70, [], {})
     assert (result["percent"], result["status"]) == (69, "fail")
-
