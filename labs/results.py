@@ -43,6 +43,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import ngettext
+
 from devopslearn.lib.numbers import share_percent
 
 RESULT_VERSION = 1
@@ -115,9 +117,13 @@ def summary(checks: list[dict], pass_mark: int, other: list[Finding], tools: dic
     if passed and not failed:
         message = "Every check passed."
     elif passed:
-        message = f"Passed: {failed} optional check(s) still fail."
+        message = ngettext(
+            "Passed: %(n)d optional check still fails.", "Passed: %(n)d optional checks still fail.", failed
+        )
+        message %= {"n": failed}
     elif required_failed:
-        message = f"{len(required_failed)} required check(s) still fail."
+        n = len(required_failed)
+        message = ngettext("%(n)d required check still fails.", "%(n)d required checks still fail.", n) % {"n": n}
     else:
         message = f"{percent}% of the points; the pass mark is {pass_mark}%."
     return {

@@ -320,6 +320,13 @@ class ReviewCard(models.Model):
         moment = (when or timezone.now()).astimezone(UTC)
         return review_scheduler().review_card(self.as_fsrs(), rating, moment)[0].due
 
+    def easy_due(self, when: datetime | None = None) -> datetime | None:
+        """When the card would come back if a right answer were rated Easy now, or None when Easy
+        would bring it back no later than Good (FSRS gives a card just relearned after a miss one
+        day either way): "That was easy" is offered, and taken, only when it changes the schedule."""
+        easy = self.due_after(Rating.Easy, when)
+        return easy if easy > self.due_after(Rating.Good, when) else None
+
     @classmethod
     def next_due(cls, user_id: int, now: datetime) -> "tuple[ReviewCard | None, int]":
         """The user's card due first (by due time) and how many are due: one query (the count is a

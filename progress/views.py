@@ -255,7 +255,7 @@ def _card_context(card: ReviewCard | None, *, error: str = "", submitted=None, d
             feedback=feedback_for(question, choices, response),
             rating=RATING_LABELS[rating],
             comes_back=card.due_after(rating),
-            easy_comes_back=card.due_after(Rating.Easy) if response.is_correct else None,
+            easy_comes_back=card.easy_due() if response.is_correct else None,
         )
     else:
         context["fields"] = form_fields(card, question, choices, submitted)

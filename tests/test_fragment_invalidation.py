@@ -127,13 +127,13 @@ def test_a_regrade_moving_two_answers_by_equal_and_opposite_amounts_shows(learne
     attempt = close_attempt(attempt)
     url = reverse("quizzes:result", args=[attempt.public_id])
     html = page(learner_client, url)
-    assert html.count("1 of 1 points") == 1 and html.count("0 of 1 points") == 1
+    assert html.count("1 of 1 point") == 1 and html.count("0 of 1 point") == 1
     # The two answers swap their points: the attempt's score stays the same.
     Response.objects.filter(attempt=attempt, question=first).update(points=0, fraction=0, is_correct=False)
     Response.objects.filter(attempt=attempt, question=second).update(points=1, fraction=1, is_correct=True)
     html = page(learner_client, url)
     first_at, second_at = html.index(first.prompt_html), html.index(second.prompt_html)
-    assert html.index("0 of 1 points", first_at) < second_at < html.index("1 of 1 points", second_at)
+    assert html.index("0 of 1 point", first_at) < second_at < html.index("1 of 1 point", second_at)
 
 
 def test_the_result_page_follows_an_edited_explanation(learner_client, learner, small):

@@ -209,3 +209,12 @@ def percent(value, places: int = 0) -> str:
     """``{{ attempt.percent|percent }}%``: a percentage (a score, a progress, a facility) as every page
     shows it."""
     return percent_text(value, int(places))
+
+
+@register.filter
+def plural_count(value) -> int:
+    """The whole number that picks the plural form of ``value`` shown with decimals (points: "1 point",
+    "0.5 points", "2.5 points"): the value itself when it is whole, else 2, a count English and
+    Vietnamese write in the plural as they write fractions (gettext's plural rules take integers)."""
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else 2
