@@ -157,13 +157,15 @@ def review(card: ReviewCard, rating: Rating, when=None) -> ReviewCard:
 @transaction.atomic
 def rate_pending(card: ReviewCard, *, easy: bool = False, when=None) -> ReviewCard | None:
     """Reschedule a card from the answer given on the review page: wrong = Again, partly right =
-    Hard, right = Good, or Easy when the learner asks for it after a right answer.
+    Hard, right = Good, or Easy when the learner asks for it after a right answer and Easy brings the
+    card back later than Good would (ReviewCard.easy_due); otherwise Good.
 
     The pending answer is claimed under a row lock, so a replayed or doubled POST rates only once;
     returns None when there was nothing to rate."""
     card = ReviewCard.objects.select_for_update().get(pk=card.pk)
     if card.pending_fraction is None:
         return None
-    rating = Rating.Easy if easy and card.pending_fraction >= 1 else rating_for(card.pending_fraction)
+    easy = easy and card.pending_fraction >= 1 and card.easy_due(when) is not None  # offered: it changes the schedule
+    rating = Rating.Easy if easy else rating_for(card.pending_fraction)
     card.pending_answer, card.pending_fraction = None, None
     return review(card, rating, when)

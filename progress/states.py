@@ -4,7 +4,7 @@ attempts and reviews there are.
 
 The state rule is a table (``RULE_TABLE``): ``module_state`` reads it for learners whose rows are in
 memory, ``state_conditions`` turns the same table into SQL conditions so that a dashboard can filter
-and sort a thousand learners in the database. The percentage is ``percent`` over steps (lessons
+and sort a thousand learners in the database. The percentage is ``share_percent`` (floored) over steps (lessons
 and the quiz); ``steps_done_sql`` is its SQL twin, used only to sort.
 """
 
@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy as _
 
 from courses import catalog
 from courses.models import LearningPath, Module, prerequisite_map
+from devopslearn.lib.numbers import share_percent
 from progress.models import ModuleProgress, ProgressRow, ReviewCard
 from quizzes.models import Quiz
 
@@ -149,11 +150,6 @@ def state_rank(module, prerequisite_ids, *, user_ref: str = "user_id", now=None)
     )
 
 
-def percent(done: int, total: int) -> int:
-    """A progress percentage: ``done`` of ``total`` steps, as a whole number (0 when there are none)."""
-    return round(100 * done / total) if total else 0
-
-
 @dataclass(slots=True)
 class ModuleStatus:
     """One learner's standing in one module."""
@@ -194,7 +190,7 @@ class ModuleStatus:
     def percent(self) -> int:
         if self.is_completed and (self.steps_done >= self.steps_total or not self.steps_total):
             return 100
-        return percent(self.steps_done, self.steps_total)
+        return share_percent(self.steps_done, self.steps_total)
 
     @property
     def is_locked(self) -> bool:
@@ -229,7 +225,7 @@ class ModuleStatus:
 def path_percent(statuses: list[ModuleStatus]) -> int:
     """How much of the path is done: steps done (lessons, capped at each module's count, and passed
     quizzes) of all steps. ``steps_done_sql`` sorts learners in the same order."""
-    return percent(sum(s.steps_done for s in statuses), sum(s.steps_total for s in statuses))
+    return share_percent(sum(s.steps_done for s in statuses), sum(s.steps_total for s in statuses))
 
 
 def steps_done_sql(modules: list[Module], *, user_ref: str = "user_id"):

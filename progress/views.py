@@ -109,7 +109,7 @@ def progress_body(learner, path: LearningPath, statuses: list[ModuleStatus], mar
     """The progress page's content, for the learner (``cohort`` None) or read-only for a cohort's lead.
     A fixed number of queries."""
     today = services.local_day(learner)
-    totals, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=HISTORY_DAYS))
+    totals, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=HISTORY_DAYS), today=today)
     completed = LessonCompletion.minutes_by_lesson(learner.pk, path.pk)
     certificate = Certificate.of(learner.pk, path.pk)
     inputs = {
@@ -255,7 +255,7 @@ def _card_context(card: ReviewCard | None, *, error: str = "", submitted=None, d
             feedback=feedback_for(question, choices, response),
             rating=RATING_LABELS[rating],
             comes_back=card.due_after(rating),
-            easy_comes_back=card.due_after(Rating.Easy) if response.is_correct else None,
+            easy_comes_back=card.easy_due() if response.is_correct else None,
         )
     else:
         context["fields"] = form_fields(card, question, choices, submitted)
@@ -270,7 +270,7 @@ def _review_page(request: HttpRequest, card: ReviewCard | None, due_count: int |
     context = _card_context(card, due_count=due_count, **extra)
     context.update(nav="review")
     if card is None:
-        context["upcoming"] = mine.filter(due__gt=timezone.now()).order_by("due").first()
+        context["upcoming"] = mine.shown_to_learners().filter(due__gt=timezone.now()).order_by("due").first()
     template = "progress/review.html#card-panel" if request.htmx else "progress/review.html"
     return render(request, template, context)
 

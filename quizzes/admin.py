@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from devopslearn.lib.admin import SafeIdFieldsMixin
-from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
+from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percent_text
 from devopslearn.lib.sql import storable
 from quizzes.attempts import regrade
 from quizzes.models import (
@@ -80,7 +80,12 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
         count = len(artifact_lines(question.artifact))
         numbers = [c.get("order") for c in kept]
         problems = [
-            _("Line %(n)d is not in the artifact: it has %(count)d lines.") % {"n": n, "count": count}
+            ngettext(
+                "Line %(n)d is not in the artifact: it has %(count)d line.",
+                "Line %(n)d is not in the artifact: it has %(count)d lines.",
+                count,
+            )
+            % {"n": n, "count": count}
             for n in dict.fromkeys(numbers)
             if not count or not 1 <= (n or 0) <= count
         ]
@@ -187,7 +192,11 @@ class PoolInlineFormSet(forms.BaseInlineFormSet):
                 available = published.filter(pool=pool).count() if pool.pk else 0
                 if available < count:
                     problems.append(
-                        _("Pool “%(key)s” has %(n)d published questions: it cannot draw %(count)d.")
+                        ngettext(
+                            "Pool “%(key)s” has %(n)d published question: it cannot draw %(count)d.",
+                            "Pool “%(key)s” has %(n)d published questions: it cannot draw %(count)d.",
+                            available,
+                        )
                         % {"key": form.cleaned_data["key"], "n": available, "count": count}
                     )
             drawn_ids = [f.instance.pk for f in drawn if f.instance.pk]
@@ -350,7 +359,11 @@ class QuestionForm(forms.ModelForm):
         lines = artifact_lines(artifact)
         if len(lines) > MAX_ARTIFACT_LINES:
             raise ValidationError(
-                _("The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).")
+                ngettext(
+                    "The artifact has %(n)d line; keep it to %(max)d (show the part that matters).",
+                    "The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).",
+                    len(lines),
+                )
                 % {"n": len(lines), "max": MAX_ARTIFACT_LINES}
             )
         long = [n for n, line in enumerate(lines, start=1) if len(line) > MAX_LINE_LENGTH]
@@ -455,7 +468,7 @@ class QuestionAdmin(admin.ModelAdmin):
     def facility(self, obj):
         if not obj.stat_n or not obj.points:
             return "—"
-        return f"{100 * Decimal(obj.stat_avg) / obj.points:.0f}%"
+        return f"{percent_text(100 * Decimal(obj.stat_avg) / obj.points)}%"
 
     @admin.display(description=_("Use"))
     def usage(self, obj):

@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from devopslearn.lib.numbers import NumberError, parse_number, plain_number
 from quizzes.models import MAX_ARTIFACT_LINES, QuestionKind, missing_placeholders, variant_values
@@ -75,30 +76,44 @@ def check_faulty_line(line_count: int, correct_lines: list[int], select_count: i
         return [_("A find-the-faulty-line question needs an artifact: the log, plan or file to read.")]
     if line_count > MAX_ARTIFACT_LINES:
         return [
-            _("The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).")
+            ngettext(
+                "The artifact has %(n)d line; keep it to %(max)d (show the part that matters).",
+                "The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).",
+                line_count,
+            )
             % {"n": line_count, "max": MAX_ARTIFACT_LINES}
         ]
     problems = []
     if select_count < 1 or select_count > line_count:
         problems.append(
-            _("Learners may select from 1 to %(n)d lines (the artifact's length), not %(select)d.")
+            ngettext(
+                "Learners may select from 1 to %(n)d line (the artifact's length), not %(select)d.",
+                "Learners may select from 1 to %(n)d lines (the artifact's length), not %(select)d.",
+                line_count,
+            )
             % {"n": line_count, "select": select_count}
         )
     if not correct_lines:
         problems.append(_("Mark the faulty line: at least one line must be correct."))
     elif select_count == 1 and len(correct_lines) != 1:
         problems.append(
-            _(
+            ngettext(
+                "Learners select exactly one line, but %(n)d line is marked correct: mark one, or let learners "
+                "select %(n)d line.",
                 "Learners select exactly one line, but %(n)d lines are marked correct: mark one, or let learners "
-                "select %(n)d lines."
+                "select %(n)d lines.",
+                len(correct_lines),
             )
             % {"n": len(correct_lines)}
         )
     elif len(correct_lines) > select_count:
         problems.append(
-            _(
+            ngettext(
+                "Learners may select %(select)d lines, but %(n)d is correct: nobody could earn full marks. Let "
+                "them select %(n)d line, or mark fewer lines correct.",
                 "Learners may select %(select)d lines, but %(n)d are correct: nobody could earn full marks. Let "
-                "them select %(n)d lines, or mark fewer lines correct."
+                "them select %(n)d lines, or mark fewer lines correct.",
+                len(correct_lines),
             )
             % {"select": select_count, "n": len(correct_lines)}
         )

@@ -2,7 +2,7 @@
 database, as a test may), and a learner's way through modules by the service layer or the views."""
 
 from datetime import timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_FLOOR, Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -88,8 +88,8 @@ def misses_for_percent(quiz: Quiz, percent: int) -> set[str]:
 
 
 def shown_percent(percent) -> str:
-    """A score as the pages show it: a whole percentage, rounded half up (floatformat:0)."""
-    return f"{Decimal(percent).quantize(Decimal(1), rounding=ROUND_HALF_UP)}%"
+    """A score as the pages show it: a whole percentage, floored (69.6 shows as 69)."""
+    return f"{Decimal(percent).quantize(Decimal(1), rounding=ROUND_FLOOR)}%"
 
 
 def misses_worth(quiz: Quiz, points: int) -> set[str]:
