@@ -91,8 +91,8 @@ for slug, lead in json.loads(sys.argv[1]):
             else:
                 cursor.execute("EXPLAIN " + slowest)
                 plan_text = [row[0] for row in cursor.fetchall()]
-        pages[name] = {"url": url, "queries": len(captured), "slowest_ms": best * 1000, "sql_ms": total * 1000, "sql": slowest[:200],
-                       "plan": plan_text[:12]}
+        pages[name] = {"url": url, "queries": len(captured), "slowest_ms": best * 1000, "sql_ms": total * 1000,
+                       "sql": slowest[:200], "plan": plan_text[:12]}
     out["cohorts"][slug] = {"members": cohort.memberships.count(), "cookie": session_cookie(user)["cookie"],
                             "pages": pages}
 print(json.dumps(out))
@@ -199,8 +199,8 @@ def main() -> None:
         f"{args.workers} workers, wrk {args.threads} threads / {args.connections} connections, {args.rounds} "
         f"interleaved rounds of {args.duration} s (hello, small, large per page). Ratios are to the hello-world "
         'view measured just before; "cost large/small" is requests/s at the small size over requests/s at the '
-        "large one (1.00 = flat, 10 = linear). "SQL ms" is the sum of the page's statements, each the best of three runs
-outside the server: steadier than requests/s on a loaded machine.\n\n"
+        "large one (1.00 = flat, 10 = linear). 'SQL ms' is the sum of the page's statements, each the best of "
+        "three runs outside the server: steadier than requests/s on a loaded machine.\n\n"
     )
     out.write_text(header + report + "\n")
     print(f"\nWritten to {out.relative_to(ROOT)}")
