@@ -104,11 +104,14 @@ def members(
                 condition |= state_conditions(module, plan.edges[module.pk])[state]
         found = found.filter(condition)
     descending = sort.startswith("-")
+    key = clean_sort(sort, plan).lstrip("-")
+    # Names are never NULL: their order is left plain, so that the index on the shown name serves it.
+    nulls_last = None if key == "name" else True
     order = [
-        (expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
+        (expression.desc(nulls_last=nulls_last) if descending else expression.asc(nulls_last=nulls_last))
         if not isinstance(expression, str)
         else f"{'-' if descending else ''}{expression}"
-        for expression in _order_by(clean_sort(sort, plan).lstrip("-"), plan)
+        for expression in _order_by(key, plan)
     ]
     return found.order_by(*order, "user_id")
 
