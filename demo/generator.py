@@ -170,7 +170,7 @@ def _timeline(start: datetime, end: datetime, steps: int, rng: random.Random) ->
 
 
 @dataclass
-class _Content:
+class PathContent:
     """The path's published lessons and module quiz questions, read once per run."""
 
     modules: list
@@ -179,7 +179,7 @@ class _Content:
     questions: dict[int, list[tuple[Question, list]]]  # quiz id -> (question, choices) in order
 
     @classmethod
-    def read(cls, path: LearningPath) -> "_Content":
+    def read(cls, path: LearningPath) -> "PathContent":
         modules = path_modules(path)
         lessons = defaultdict(list)
         for lesson in Lesson.objects.filter(module__in=[m.pk for m in modules], published=True).order_by("order", "id"):
@@ -196,7 +196,7 @@ class _Content:
         return cls(modules, lessons, quizzes, questions)
 
 
-def _steps(profile: Profile, content: _Content, rng: random.Random) -> list[tuple]:
+def _steps(profile: Profile, content: PathContent, rng: random.Random) -> list[tuple]:
     """What the learner did, in order: ("lesson", lesson) or ("quiz", quiz, passed)."""
     steps = []
     for index, module in enumerate(content.modules):
@@ -239,10 +239,15 @@ def _score(answers: list) -> Decimal:
     return sum(((q.points * g.fraction).quantize(SIX_PLACES) for q, _a, g in answers), Decimal(0))
 
 
-def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, today, seed: int) -> dict[str, int]:
-    """Write realistic history for ``users`` (members of ``cohort``) following their profiles."""
+def generate_learners(
+    cohort: Cohort, users: list, profiles: list[Profile], *, today, seed: int, content: "PathContent | None" = None
+) -> dict[str, int]:
+    """Write realistic history for ``users`` (members of ``cohort``) following their profiles.
+
+    Everything for these users is held in memory until it is written: a large cohort is generated a
+    batch of users at a time (``demo.seeds.seed_load``), passing the ``content`` read once."""
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
-    content = _Content.read(cohort.path)
+    content = content or PathContent.read(cohort.path)
     plan = _Plan([], [], defaultdict(lambda: defaultdict(int)), {})
     zone = timezone.get_current_timezone()
     cohort_start = timezone.make_aware(datetime.combine(cohort.start_date, time(9)), zone)
