@@ -297,7 +297,9 @@ class Question(ImportedContent):
         help_text=_("Answers within ± this value are correct."),
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
-    published = models.BooleanField(_("published"), default=True)
+    # A new question starts unpublished: a half-written one must not reach learners (the content
+    # files say published: true or false for each; the admin publishes with a tick).
+    published = models.BooleanField(_("published"), default=False)
     pool = models.ForeignKey(
         Pool,
         on_delete=models.SET_NULL,
