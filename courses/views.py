@@ -92,7 +92,7 @@ def _path_body(*, statuses, **inputs) -> dict:
     return {
         **inputs,
         "statuses": statuses,
-        "map": layout(statuses),
+        "maps": [("wide", layout(statuses)), ("tall", layout(statuses, tall=True))],
         "due_cards": sum(s.due for s in statuses),
         "modules_done": sum(1 for s in statuses if s.is_completed),
         "overall_percent": path_percent(statuses),
