@@ -36,7 +36,7 @@ from quizzes.statistics import (
     question_statistics,
     statistics_responses,
 )
-from quizzes.validation import check_faulty_line, check_question, check_variants
+from quizzes.validation import check_faulty_line, check_question, check_variants, numeric_problems
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -340,7 +340,8 @@ class QuestionForm(forms.ModelForm):
         known = str(quiz_id or "").isdigit() and storable(Quiz._meta.pk, int(quiz_id))  # a typed id may be anything
         pools = Pool.objects.filter(quiz_id=quiz_id) if known else Pool.objects.none()
         self.fields["pool"].queryset = pools
-        self.fields["select_count"].required = False
+        if "select_count" in self.fields:  # shown for a find-the-faulty-line question only
+            self.fields["select_count"].required = False
 
     def clean_select_count(self):
         return self.cleaned_data.get("select_count") or 1
@@ -375,45 +376,74 @@ class QuestionForm(forms.ModelForm):
         return artifact
 
     def clean(self):
+        """Each problem beside the field it concerns (a field the form does not show: at the top)."""
         cleaned = super().clean()
         kind = cleaned.get("kind")
         problems = []
+
+        def problem(field: str, message: str) -> None:
+            if field in self.fields:
+                self.add_error(field, message)
+            else:
+                problems.append(message)
+
         if kind == QuestionKind.FAULTY_LINE:
             count = len(artifact_lines(cleaned.get("artifact", "")))
-            if not count:
-                problems.append(_("A find-the-faulty-line question needs an artifact: the log, plan or file to read."))
-            elif self.instance.pk:  # lines learners selected cannot disappear
+            if not count and "artifact" not in self.errors:
+                problem(
+                    "artifact", _("A find-the-faulty-line question needs an artifact: the log, plan or file to read.")
+                )
+            elif count and self.instance.pk:  # lines learners selected cannot disappear
                 gone = (
                     ResponseChoice.objects.filter(choice__question=self.instance, choice__order__gt=count)
                     .values_list("choice__order", flat=True)
                     .first()
                 )
                 if gone:
-                    problems.append(
+                    problem(
+                        "artifact",
                         _(
                             "Learners selected line %(n)d, which the new artifact no longer has. Keep the artifact's "
                             "length, or unpublish this question and write a new one."
                         )
-                        % {"n": gone}
+                        % {"n": gone},
                     )
         if cleaned.get("variants"):
             if kind != QuestionKind.NUMERIC:
-                problems.append(_("Only numeric questions have variants: empty the variants field."))
+                problem("variants", _("Only numeric questions have variants: empty the variants field."))
             else:
                 variants, variant_problems = check_variants(
                     cleaned["variants"], cleaned.get("prompt_md", ""), cleaned.get("explanation_md", "")
                 )
-                problems += variant_problems
+                for message in variant_problems:
+                    problem("variants", message)
                 if not variant_problems:
                     cleaned["variants"] = variants
                     # the question's own answer is its first variant's (see Question.save)
                     cleaned["numeric_answer"] = Decimal(variants[0]["answer"])
                     cleaned["tolerance"] = Decimal(variants[0]["tolerance"])
+        if kind == QuestionKind.NUMERIC and "variants" not in self.errors:
+            for field, message in numeric_problems(cleaned.get("numeric_answer"), cleaned.get("tolerance")).items():
+                if field not in self.errors:  # "cannot be negative" already says it
+                    problem(field, message)
         pool, quiz = cleaned.get("pool"), cleaned.get("quiz")
         if pool is not None and quiz is not None and pool.quiz_id != quiz.pk:
-            problems.append(_("The pool belongs to another quiz: choose one of this quiz's pools."))
+            problem("pool", _("The pool belongs to another quiz: choose one of this quiz's pools."))
         raise_problems(problems)
         return cleaned
+
+
+# What each kind asks of its author, on the page that starts a new question.
+KIND_HELP = {
+    QuestionKind.SINGLE: _("Choices, exactly one of them correct."),
+    QuestionKind.MULTIPLE: _("Choices, one or more correct; partial credit."),
+    QuestionKind.TRUE_FALSE: _("The two choices True and False, one correct."),
+    QuestionKind.ORDERING: _("Three or more items, listed in the right order."),
+    QuestionKind.MATCHING: _("Three or more items, each with its match."),
+    QuestionKind.NUMERIC: _("A number, a tolerance and a unit; variants optional. No choices."),
+    QuestionKind.SHORT_TEXT: _("The accepted answers, as correct choices."),
+    QuestionKind.FAULTY_LINE: _("A log, plan or file; the faulty lines by number."),
+}
 
 
 @admin.register(Question)
@@ -428,24 +458,61 @@ class QuestionAdmin(admin.ModelAdmin):
     readonly_fields = ("usage", "rendered_prompt")
     actions = ["regrade_action"]
     formfield_overrides = FORMFIELD_OVERRIDES
-    fieldsets = (
-        (None, {"fields": ("quiz", "key", "kind", "order", "pool", "scenario", "points", "published", "usage")}),
-        (_("Text"), {"fields": ("prompt_md", "explanation_md", "rendered_prompt")}),
-        (
-            _("Find the faulty line"),
-            {
-                "fields": ("artifact", "artifact_language", "select_count"),
-                "description": _(
-                    "Paste the log, plan or file: each line becomes a choice. List the faulty line(s) and the "
-                    "tempting ones below by line number, with a feedback; after saving, every line is listed."
-                ),
-            },
-        ),
-        (
-            _("Numeric questions"),
-            {"fields": ("numeric_answer", "tolerance", "unit", "variants"), "classes": ("collapse",)},
-        ),
+    MAIN = (None, {"fields": ("quiz", "key", "kind", "order", "pool", "scenario", "points", "published", "usage")})
+    TEXT = (_("Text"), {"fields": ("prompt_md", "explanation_md", "rendered_prompt")})
+    FAULTY_LINE = (
+        _("Find the faulty line"),
+        {
+            "fields": ("artifact", "artifact_language", "select_count"),
+            "description": _(
+                "Paste the log, plan or file: each line becomes a choice. List the faulty line(s) and the "
+                "tempting ones below by line number, with a feedback; after saving, every line is listed."
+            ),
+        },
     )
+    NUMERIC = (
+        _("The answer"),
+        {
+            "fields": ("numeric_answer", "tolerance", "unit", "variants"),
+            "description": _("Answers within ± the tolerance are correct. Variants: see the content guide."),
+        },
+    )
+
+    def chosen_kind(self, request, obj=None) -> str | None:
+        """The kind the page is for: the one posted, else the one chosen in the link, else the question's."""
+        return request.POST.get("kind") or request.GET.get("kind") or (obj.kind if obj else None)
+
+    def get_fieldsets(self, request, obj=None):
+        """The fields of the chosen kind only: a numeric question's answer, a faulty-line question's artifact."""
+        kind = self.chosen_kind(request, obj)
+        extra = {QuestionKind.FAULTY_LINE: [self.FAULTY_LINE], QuestionKind.NUMERIC: [self.NUMERIC]}.get(kind, [])
+        return [self.MAIN, self.TEXT, *extra]
+
+    def get_inlines(self, request, obj=None):
+        """No choices for a numeric question: it has none."""
+        return [] if self.chosen_kind(request, obj) == QuestionKind.NUMERIC else self.inlines
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Choose the kind first (a link each: no JavaScript needed), then the form of that kind."""
+        if request.method == "GET" and request.GET.get("kind") not in QuestionKind.values:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            kinds = []
+            for value, label in QuestionKind.choices:
+                query = request.GET.copy()
+                query["kind"] = value
+                kinds.append({"label": label, "help": KIND_HELP.get(value, ""), "query": query.urlencode()})
+            return TemplateResponse(
+                request,
+                "admin/quizzes/question/choose_kind.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Add question: choose its kind"),
+                    "kinds": kinds,
+                    "opts": self.model._meta,
+                },
+            )
+        return super().add_view(request, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)

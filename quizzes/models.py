@@ -15,7 +15,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
-from devopslearn.lib.markdown import render_markdown
+from devopslearn.lib.markdown import plain_text, render_markdown
 from devopslearn.lib.numbers import plain_number
 
 POINTS = {"max_digits": 12, "decimal_places": 6}
@@ -297,7 +297,9 @@ class Question(ImportedContent):
         help_text=_("Answers within ± this value are correct."),
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
-    published = models.BooleanField(_("published"), default=True)
+    # A new question starts unpublished: a half-written one must not reach learners (the content
+    # files say published: true or false for each; the admin publishes with a tick).
+    published = models.BooleanField(_("published"), default=False)
     pool = models.ForeignKey(
         Pool,
         on_delete=models.SET_NULL,
@@ -380,6 +382,11 @@ class Question(ImportedContent):
             "explanation_html": first.get("explanation_html") or render_markdown(self.explanation_md),
             "variants_html": rendered,
         }
+
+    @property
+    def prompt_text(self) -> str:
+        """The prompt as plain text, for lists and tables (no markdown syntax, no markup)."""
+        return plain_text(self.prompt_html)
 
     @property
     def is_choice_kind(self) -> bool:

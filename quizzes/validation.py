@@ -59,14 +59,21 @@ def check_question(
         elif len(set(matches)) != len(matches) or len(set(texts)) != len(texts):
             problems.append(_("Matching pairs must be unique: two items share the same text or the same match."))
     elif kind == QuestionKind.NUMERIC:
-        if numeric_answer is None:
-            problems.append(_("A numeric question needs its answer."))
-        if tolerance is None or tolerance < 0:
-            problems.append(_("A numeric question needs a tolerance of zero or more."))
+        problems += numeric_problems(numeric_answer, tolerance).values()
     elif kind == QuestionKind.SHORT_TEXT and not any(str(c.get("text", "")).strip() for c in correct):
         problems.append(_("A short-text question needs at least one accepted answer (a correct choice)."))
     elif kind == QuestionKind.FAULTY_LINE:
         problems += check_faulty_line(len(choices), [c.get("order") for c in correct], select_count)
+    return problems
+
+
+def numeric_problems(numeric_answer: Decimal | None, tolerance: Decimal | None) -> dict[str, str]:
+    """Problems with a numeric question's answer and tolerance, keyed by the field they concern."""
+    problems = {}
+    if numeric_answer is None:
+        problems["numeric_answer"] = _("A numeric question needs its answer.")
+    if tolerance is None or tolerance < 0:
+        problems["tolerance"] = _("A numeric question needs a tolerance of zero or more.")
     return problems
 
 

@@ -204,6 +204,7 @@ def test_the_quiz_list_links_to_the_import_and_offers_the_exports(instructor_cli
 def add_questions(quiz, count):
     for n in range(count):
         question = Question.objects.create(
+            published=True,
             quiz=quiz, key=f"q{n}", kind="single", prompt_md=f"Question {n}?", explanation_md="Because.", order=n
         )
         Choice.objects.create(question=question, key="a", text="Right", is_correct=True, order=1)

@@ -5,20 +5,12 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live_curriculum, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def test_lead_filters_to_stuck_learners_opens_one_and_downloads_the_csv(page, live_server, demo, console_errors):

@@ -479,3 +479,65 @@ def test_the_question_list_filters_by_module_and_kind_and_searches(instructor_cl
     assert page.context["cl"].result_count == 1
     found = instructor_client.get(listing, {"q": "q3-true-false"})
     assert found.context["cl"].result_count == 1
+
+
+def field_row(page: str, field: str) -> str:
+    """The admin's row of ``field`` (its label, input and errors), or "" when the form lacks it."""
+    found = re.search(rf'<div class="form-row[^"]*field-{field}\b.*?(?=<div class="form-row|</fieldset>)', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_a_new_question_starts_by_choosing_its_kind_with_plain_links(instructor_client, quiz):
+    page = instructor_client.get(f"{QUESTION_ADD}?quiz={quiz.pk}").content.decode()
+
+    assert "Add question: choose its kind" in page
+    for value, label in QuestionKind.choices:
+        assert f'<a href="?quiz={quiz.pk}&amp;kind={value}"><strong>{label}</strong></a>' in page
+    assert "<form" not in page.split('id="content"')[1], "links, not a form that needs a script"
+
+
+@pytest.mark.parametrize("kind", list(QuestionKind))
+def test_the_form_shows_the_fields_of_the_chosen_kind_only(instructor_client, quiz, kind):
+    page = instructor_client.get(f"{QUESTION_ADD}?quiz={quiz.pk}&kind={kind}").content.decode()
+
+    assert bool(field_row(page, "numeric_answer")) == (kind == QuestionKind.NUMERIC)
+    assert bool(field_row(page, "artifact")) == (kind == QuestionKind.FAULTY_LINE)
+    assert ('name="choices-TOTAL_FORMS"' in page) == (kind != QuestionKind.NUMERIC), "no choices table for numeric"
+    assert 'class="collapse' not in page, "nothing the kind needs is folded away"
+    assert f'<option value="{kind}" selected>' in page
+
+
+def test_a_new_question_starts_unpublished(instructor_client, quiz):
+    page = instructor_client.get(f"{QUESTION_ADD}?quiz={quiz.pk}&kind=single").content.decode()
+    assert re.search(r'<input type="checkbox" name="published"(?![^>]*checked)[^>]*>', page)
+
+    choices, fields = GOOD[QuestionKind.SINGLE]
+    data = question_post(quiz, QuestionKind.SINGLE, choices, **fields)
+    del data["published"]  # the box left as it came
+    response = instructor_client.post(QUESTION_ADD, data)
+
+    assert response.status_code == 302
+    assert Question.objects.get(quiz=quiz).published is False
+    assert Question._meta.get_field("published").default is False
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "field", "message"),
+    [
+        (QuestionKind.NUMERIC, {"numeric_answer": "", "tolerance": "0"}, "numeric_answer", "needs its answer"),
+        (QuestionKind.NUMERIC, {"numeric_answer": "10", "tolerance": ""}, "tolerance", "tolerance of zero or more"),
+        (QuestionKind.NUMERIC, {"numeric_answer": "10", "tolerance": "-1"}, "tolerance", "cannot be negative"),
+        (QuestionKind.NUMERIC, {"numeric_answer": "", "tolerance": "0", "variants": "[{]"}, "variants", ""),
+        (QuestionKind.FAULTY_LINE, {"artifact": "", "select_count": "1"}, "artifact", "needs an artifact"),
+    ],
+)
+def test_errors_sit_beside_their_fields(instructor_client, quiz, kind, fields, field, message):
+    response = instructor_client.post(QUESTION_ADD, question_post(quiz, kind, [], **fields))
+
+    page = response.content.decode()
+    row = field_row(page, field)
+    assert response.status_code == 200 and 'class="errorlist' in row, f"the error of {field} is in its row"
+    assert message in row
+    top = page.split('<fieldset class="module aligned')[0]
+    assert message == "" or message not in top, "not repeated at the top of the form"
+    assert not Question.objects.filter(quiz=quiz).exists()
