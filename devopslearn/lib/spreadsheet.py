@@ -18,7 +18,7 @@ from collections.abc import Iterable, Iterator
 
 FORMULA_STARTS = frozenset("=+-@\t\r")
 # Characters after which a spreadsheet's guessed reading may start a new cell or row.
-SEPARATORS = frozenset(",;\t|\r\n\"")
+SEPARATORS = frozenset(',;\t|\r\n"')
 # A separator followed (after any blanks, which a reading may trim) by a formula's first character.
 _PIECE_STARTING_A_FORMULA = re.compile(r'([,;\t|\r\n"])(?=[ \t\r\n]*[=+\-@])')
 _BLANKS = " \t\r\n"
@@ -28,11 +28,7 @@ def safe_cell(value):
     """``value`` as a spreadsheet should read it: text neutralised (see the module), anything else as is."""
     if not isinstance(value, str) or not value:
         return value
-    if (
-        value[0] in FORMULA_STARTS
-        or value.lstrip(_BLANKS)[:1] in FORMULA_STARTS
-        or not SEPARATORS.isdisjoint(value)
-    ):
+    if value[0] in FORMULA_STARTS or value.lstrip(_BLANKS)[:1] in FORMULA_STARTS or not SEPARATORS.isdisjoint(value):
         return "'" + _PIECE_STARTING_A_FORMULA.sub(r"\1'", value)
     return value
 

