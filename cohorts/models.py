@@ -1,6 +1,7 @@
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -109,3 +110,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.cohort}"
+
+
+def lead_names_for(user, quiz) -> list[str]:
+    """The names of the leads of ``user``'s cohorts on ``quiz``'s path: they can grant the learner
+    extra attempts or time (cohorts.views.grant_extra), so a refusal names them."""
+    leads = (
+        get_user_model()
+        .objects.filter(led_cohorts__memberships__user=user, led_cohorts__path=quiz.module.path_id)
+        .distinct()
+    )
+    return [lead.shown_name for lead in leads.order_by("display_name", "username")]
