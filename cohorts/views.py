@@ -299,7 +299,7 @@ def grant_extra(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     member = _member_of(cohort, user_id).user
     quizzes = Quiz.objects.shown_to_learners().filter(module__path=cohort.path_id).order_by("module__order", "pk")
-    form = GrantForm(request.POST or None, quizzes=quizzes)
+    form = GrantForm(request.POST if request.method == "POST" else None, quizzes=quizzes)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         grant(
