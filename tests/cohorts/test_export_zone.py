@@ -35,3 +35,38 @@ def test_the_csv_states_times_in_the_leads_zone(client, curriculum, zone, joined
     assert rows[1][2] == joined
     day = int(joined[8:10])
     assert f"joined {day} Nov 2026" in roster  # the same day as the lead's roster shows
+
+
+@pytest.mark.parametrize(
+    ("moment", "ended"),
+    [
+        ("2026-11-29T16:30:00Z", False),  # 23:30 on the 29th in Ho Chi Minh City: the last day still runs
+        ("2026-11-29T17:30:00Z", True),  # 00:30 on the 30th there: over, for everyone
+    ],
+)
+@pytest.mark.parametrize("zone", ["Pacific/Kiritimati", "Pacific/Pago_Pago"])
+def test_a_cohorts_end_is_one_day_for_everyone(client, curriculum, settings, moment, ended, zone):
+    """The end date is a day in the cohort's zone (the site's), whatever the learner's zone: in
+    Kiritimati it is already the 30th at both moments, in Pago Pago still the 29th."""
+    import time_machine
+
+    settings.DEFAULT_USER_TIME_ZONE = "Asia/Ho_Chi_Minh"
+    cohort = make_cohort(curriculum, slug="ending")
+    cohort.start_date, cohort.end_date = datetime(2026, 11, 1).date(), datetime(2026, 11, 29).date()
+    cohort.save()
+    client.force_login(make_user("far-learner", time_zone=zone))
+    with time_machine.travel(moment, tick=False):
+        assert cohort.has_ended() is ended
+        html = client.post("/cohorts/join/", {"code": cohort.invite_code}, follow=True).content.decode()
+    assert ("has ended" in html) is ended
+    assert cohort.memberships.exists() is not ended
+
+
+def test_the_attention_list_states_the_joining_day_in_the_leads_zone(client, curriculum):
+    lead = make_user("zone-lead", time_zone="Pacific/Kiritimati")
+    learner = make_user("zone-learner")
+    cohort = make_cohort(curriculum, slug="quiet", leads=[lead], members=[learner])
+    cohort.memberships.update(joined_at=datetime(2026, 11, 1, 11, 20, tzinfo=UTC))  # the 2nd in Kiritimati
+    client.force_login(lead)
+    html = client.get(f"/cohorts/{cohort.slug}/attention/").content.decode()
+    assert "No activity since joining on 2026-11-02" in html
