@@ -40,7 +40,10 @@ def needs_attention(cohort: Cohort, plan: PathPlan, today=None) -> list[Attentio
     )
     for membership in inactive:
         if membership.last_day is None:
-            add(membership, _("No activity since joining on %(day)s") % {"day": membership.joined_at.date()})
+            add(
+                membership,
+                _("No activity since joining on %(day)s") % {"day": timezone.localdate(membership.joined_at)},
+            )
         else:
             days = (today - membership.last_day).days
             inactive = ngettext(

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks_db",
+    "crontask",  # the scheduler of periodic tasks (quizzes.tasks): manage.py crontask
     "accounts",
     "courses",
     "quizzes",
@@ -337,5 +338,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "cfnlint": {"level": "WARNING"},  # lab grading: one INFO line per template otherwise
+        "apscheduler": {"level": "WARNING"},  # the periodic-task scheduler: two INFO lines per run otherwise
     },
 }

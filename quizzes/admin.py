@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percent_text
 from devopslearn.lib.sql import storable
+from quizzes import attempts
 from quizzes.attempts import regrade
 from quizzes.models import (
     MAX_ARTIFACT_LINES,
@@ -670,17 +671,26 @@ class MisconceptionAdmin(admin.ModelAdmin):
 
 @admin.register(AttemptAllowance)
 class AttemptAllowanceAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
-    list_display = ("user", "quiz", "extra_attempts", "reason", "granted_by", "created_at")
+    """Grants of extra attempts and time. A grant is a record (who, when, why): once saved it is
+    read-only; grant again to give more. Extra time reaches an attempt already running."""
+
+    list_display = ("user", "quiz", "extra_attempts", "extra_minutes", "reason", "granted_by", "created_at")
     list_select_related = ("user", "quiz", "granted_by")
     search_fields = ("user__username", "user__email", "quiz__title")
     autocomplete_fields = ("user",)
-    readonly_fields = ("granted_by",)
+    fields = ("user", "quiz", "extra_attempts", "extra_minutes", "reason", "granted_by", "created_at")
+    readonly_fields = ("granted_by", "created_at")
     formfield_overrides = FORMFIELD_OVERRIDES
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+        if obj.extra_minutes:
+            attempts.refresh_deadlines(Attempt.objects.filter(quiz=obj.quiz, user=obj.user))
 
 
 class ResponseInline(admin.TabularInline):
@@ -696,7 +706,21 @@ class ResponseInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ("quiz", "user", "number", "started_at", "submitted_at", "score", "max_score", "passed")
+    """Attempts, read-only. Those whose time ran out are closed (at their deadlines) before a page
+    of them is shown, so that none reads open here."""
+
+    list_display = (
+        "quiz",
+        "user",
+        "number",
+        "started_at",
+        "deadline",
+        "submitted_at",
+        "timed_out",
+        "score",
+        "max_score",
+        "passed",
+    )
     list_filter = ("quiz__module", "passed")
     list_select_related = ("quiz", "user")
     search_fields = ("user__username", "quiz__title")
@@ -708,3 +732,11 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        attempts.close_expired()
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        attempts.close_expired()
+        return super().change_view(request, object_id, form_url, extra_context)

@@ -71,6 +71,7 @@ TABLE = {
     "cohorts:member": (LEADS, GET_ONLY_LOGIN),
     "cohorts:roster": (LEADS, GET_ONLY_LOGIN),
     "cohorts:remove": (GET_ONLY_LOGIN, LEAD_ACTIONS),
+    "cohorts:grant": (LEADS, "login 404 404 404 400 400 400"),  # an empty form: errors shown, nothing granted
     "cohorts:rotate": (GET_ONLY_LOGIN, LEAD_ACTIONS),
     "cohorts:invitations": (GET_ONLY_LOGIN, LEAD_ACTIONS),
     "cohorts:leave": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # only members can leave

@@ -367,6 +367,17 @@ POST_ENDPOINTS = [
         examples=15,
     ),
     Endpoint("cohorts:remove", LEADS, _members("cohorts:remove"), may_change="subjects"),
+    Endpoint(
+        "cohorts:grant",
+        LEADS,
+        _members("cohorts:grant"),
+        ("quiz", "extra_attempts", "extra_minutes", "reason"),
+        lambda w: [
+            [("quiz", str(w.quiz.pk)), ("extra_attempts", "1"), ("extra_minutes", "0"), ("reason", "power cut")],
+            [("quiz", str(w.hidden_quiz.pk)), ("extra_attempts", "0"), ("extra_minutes", "5"), ("reason", "x")],
+        ],
+        may_change="subjects",
+    ),
     Endpoint("cohorts:rotate", LEADS, _cohorts("cohorts:rotate"), may_change="nobody"),
     Endpoint(
         "cohorts:invitations",
