@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('quizzes', '0003_pools_misconceptions_faulty_line_and_variants'),
+        ('quizzes', '0004_allowance_extra_time_and_open_deadline_index'),
     ]
 
     operations = [
