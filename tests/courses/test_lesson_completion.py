@@ -135,7 +135,7 @@ def test_completion_runs_a_fixed_number_of_queries(client, learner, sized_path, 
     client.force_login(learner)
     base = f"/paths/{sized_path.slug}/m1/"
 
-    # (each counts one indexed read for the learner's timed-out open attempts, closed before states are read)
+    # Each includes the one query for the learner's timed-out attempts (progress.states.learner_statuses).
     with django_assert_max_num_queries(30):  # the first completion creates the progress rows
         assert client.post(base + "l1/complete/").status_code == 302
     with django_assert_max_num_queries(32):
