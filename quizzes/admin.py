@@ -536,7 +536,7 @@ class QuestionAdmin(admin.ModelAdmin):
     def facility(self, obj):
         if not obj.stat_n or not obj.points:
             return "—"
-        return f"{percent_text(100 * Decimal(obj.stat_avg) / obj.points)}%"
+        return f"{percent_text(100 * Decimal(str(obj.stat_avg)) / obj.points)}%"
 
     @admin.display(description=_("Use"))
     def usage(self, obj):

@@ -105,6 +105,7 @@ def test_a_comma_is_never_read_as_a_decimal_mark_in_english(text):
         (Decimal("70"), 1, "70.0"),
         (0, 0, "0"),
         (12.25, 1, "12.2"),
+        (100 * 0.57, 0, "57"),  # a float statistic (56.99999999999999 in binary) is not floored to 56
         (None, 0, ""),
     ],
 )

@@ -186,6 +186,8 @@ def floor_percent(value, places: int = 0) -> Decimal | None:
     """``value`` (a percentage: Decimal, int or float) floored to ``places`` decimals; None for None."""
     if value is None:
         return None
+    if isinstance(value, float):  # an average or a statistic: 100 * 0.57 is 56.99999999999999 in binary
+        value = round(value, 9)
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR) + Decimal(0)
 
 
