@@ -57,6 +57,7 @@ class ProgressRow(NamedTuple):
     best_percent: Decimal | None
     last_percent: Decimal | None
     quiz_passed: bool
+    labs_passed: int  # required labs of the module passed
     completed: bool  # completed_at is set: read as a flag, not parsed as a date
     last_activity_at: datetime | None
 
@@ -80,7 +81,7 @@ class ModuleProgressQuerySet(models.QuerySet):
 
 class ModuleProgress(models.Model):
     """One learner's standing in one module, kept up to date in the transaction of every event
-    (lesson completed or undone, attempt closed or regraded). ``rebuild_progress`` recomputes it
+    (lesson completed or undone, attempt closed or regraded, lab passed). ``rebuild_progress`` recomputes it
     from the ground truth. The cohort dashboard reads these rows for a thousand learners at once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress")
@@ -91,6 +92,7 @@ class ModuleProgress(models.Model):
     best_percent = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     last_percent = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     quiz_passed = models.BooleanField(default=False)
+    labs_passed = models.PositiveIntegerField(_("required labs passed"), default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     # Sticky: once completed, a module stays completed for unlocking and the certificate, even when
     # a lesson is added later or a regrade turns a pass into a fail.
@@ -119,10 +121,11 @@ class ModuleProgress(models.Model):
         users, modules = sql.placeholders(user_ids), sql.placeholders(module_ids)
         statement = (  # only "%s" placeholders are formatted in: every value is a parameter
             "SELECT 0, user_id, module_id, lessons_completed, attempts, failed_attempts, best_percent, "  # noqa: S608
-            "last_percent, quiz_passed, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END, last_activity_at, 0 "
+            "last_percent, quiz_passed, labs_passed, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END, "
+            "last_activity_at, 0 "
             f"FROM progress_moduleprogress WHERE user_id IN ({users}) AND module_id IN ({modules}) "
             "UNION ALL "
-            "SELECT 1, user_id, module_id, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
+            "SELECT 1, user_id, module_id, 0, 0, 0, NULL, NULL, NULL, 0, 0, NULL, COUNT(*) "
             f"FROM progress_reviewcard WHERE user_id IN ({users}) AND module_id IN ({modules}) AND due <= %s "
             "GROUP BY user_id, module_id"
         )

@@ -3,6 +3,8 @@ progress.derived)."""
 
 from django.dispatch import receiver
 
+from labs.models import Lab
+from labs.signals import lab_passed
 from progress import services
 from quizzes.models import Attempt
 from quizzes.signals import attempt_closed, attempt_regraded, question_answered
@@ -32,3 +34,10 @@ def on_question_answered(sender, response, **kwargs):
         return
     services.record_answer_for_review(user, response.question, response.fraction, response.answered_at)
     services.record_activity(user, response.answered_at, questions_answered=1)
+
+
+@receiver(lab_passed, sender=Lab)
+def on_lab_passed(sender, user, lab: Lab, submission, **kwargs):
+    """A learner's first pass of a lab counts toward the module's completion (a later failing
+    submission takes nothing back: the pass stays in the ground truth, and completion is sticky)."""
+    services.update_progress(user, lab.module)

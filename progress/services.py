@@ -49,8 +49,7 @@ def refresh_row(row: ModuleProgress) -> ModuleProgress:
     """Recompute one row from the ground truth, exactly as rebuild_progress does for everyone."""
     shapes = rebuild.module_shapes([row.module])
     facts = rebuild.gather([row.user_id], [row.module]).get((row.user_id, row.module_id), rebuild.Facts())
-    lessons_total, has_quiz = shapes[row.module_id]
-    rebuild.apply_facts(row, facts, lessons_total=lessons_total, has_quiz=has_quiz)
+    rebuild.apply_facts(row, facts, shape=shapes[row.module_id])
     return row
 
 

@@ -226,8 +226,8 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@require_POST
 @login_required
+@require_POST
 def reissue_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """The learner asks for their certificate to carry their current name (same code and date)."""
     cert = Certificate.load_own(code, request.user.pk)
