@@ -130,13 +130,14 @@ def test_a_regrade_that_turns_a_pass_into_a_fail_does_not_relock_and_shows(
     assert states(curriculum, learner)[CICD] == State.AVAILABLE
     numeric = next(q for q in quiz.questions.filter(kind="numeric", points=1) if not q.variants)
     numeric.numeric_answer += 1
+    before = attempt.score
     numeric.save()  # regrades at once (progress.derived)
 
     attempt.refresh_from_db()
-    assert not attempt.passed and attempts.regrade([numeric], apply=False) == []
+    assert not attempt.passed and attempt.score == before - 1 and attempts.regrade([numeric], apply=False) == []
     s = status(curriculum, learner, MINDSET)
     assert s.state == State.COMPLETED and s.regraded_below_pass
-    below = (attempt.score - 1) * 100 / attempt.max_score
+    below = attempt.score * 100 / attempt.max_score
     assert s.best_percent == below.quantize(Decimal("0.000001"))
     assert states(curriculum, learner)[CICD] == State.AVAILABLE
     progress_page = learner_client.get(reverse("progress:mine")).content.decode()
