@@ -118,7 +118,7 @@ def reissue_certificate(certificate: Certificate, *, by, reason: str) -> Certifi
     """Re-issue the certificate with its learner's current name: the same code and date of issue, a
     new "last issued" date, and a revocation lifted. Logged with ``reason`` and who did it (the
     learner who asked, or staff). Raises CertificateRefused when there is nothing to re-issue."""
-    certificate = Certificate.objects.select_for_update().select_related("user").get(pk=certificate.pk)
+    certificate = Certificate.objects.select_for_update(of=("self",)).select_related("user").get(pk=certificate.pk)
     reason = " ".join(reason.split())[:300]
     if certificate.user is None:
         raise CertificateRefused(_("The learner deleted their account: this certificate can only be revoked."))
