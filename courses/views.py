@@ -22,7 +22,7 @@ from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
 from devopslearn.lib import fragments
 from progress.models import LessonCompletion
-from progress.states import RULE, learner_statuses, path_percent
+from progress.states import RULE, completion_sentence, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
 
 SEARCH_MAX = 100  # characters of a query; the rest is ignored
@@ -130,6 +130,7 @@ def _module_body(*, marker, status, lessons, done_ids, **inputs) -> dict:
         "quiz": quiz,
         "question_count": quiz_catalog.question_count(quiz, marker) if quiz else 0,
         "rule": RULE,
+        "module_rule": completion_sentence(status),
     }
 
 

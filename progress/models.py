@@ -57,6 +57,7 @@ class ProgressRow(NamedTuple):
     best_percent: Decimal | None
     last_percent: Decimal | None
     quiz_passed: bool
+    labs_passed: int  # required labs of the module passed
     completed: bool  # completed_at is set: read as a flag, not parsed as a date
     last_activity_at: datetime | None
 
@@ -90,7 +91,7 @@ class ModuleProgressQuerySet(models.QuerySet):
 
 class ModuleProgress(models.Model):
     """One learner's standing in one module, kept up to date in the transaction of every event
-    (lesson completed or undone, attempt closed or regraded). ``rebuild_progress`` recomputes it
+    (lesson completed or undone, attempt closed or regraded, lab passed). ``rebuild_progress`` recomputes it
     from the ground truth. The cohort dashboard reads these rows for a thousand learners at once."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="module_progress")
@@ -101,6 +102,7 @@ class ModuleProgress(models.Model):
     best_percent = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     last_percent = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     quiz_passed = models.BooleanField(default=False)
+    labs_passed = models.PositiveIntegerField(_("required labs passed"), default=0)
     started_at = models.DateTimeField(null=True, blank=True)
     # Sticky: once completed, a module stays completed for unlocking and the certificate, even when
     # a lesson is added later or a regrade turns a pass into a fail.
@@ -129,10 +131,11 @@ class ModuleProgress(models.Model):
         users, modules = sql.placeholders(user_ids), sql.placeholders(module_ids)
         statement = (  # only "%s" placeholders are formatted in: every value is a parameter
             "SELECT 0, user_id, module_id, lessons_completed, attempts, failed_attempts, best_percent, "  # noqa: S608
-            "last_percent, quiz_passed, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END, last_activity_at, 0 "
+            "last_percent, quiz_passed, labs_passed, CASE WHEN completed_at IS NULL THEN 0 ELSE 1 END, "
+            "last_activity_at, 0 "
             f"FROM progress_moduleprogress WHERE user_id IN ({users}) AND module_id IN ({modules}) "
             "UNION ALL "
-            "SELECT 1, c.user_id, c.module_id, 0, 0, 0, NULL, NULL, NULL, 0, NULL, COUNT(*) "
+            "SELECT 1, c.user_id, c.module_id, 0, 0, 0, NULL, NULL, NULL, 0, 0, NULL, COUNT(*) "
             f"FROM progress_reviewcard c {SHOWN_QUESTION_JOINS} "
             f"WHERE c.user_id IN ({users}) AND c.module_id IN ({modules}) AND c.due <= %s "
             f"AND {SHOWN_QUESTION_CONDITIONS} "
@@ -375,8 +378,19 @@ class ReviewCard(models.Model):
         return {str(self.question_id): ids}
 
 
+class CertificateQuerySet(models.QuerySet):
+    def valid(self):
+        """Certificates that still certify: not revoked."""
+        return self.filter(revoked_at__isnull=True)
+
+
 class Certificate(models.Model):
-    """Issued once when every module of a path is completed; anyone with the URL can verify it."""
+    """Issued once when every module of a path is completed; anyone with the URL can verify it.
+
+    It keeps its code and its date of issue for ever. It can be re-issued (with the learner's current
+    name, at the learner's request or by staff) and revoked by staff with a reason; each such change
+    is logged (``CertificateChange``) and the public page says when it was last issued, or that it
+    was revoked."""
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="certificates"
@@ -385,7 +399,11 @@ class Certificate(models.Model):
     name = models.CharField(_("name on the certificate"), max_length=150)
     path_title = models.CharField(max_length=200)
     issued_at = models.DateTimeField(default=timezone.now)
+    last_issued_at = models.DateTimeField(_("last issued"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     code = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")
@@ -408,3 +426,50 @@ class Certificate(models.Model):
             return cls.objects.get(user_id=user_id, path_id=path_id)
         except cls.DoesNotExist:
             return None
+
+    @classmethod
+    def load_own(cls, code: str, user_id: int) -> "Certificate | None":
+        try:
+            return cls.objects.get(code=code, user_id=user_id)
+        except cls.DoesNotExist:
+            return None
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+    def name_is_out_of_date(self, user) -> bool:
+        """The learner's shown name differs from the certificate's: they may ask for a re-issue."""
+        return not self.is_revoked and self.user_id == user.pk and self.name != user.shown_name[:150]
+
+
+class CertificateChange(models.Model):
+    """One re-issue or revocation of a certificate: the log that makes a certificate correctable."""
+
+    class Kind(models.TextChoices):
+        REISSUED = "reissued", _("re-issued")
+        REVOKED = "revoked", _("revoked")
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(_("change"), max_length=16, choices=Kind.choices)
+    name_before = models.CharField(_("name before"), max_length=150)
+    name_after = models.CharField(_("name after"), max_length=150)
+    reason = models.CharField(_("reason"), max_length=300)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+        help_text=_("The learner who asked, or the staff member who acted."),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("certificate change")
+        verbose_name_plural = _("certificate changes")
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.at:%Y-%m-%d}"

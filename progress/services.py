@@ -7,11 +7,19 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from fsrs import Rating
 
 from courses.models import LearningPath, Lesson, Module
 from progress import rebuild
-from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
+from progress.models import (
+    Certificate,
+    CertificateChange,
+    DailyActivity,
+    LessonCompletion,
+    ModuleProgress,
+    ReviewCard,
+)
 from progress.states import path_modules
 
 
@@ -41,8 +49,7 @@ def refresh_row(row: ModuleProgress) -> ModuleProgress:
     """Recompute one row from the ground truth, exactly as rebuild_progress does for everyone."""
     shapes = rebuild.module_shapes([row.module])
     facts = rebuild.gather([row.user_id], [row.module]).get((row.user_id, row.module_id), rebuild.Facts())
-    lessons_total, has_quiz = shapes[row.module_id]
-    rebuild.apply_facts(row, facts, lessons_total=lessons_total, has_quiz=has_quiz)
+    rebuild.apply_facts(row, facts, shape=shapes[row.module_id])
     return row
 
 
@@ -100,6 +107,59 @@ def issue_certificates(path: LearningPath, user_ids) -> int:
     ]
     Certificate.objects.bulk_create(certificates, ignore_conflicts=True)
     return len(certificates)
+
+
+class CertificateRefused(Exception):
+    """A certificate cannot be re-issued or revoked so; the message says why, in plain words."""
+
+
+@transaction.atomic
+def reissue_certificate(certificate: Certificate, *, by, reason: str) -> CertificateChange:
+    """Re-issue the certificate with its learner's current name: the same code and date of issue, a
+    new "last issued" date, and a revocation lifted. Logged with ``reason`` and who did it (the
+    learner who asked, or staff). Raises CertificateRefused when there is nothing to re-issue."""
+    certificate = Certificate.objects.select_for_update(of=("self",)).select_related("user").get(pk=certificate.pk)
+    reason = " ".join(reason.split())[:300]
+    if certificate.user is None:
+        raise CertificateRefused(_("The learner deleted their account: this certificate can only be revoked."))
+    if not reason:
+        raise CertificateRefused(_("Say why the certificate is re-issued."))
+    name = certificate.user.shown_name[:150]
+    if name == certificate.name and not certificate.is_revoked:
+        raise CertificateRefused(_("The certificate already carries the learner's current name."))
+    change = CertificateChange.objects.create(
+        certificate=certificate,
+        kind=CertificateChange.Kind.REISSUED,
+        name_before=certificate.name,
+        name_after=name,
+        reason=reason,
+        by=by,
+    )
+    certificate.name, certificate.last_issued_at, certificate.revoked_at = name, change.at, None
+    certificate.save(update_fields=["name", "last_issued_at", "revoked_at"])
+    return change
+
+
+@transaction.atomic
+def revoke_certificate(certificate: Certificate, *, by, reason: str) -> CertificateChange:
+    """Revoke the certificate (staff): its public page then says so. ``reason`` is required and logged."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise CertificateRefused(_("Say why the certificate is revoked."))
+    if certificate.is_revoked:
+        raise CertificateRefused(_("The certificate is already revoked."))
+    change = CertificateChange.objects.create(
+        certificate=certificate,
+        kind=CertificateChange.Kind.REVOKED,
+        name_before=certificate.name,
+        name_after=certificate.name,
+        reason=reason,
+        by=by,
+    )
+    certificate.revoked_at = change.at
+    certificate.save(update_fields=["revoked_at"])
+    return change
 
 
 @transaction.atomic

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from courses.changes import ContentChangesAdmin
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percent_text
 from devopslearn.lib.sql import storable
@@ -231,7 +232,7 @@ class PoolInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(ContentChangesAdmin, admin.ModelAdmin):
     list_display = ("title", "module", "lesson", "pass_mark", "published", "question_count", "asks")
     list_filter = ("module__path", "module", "published")
     list_select_related = ("module", "lesson")
@@ -448,7 +449,7 @@ KIND_HELP = {
 
 
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ContentChangesAdmin, admin.ModelAdmin):
     form = QuestionForm
     list_display = ("key", "quiz", "kind", "pool", "scenario", "points", "published", "responses_count", "facility")
     list_filter = ("quiz__module", "kind", "scenario", "published")
@@ -626,7 +627,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Misconception)
-class MisconceptionAdmin(admin.ModelAdmin):
+class MisconceptionAdmin(ContentChangesAdmin, admin.ModelAdmin):
     """The misconception tags; its statistics page groups learners' wrong answers by tag."""
 
     list_display = ("tag", "description", "choices_count")

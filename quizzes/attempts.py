@@ -29,7 +29,7 @@ from quizzes.models import (
     ResponseChoice,
     load_response,
 )
-from quizzes.signals import attempt_closed, attempt_regraded, question_answered
+from quizzes.signals import answers_regraded, attempt_closed, attempt_regraded, question_answered
 
 _random = random.SystemRandom()
 
@@ -340,13 +340,30 @@ class RegradeChange:
         return (self.new_score * 100 / self.new_max).quantize(SIX_PLACES) if self.new_max else Decimal(0)
 
 
-def regrade(questions, *, apply: bool) -> list[RegradeChange]:
-    """Grade every stored answer to ``questions`` again, as the questions are now.
+class Regrade(list):
+    """The attempts a regrade changes (RegradeChange items), and ``answers``: how many answers' points
+    or verdicts it changes."""
+
+    answers: int = 0
+
+    @property
+    def now_passing(self) -> int:
+        return sum(1 for change in self if change.new_passed and not change.old_passed)
+
+    @property
+    def now_failing(self) -> int:
+        return sum(1 for change in self if change.old_passed and not change.new_passed)
+
+
+def regrade(questions, *, apply: bool) -> Regrade:
+    """Grade every stored answer to ``questions`` again, as the questions are now (and pass states
+    against the quiz's pass mark as it is now).
 
     Returns the attempts whose score, maximum or pass would change (a dry run without ``apply``).
     With ``apply``, everything happens in one transaction with the attempts locked: the new points
-    of the responses, the attempts' scores and pass states, and the ``attempt_regraded`` signal of
-    each changed closed attempt (progress reacts in the same transaction).
+    of the responses, the attempts' scores and pass states, the ``attempt_regraded`` signal of
+    each changed closed attempt and ``answers_regraded`` with the changed responses (progress
+    reacts in the same transaction: module progress, then review cards).
     """
     if not apply:
         return _regrade(questions, apply=False)
@@ -354,7 +371,7 @@ def regrade(questions, *, apply: bool) -> list[RegradeChange]:
         return _regrade(questions, apply=True)
 
 
-def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
+def _regrade(questions, *, apply: bool) -> Regrade:
     question_ids = [q.pk for q in questions]
     questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids).prefetch_related("choices")}
     attempts = Attempt.objects.filter(pk__in=Response.objects.filter(question_id__in=question_ids).values("attempt_id"))
@@ -374,9 +391,11 @@ def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
         if points != response.points or fraction != response.fraction:
             delta[response.attempt_id] = delta.get(response.attempt_id, Decimal(0)) + points - response.points
             response.points, response.fraction, response.is_correct = points, fraction, fraction == 1
+            response.attempt = attempts[response.attempt_id]
             changed_responses.append(response)
     maxima = _max_scores(list(attempts.values()))
-    changes = []
+    changes = Regrade()
+    changes.answers = len(changed_responses)
     for attempt_id, attempt in attempts.items():
         if attempt.is_open:
             # An open attempt has no score yet (closing adds up its responses); only its maximum may change.
@@ -407,6 +426,8 @@ def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
                     previous_percent=change.old_percent,
                     previous_passed=change.old_passed,
                 )
+        if changed_responses:
+            answers_regraded.send(sender=Response, responses=changed_responses)
     return changes
 
 

@@ -86,6 +86,7 @@ ROW = st.fixed_dictionaries(
         "best_percent": PERCENT,
         "last_percent": PERCENT,
         "quiz_passed": st.booleans(),
+        "labs_passed": st.integers(0, 3),
         "completed": st.booleans(),
         "active": st.booleans(),
     }

@@ -223,6 +223,19 @@ def _fixed(name: str) -> Callable:
     return lambda w: [reverse(name)]
 
 
+def _certificates(w) -> list[str]:
+    """The learner's certificate, another learner's, and a code that is nobody's."""
+    from progress.models import Certificate
+
+    mine = Certificate.objects.get_or_create(
+        user=w.learner, path=w.path, defaults={"name": "An old name", "path_title": w.path.title}
+    )[0]
+    theirs = Certificate.objects.get_or_create(
+        user=w.other_learner, path=w.path, defaults={"name": "Another old name", "path_title": w.path.title}
+    )[0]
+    return [reverse("progress:reissue_certificate", args=[c]) for c in (mine.code, theirs.code, "no-such-code")]
+
+
 def _labs(name: str) -> Callable:
     def urls(w) -> list[str]:
         lab = Lab.objects.select_related("module__path").filter(kind="dockerfile", published=True).first()
@@ -338,6 +351,7 @@ POST_ENDPOINTS = [
         "privacy-delete", LEARNER, _fixed("privacy-delete"), ("password",), lambda w: [[("password", w.password)]]
     ),
     Endpoint("progress:complete", LEARNER, _lessons("progress:complete")),
+    Endpoint("progress:reissue_certificate", LEARNER, _certificates),
     Endpoint("progress:undo", LEARNER, _lessons("progress:undo")),
     Endpoint("quizzes:start", LEARNER, _quizzes),
     Endpoint("quizzes:question", LEARNER, _attempts("quizzes:question"), ("answer",), _answers),
