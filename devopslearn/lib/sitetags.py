@@ -14,7 +14,7 @@ from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django_htmx.jinja import django_htmx_script
 
-from devopslearn.lib import fragments
+from devopslearn.lib import fragments, languages
 
 register = template.Library()
 ASSETS = ("css/app.css", "css/pygments.css", "img/favicon.svg", "django_htmx/htmx-2.min.js", "js/app.js")
@@ -50,3 +50,9 @@ def fragment(template_name: str, **inputs) -> str:
     """``template_name`` rendered from ``inputs`` alone, cached by them (devopslearn.lib.fragments):
     ``{% fragment "_site_nav.html" nav=nav signed_in=user.is_authenticated %}``."""
     return fragments.render(template_name, inputs)
+
+
+@register.simple_tag
+def site_languages() -> tuple[tuple[str, str], ...]:
+    """``{% site_languages as languages %}``: (code, name in its own words) for the language switcher."""
+    return languages.own_names()
