@@ -43,6 +43,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from devopslearn.lib.numbers import percentage_text
+
 RESULT_VERSION = 1
 PASS, FAIL, ERROR = "pass", "fail", "error"
 
@@ -110,13 +115,21 @@ def summary(checks: list[dict], pass_mark: int, other: list[Finding], tools: dic
     passed = not required_failed and percent >= pass_mark
     failed = sum(check["status"] == FAIL for check in checks)
     if passed and not failed:
-        message = "Every check passed."
+        message = _("Every check passed.")
     elif passed:
-        message = f"Passed: {failed} optional check(s) still fail."
+        message = ngettext(
+            "Passed: %(n)d optional check still fails.", "Passed: %(n)d optional checks still fail.", failed
+        ) % {"n": failed}
     elif required_failed:
-        message = f"{len(required_failed)} required check(s) still fail."
+        count = len(required_failed)
+        message = ngettext("%(n)d required check still fails.", "%(n)d required checks still fail.", count) % {
+            "n": count
+        }
     else:
-        message = f"{percent}% of the points; the pass mark is {pass_mark}%."
+        message = _("%(percent)s of the points; the pass mark is %(mark)s.") % {
+            "percent": percentage_text(percent),
+            "mark": percentage_text(pass_mark),
+        }
     return {
         "version": RESULT_VERSION,
         "status": PASS if passed else FAIL,

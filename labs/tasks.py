@@ -7,6 +7,8 @@ import logging
 
 from django.conf import settings
 from django.tasks import task
+from django.utils import translation
+from django.utils.translation import gettext
 
 from labs import grading, results, tools
 from labs.models import BROKEN_MESSAGE, Submission
@@ -21,16 +23,22 @@ def grade_submission(submission_id: int) -> str:
     submission = Submission.claim(submission_id)
     if submission is None:
         return "skipped"
+    with translation.override(submission.language or settings.LANGUAGE_CODE):  # the learner's page's language
+        return _grade(submission)
+
+
+def _grade(submission: Submission) -> str:
+    submission_id = submission.pk
     try:
         spec = submission.lab.spec()
         if settings.LABS_PRELOAD_TOOLS:
             tools.preload({check.tool for check in spec.checks})
         result = grading.grade_sandboxed(spec, submission.artifact)
     except SandboxUnavailable as refusal:
-        result = results.error(refusal.message, max_score=submission.max_score)
+        result = results.error(str(refusal.message), max_score=submission.max_score)
     except Exception:
         logger.exception("grading lab submission %s failed", submission_id)
-        submission.record(results.error(BROKEN_MESSAGE))
+        submission.record(results.error(gettext(BROKEN_MESSAGE)))
         raise
     submission.record(result)
     return result["status"]

@@ -56,3 +56,15 @@ def fragment(template_name: str, **inputs) -> str:
 def site_languages() -> tuple[tuple[str, str], ...]:
     """``{% site_languages as languages %}``: (code, name in its own words) for the language switcher."""
     return languages.own_names()
+
+
+RETURN_PATH_MAX = 2000  # a longer query string (a 1 MB search) is not echoed into every form
+
+
+@register.simple_tag(takes_context=True)
+def return_path(context) -> str:
+    """The page to come back to after a form elsewhere (the language switcher's ``next``): the full
+    path, or the path alone when its query string is over RETURN_PATH_MAX characters."""
+    request = context["request"]
+    full = request.get_full_path()
+    return full if len(full) <= RETURN_PATH_MAX else request.path

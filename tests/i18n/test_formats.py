@@ -38,7 +38,7 @@ def render(source: str, **context) -> str:
 def test_dates_are_written_as_the_language_writes_them(settings, language, name, expected):
     settings.TIME_ZONE = "UTC"
     with translation.override(language):
-        assert render('{{ day|date:"%s" }}' % name, day=DAY) == expected
+        assert render(f'{{{{ day|date:"{name}" }}}}', day=DAY) == expected
 
 
 def test_no_template_spells_out_a_date_format_of_its_own():

@@ -59,6 +59,20 @@ def test_the_switcher_remembers_the_choice_over_the_browser(client, path):
     assert html_lang(client.get("/", headers=VI).text) == "en"
 
 
+def test_the_switcher_comes_back_to_the_query_too_unless_it_is_huge(client, learner, path):
+    client.force_login(learner)
+    page = client.get("/search/", {"q": "canary"}).text
+    assert 'name="next" value="/search/?q=canary"' in page
+    huge = client.get("/search/", {"q": "x" * 100_000})
+    assert 'name="next" value="/search/"' in huge.text and len(huge.content) < 150_000
+
+
+def test_the_switcher_on_the_login_page_goes_back_to_the_login_page(client, path):
+    """Not mistaken for login_required's redirect (which always carries a next=)."""
+    answer = client.post(reverse("accounts:set_language"), {"language": "vi", "next": "/accounts/login/"})
+    assert answer["Location"] == "/accounts/login/"
+
+
 def test_the_switcher_refuses_unknown_languages_and_foreign_next_pages(client, path):
     answer = client.post(reverse("accounts:set_language"), {"language": "xx", "next": "https://evil.example/"})
     assert answer.status_code == 302 and answer["Location"] == "/"
