@@ -35,4 +35,6 @@ def delete_submissions(user) -> int:
 
 
 def register() -> None:
-    personal_data.register("lab_submissions", export=export_submissions, delete=delete_submissions, models=[Submission])
+    personal_data.register(
+        "lab_submissions", export=export_submissions, delete=delete_submissions, models=[Submission]
+    )
