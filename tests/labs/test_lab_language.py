@@ -5,6 +5,7 @@ from django.utils import translation
 
 from labs.grading import read
 from labs.models import Submission
+from labs.privacy import export_submissions
 from labs.rules import RULES
 from labs.tasks import grade_submission
 from tests.labs.conftest import DOCKERFILE_FIXED, DOCKERFILE_STARTER
@@ -50,3 +51,9 @@ def test_an_english_page_is_graded_in_english(learner, lab):
         grade_submission.call(submission.pk)
     submission.refresh_from_db()
     assert submission.language == "en" and submission.result["message"] == "Every check passed."
+
+
+def test_the_language_of_a_check_is_part_of_the_data_export(learner, lab):
+    with translation.override("vi"):
+        Submission.submit(learner, lab, DOCKERFILE_FIXED)
+    assert [item["language"] for item in export_submissions(learner)] == ["vi"]
