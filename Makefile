@@ -37,7 +37,14 @@ $(VENV)/.installed: pyproject.toml
 	@UV_PYTHON_DOWNLOADS=never $(VENV)/bin/uv pip install --quiet --python $(PY) -r pyproject.toml --extra test
 	@touch $@
 
-setup: $(VENV)/.installed
+# The interface's translations (locale/<language>/LC_MESSAGES/django.po), compiled by Babel's pure-Python
+# compiler: no GNU gettext needed. Fuzzy entries are left out (tests/test_translations.py refuses them).
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/django.po))
+
+setup: $(VENV)/.installed $(MO_FILES)
+
+locale/%.mo: locale/%.po $(VENV)/.installed
+	@$(VENV)/bin/pybabel --quiet compile --input-file $< --output-file $@
 
 # A secret key for the production-mode server, generated once and kept in an ignored file.
 .secret_key:
@@ -98,4 +105,4 @@ lint: setup
 	@$(VENV)/bin/ruff check .
 
 clean:
-	rm -rf $(VENV) staticfiles var .secret_key
+	rm -rf $(VENV) staticfiles var .secret_key $(MO_FILES)

@@ -8,8 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle
 from accounts.models import IDENTITY_KEY_MAX, identity_key
+from devopslearn.lib import languages
 
 User = get_user_model()
+
+
+def language_choices() -> list[tuple[str, str]]:
+    """Each language in its own words ("Tiếng Việt" on an English page too), after "the browser's"."""
+    return [("", _("The browser's language")), *languages.own_names()]
 
 
 class UniqueIdentityMixin:
@@ -92,7 +98,7 @@ class AccountForm(UniqueIdentityMixin, forms.ModelForm):
 
     class Meta:
         model = User
-        fields = ("display_name", "email", "time_zone")
+        fields = ("display_name", "email", "time_zone", "language")
         widgets = {"time_zone": QuickSelect}
 
     def __init__(self, *args, **kwargs):
@@ -101,6 +107,7 @@ class AccountForm(UniqueIdentityMixin, forms.ModelForm):
         self.fields["email"].required = True
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["email"].help_text = _("A new address takes effect when you open the link we mail to it.")
+        self.fields["language"].choices = language_choices()
 
     @property
     def new_email(self) -> str | None:

@@ -77,6 +77,14 @@ class User(AbstractUser):
         choices=time_zone_choices,
         help_text=_("Days, streaks and the activity calendar are counted in this time zone."),
     )
+    # Blank: the pages follow the browser (Accept-Language) or the header's switcher.
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("The language of the pages. Blank: your browser's language."),
+    )
     # The identity keys (see identity_key): kept by save() and bulk_create(), unique in the database.
     # NULL only for an account that shared its name or address with an older one when the keys were
     # introduced (migration 0002 lists them; the admin filters them), and for an empty address.

@@ -28,6 +28,7 @@ def export_account(user: User) -> dict:
         "pending_email": user.pending_email,
         "display_name": user.display_name,
         "time_zone": user.time_zone,
+        "language": user.language,
         "date_joined": user.date_joined.isoformat(),
         "last_login": user.last_login.isoformat() if user.last_login else None,
     }

@@ -10,6 +10,7 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("me/", views.account, name="account"),
+    path("language/", views.set_language, name="set_language"),
     path("confirm-email/<str:token>/", views.confirm_email, name="confirm_email"),
     path(
         "me/password/",

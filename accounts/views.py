@@ -10,10 +10,12 @@ from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
+from django.views.i18n import set_language as django_set_language
 
 from accounts import mail, throttle
 from accounts.forms import AccountForm, PasswordResetForm, SignupForm
@@ -105,6 +107,8 @@ def account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         new_email = form.new_email
         user = form.save()
+        if "language" in form.changed_data and user.language:
+            translation.activate(user.language)  # the message below in the language just chosen
         if new_email:
             mail.tell_old_address(user, new_email)
             mail.ask_to_confirm(user, new_email)
@@ -115,8 +119,26 @@ def account(request: HttpRequest) -> HttpResponse:
             )
         else:
             messages.success(request, _("Your account was updated."))
-        return redirect("accounts:account")
+        response = redirect("accounts:account")
+        if "language" in form.changed_data:  # the header's switcher keeps its cookie in step
+            if user.language:
+                response.set_cookie(settings.LANGUAGE_COOKIE_NAME, user.language, max_age=settings.LANGUAGE_COOKIE_AGE)
+            else:
+                response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+        return response
     return render(request, "accounts/account.html", {"form": form})
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    """The header's language switcher: Django's ``set_language`` (a cookie, then back to ``next``),
+    and for a signed-in learner the account's preference too, so that it follows them to any device."""
+    response = django_set_language(request)
+    code = request.POST.get("language", "")
+    if request.user.is_authenticated and translation.check_for_language(code) and code in dict(settings.LANGUAGES):
+        request.user.language = code
+        request.user.save(update_fields=["language"])
+    return response
 
 
 @never_cache  # shows an address to whoever holds the link

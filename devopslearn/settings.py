@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "accounts.middleware.UserLanguageMiddleware",
     "devopslearn.lib.middleware.LoginRedirectMiddleware",
     "devopslearn.lib.middleware.PersonalPagesMiddleware",
     "devopslearn.lib.middleware.MethodNotAllowedMiddleware",
@@ -203,7 +204,9 @@ DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "DevOps Learn <noreply
 # --- Internationalisation ------------------------------------------------------------------------
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("vi", _("Vietnamese"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LOCALE_PATHS = [BASE_DIR / "locale"]  # compiled by `make setup` (pybabel; see the Makefile)
+# Dates as each language writes them ("29 November 2026", "29 tháng 11, 2026"): devopslearn/formats/.
+FORMAT_MODULE_PATH = ["devopslearn.formats"]
 USE_I18N = True
 TIME_ZONE = "UTC"
 USE_TZ = True

@@ -16,16 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from labs.kinds import KINDS
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_DEPTH = 50
 MAX_EXPANDED_NODES = 20_000
-DEPTH_MESSAGE = (
-    f"The YAML is nested more than {MAX_DEPTH} levels deep. Real templates and manifests are far shallower: "
-    "check the indentation and the brackets."
-)
+
+
+def depth_message() -> str:
+    return _(
+        "The YAML is nested more than %(depth)d levels deep. Real templates and manifests are far shallower: "
+        "check the indentation and the brackets."
+    ) % {"depth": MAX_DEPTH}
+
 
 try:  # libyaml's parser when PyYAML was built with it; the pure-Python one otherwise
     _Loader = yaml.CSafeLoader
@@ -47,11 +53,14 @@ def check_size(kind: str, text: str) -> None:
     size = len(text.encode("utf-8", "surrogatepass"))
     if size > limit:
         raise Refused(
-            f"The file is {size:,} bytes long; the limit for this lab is {limit // 1024} KB. "
-            "Remove what the exercise does not need and check again."
+            _(
+                "The file is %(size)s bytes long; the limit for this lab is %(limit)s KB. "
+                "Remove what the exercise does not need and check again."
+            )
+            % {"size": number_format(size, force_grouping=True), "limit": limit // 1024}
         )
     if not text.strip():
-        raise Refused("The file is empty. Paste or write your file, or reset to the starter, then check again.")
+        raise Refused(_("The file is empty. Paste or write your file, or reset to the starter, then check again."))
 
 
 def check_yaml_structure(text: str) -> None:
@@ -64,7 +73,7 @@ def check_yaml_structure(text: str) -> None:
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise Refused(DEPTH_MESSAGE, event.start_mark.line + 1)
+                    raise Refused(depth_message(), event.start_mark.line + 1)
                 frames.append([1, event.anchor])
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
@@ -79,7 +88,8 @@ def check_yaml_structure(text: str) -> None:
             elif isinstance(event, yaml.AliasEvent):
                 if any(frame[1] == event.anchor for frame in frames):
                     raise Refused(
-                        f"The alias *{event.anchor} refers to a value that contains it (a loop). Write the value out.",
+                        _("The alias *%(anchor)s refers to a value that contains it (a loop). Write the value out.")
+                        % {"anchor": event.anchor},
                         event.start_mark.line + 1,
                     )
                 frames[-1][0] += anchors.get(event.anchor, 1)
@@ -87,8 +97,11 @@ def check_yaml_structure(text: str) -> None:
                 continue
             if sum(frame[0] for frame in frames) > MAX_EXPANDED_NODES:
                 raise Refused(
-                    f"The YAML's aliases (*name) expand to more than {MAX_EXPANDED_NODES:,} values. "
-                    "Write the values out, or use fewer aliases.",
+                    _(
+                        "The YAML's aliases (*name) expand to more than %(limit)s values. "
+                        "Write the values out, or use fewer aliases."
+                    )
+                    % {"limit": number_format(MAX_EXPANDED_NODES, force_grouping=True)},
                     event.start_mark.line + 1,
                 )
     except yaml.YAMLError as exc:
@@ -96,9 +109,13 @@ def check_yaml_structure(text: str) -> None:
         line = mark.line + 1 if mark else None
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         if "nesting depth" in problem:  # libyaml's own limit, met before ours on flow collections
-            raise Refused(DEPTH_MESSAGE, line) from exc
-        where = f"line {line}: " if line else ""
-        raise Refused(f"The YAML does not parse ({where}{problem}). Fix the syntax and check again.", line) from exc
+            raise Refused(depth_message(), line) from exc
+        where = _("line %(n)d: ") % {"n": line} if line else ""
+        raise Refused(
+            _("The YAML does not parse (%(where)s%(problem)s). Fix the syntax and check again.")
+            % {"where": where, "problem": problem},
+            line,
+        ) from exc
 
 
 # --- YAML with lines ------------------------------------------------------------------------------

@@ -13,6 +13,8 @@ import time
 from dataclasses import dataclass
 from functools import partial
 
+from django.utils.translation import gettext as _
+
 from labs import documents, rules, sandbox, tools
 from labs.kinds import KINDS, OWN, ArtifactKind
 from labs.results import CheckSpec, Finding, error, summary
@@ -65,7 +67,7 @@ def read(kind: str, text: str) -> rules.Artifact:
         documents.check_yaml_structure(text)
         artifact.documents = documents.parse_yaml(text)
         if not artifact.documents:
-            raise documents.Refused("The file holds no YAML document. Write the file, or reset to the starter.")
+            raise documents.Refused(_("The file holds no YAML document. Write the file, or reset to the starter."))
     else:
         artifact.instructions = documents.parse_dockerfile(text)
     return artifact
@@ -86,22 +88,24 @@ def grade(spec: LabSpec, text: str) -> dict:
             found = TOOLS[tool](artifact)
         except tools.ToolMissing as missing:
             return error(
-                f"This lab cannot be checked here: {missing}. Tell your instructor.",
+                _("This lab cannot be checked here: %(missing)s. Tell your instructor.") % {"missing": missing},
                 max_score=spec.max_score,
                 pass_mark=spec.pass_mark,
             )
         except subprocess.TimeoutExpired:
             return error(
-                f"{tool} took too long on this file and was stopped. Simplify the file and check again.",
+                _("%(tool)s took too long on this file and was stopped. Simplify the file and check again.")
+                % {"tool": tool},
                 max_score=spec.max_score,
                 pass_mark=spec.pass_mark,
             )
         unreadable = [f for f in found if (f.tool, f.rule) in UNREADABLE]
         if unreadable:
             first = unreadable[0]
-            where = f" (line {first.line})" if first.line else ""
+            where = _(" (line %(n)d)") % {"n": first.line} if first.line else ""
             return error(
-                f"{tool} cannot read the file{where}: {first.message}",
+                _("%(tool)s cannot read the file%(where)s: %(message)s")
+                % {"tool": tool, "where": where, "message": first.message},
                 line=first.line,
                 max_score=spec.max_score,
                 pass_mark=spec.pass_mark,

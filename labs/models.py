@@ -20,8 +20,9 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
@@ -334,6 +335,8 @@ class Submission(models.Model):
     max_score = models.PositiveIntegerField(default=0)
     percent = models.PositiveSmallIntegerField(default=0)
     result = models.JSONField(default=dict, blank=True)
+    # The page's language when Check was pressed: the grading writes its messages in it.
+    language = models.CharField(_("language"), max_length=10, blank=True)
     tries = models.PositiveSmallIntegerField(default=0)
     task_id = models.CharField(max_length=64, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -382,7 +385,9 @@ class Submission(models.Model):
             if len(recent) >= settings.LABS_CHECKS_PER_MINUTE:
                 wait = (recent[0] + timedelta(seconds=60) - timezone.now()).total_seconds()
                 raise RateLimited(max(1, int(wait + 0.999)))
-        return cls.objects.create(user=user, lab=lab, artifact=artifact, preview=preview)
+        return cls.objects.create(
+            user=user, lab=lab, artifact=artifact, preview=preview, language=translation.get_language() or ""
+        )
 
     def enqueue(self) -> None:
         """Hand the submission to the grading queue. A queue that cannot be reached leaves it stored
@@ -456,23 +461,24 @@ class Submission(models.Model):
                     self.state, self.started_at = SubmissionState.QUEUED, None
                     self.enqueue()
                 return bool(requeued)
-            self.record(results.error(STOPPED_MESSAGE, max_score=self.max_score))
+            self.record(results.error(gettext(STOPPED_MESSAGE), max_score=self.max_score))
             return True
         if self.state == SubmissionState.QUEUED:
             if not self.task_id and now - self.created_at > self.ENQUEUE_DEADLINE:
                 self.enqueue()
                 return True
             if now - self.created_at > self.QUEUE_PATIENCE:
-                self.record(results.error(NO_WORKER_MESSAGE, max_score=self.max_score))
+                self.record(results.error(gettext(NO_WORKER_MESSAGE), max_score=self.max_score))
                 return True
         return False
 
 
-STOPPED_MESSAGE = (
+# Written into a result in the grading's language (gettext at the point of use; these are only marked).
+STOPPED_MESSAGE = gettext_noop(
     "The checker stopped before it finished, twice. Your file is saved: press Check to try again, and tell your "
     "instructor if it happens again."
 )
-NO_WORKER_MESSAGE = (
+NO_WORKER_MESSAGE = gettext_noop(
     "No checker was free to check this file for ten minutes. Your file is saved: press Check to try again later."
 )
-BROKEN_MESSAGE = "The checker failed on our side. Your file is saved: press Check to try again."
+BROKEN_MESSAGE = gettext_noop("The checker failed on our side. Your file is saved: press Check to try again.")

@@ -19,6 +19,7 @@ def export_submissions(user) -> list[dict]:
             "submitted_at": submission.created_at.isoformat(),
             "graded_at": submission.graded_at.isoformat() if submission.graded_at else None,
             "artifact": submission.artifact,
+            "language": submission.language,  # of the page Check was pressed on: the result is written in it
             "status": submission.status or submission.state,
             "score": submission.score,
             "max_score": submission.max_score,

@@ -44,9 +44,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
+from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from devopslearn.lib.numbers import share_percent
+from devopslearn.lib.numbers import percentage_text, share_percent
 
 RESULT_VERSION = 1
 PASS, FAIL, ERROR = "pass", "fail", "error"
@@ -118,17 +119,21 @@ def summary(
     passed = not required_failed and (100 * score >= pass_mark * max_score if max_score else True)
     failed = sum(check["status"] == FAIL for check in checks)
     if passed and not failed:
-        message = "Every check passed."
+        message = _("Every check passed.")
     elif passed:
         message = ngettext(
             "Passed: %(n)d optional check still fails.", "Passed: %(n)d optional checks still fail.", failed
-        )
-        message %= {"n": failed}
+        ) % {"n": failed}
     elif required_failed:
-        n = len(required_failed)
-        message = ngettext("%(n)d required check still fails.", "%(n)d required checks still fail.", n) % {"n": n}
+        count = len(required_failed)
+        message = ngettext("%(n)d required check still fails.", "%(n)d required checks still fail.", count) % {
+            "n": count
+        }
     else:
-        message = f"{percent}% of the points; the pass mark is {pass_mark}%."
+        message = _("%(percent)s of the points; the pass mark is %(mark)s.") % {
+            "percent": percentage_text(percent),
+            "mark": percentage_text(pass_mark),
+        }
     return {
         "version": RESULT_VERSION,
         "status": PASS if passed else FAIL,

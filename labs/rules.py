@@ -15,6 +15,9 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
 from labs.documents import Instruction, YamlDocument
 from labs.kinds import OWN, ArtifactKind
 from labs.results import Finding
@@ -82,9 +85,13 @@ def _image_tag_problem(image: str) -> str | None:
         return None
     name = image.rsplit("/", 1)[-1]
     if ":" not in name:
-        return f"The image '{image}' has no tag, so it means ':latest'. Pin a version (name:1.2.3) or a digest."
+        return _("The image '%(image)s' has no tag, so it means ':latest'. Pin a version (name:1.2.3) or a digest.") % {
+            "image": image
+        }
     if name.rsplit(":", 1)[1] == "latest":
-        return f"The image '{image}' uses ':latest', which changes under you. Pin a version (name:1.2.3) or a digest."
+        return _(
+            "The image '%(image)s' uses ':latest', which changes under you. Pin a version (name:1.2.3) or a digest."
+        ) % {"image": image}
     return None
 
 
@@ -108,11 +115,11 @@ def non_root_user(artifact: Artifact):
         return
     users = [i for i in stages[-1] if i.keyword == "USER"]
     if not users:
-        yield stages[-1][0].line, "The final stage has no USER instruction, so the container runs as root."
+        yield stages[-1][0].line, _("The final stage has no USER instruction, so the container runs as root.")
         return
     user = users[-1].arguments.split(":", 1)[0].strip()
     if user in ("root", "0", ""):
-        yield users[-1].line, "The last USER of the final stage is root; switch to an unprivileged user."
+        yield users[-1].line, _("The last USER of the final stage is root; switch to an unprivileged user.")
 
 
 @rule("no-latest-tag", (K.DOCKERFILE, K.KUBERNETES, K.CLOUDFORMATION), "Every image has a fixed tag or digest")
@@ -163,7 +170,7 @@ def multi_stage_build(artifact: Artifact):
         line = stages[0][0].line if stages else 1
         yield (
             line,
-            (
+            _(
                 "The Dockerfile has one stage, so the build tools ship in the image. Build in a first stage "
                 "('FROM ... AS build') and start the final stage from a small runtime image."
             ),
@@ -186,7 +193,7 @@ def multi_stage_build(artifact: Artifact):
     if not copies:
         yield (
             stages[-1][0].line,
-            (
+            _(
                 "The final stage copies nothing from the build stage: add 'COPY --from=<build stage> ...' for the "
                 "built result."
             ),
@@ -215,14 +222,15 @@ def actions_pinned(artifact: Artifact):
             for path, reference in uses:
                 if not isinstance(reference, str) or reference.startswith("./") or reference.startswith("docker://"):
                     continue
-                _, _, version = reference.partition("@")
+                version = reference.partition("@")[2]
                 if not _SHA.match(version):
                     yield (
                         document.line(*path),
-                        (
-                            f"'{reference}' is pinned to a tag or branch that can be moved. Pin the full 40-character "
+                        _(
+                            "'%(reference)s' is pinned to a tag or branch that can be moved. Pin the full 40-character "
                             "commit SHA and keep the version in a comment (uses: owner/action@<sha> # v4.2.2)."
-                        ),
+                        )
+                        % {"reference": reference},
                     )
 
 
@@ -242,7 +250,10 @@ def test_before_deploy(artifact: Artifact):
             and any(isinstance(_mapping(step).get("run"), str) for step in _list(job.get("steps")))
         }
         if not tests:
-            yield document.line("jobs"), "No job runs the tests: add a job whose name says 'test' and that runs them."
+            yield (
+                document.line("jobs"),
+                _("No job runs the tests: add a job whose name says 'test' and that runs them."),
+            )
             continue
         for job_id, job in jobs.items():
             if "deploy" not in job_id.lower():
@@ -256,7 +267,8 @@ def test_before_deploy(artifact: Artifact):
             if not seen & tests:
                 yield (
                     document.line("jobs", job_id),
-                    (f"The job '{job_id}' deploys without waiting for the tests: add 'needs: [{sorted(tests)[0]}]'."),
+                    _("The job '%(job)s' deploys without waiting for the tests: add 'needs: [%(test)s]'.")
+                    % {"job": job_id, "test": sorted(tests)[0]},
                 )
 
 
@@ -270,7 +282,7 @@ def explicit_permissions(artifact: Artifact):
         if missing:
             yield (
                 document.first_line,
-                (
+                _(
                     "The workflow does not set 'permissions:', so its token gets the repository's default (often "
                     "write access). Add 'permissions: {contents: read}' at the top and widen it per job where needed."
                 ),
@@ -301,7 +313,7 @@ def buildspec_runs_tests(artifact: Artifact):
         if not any(_TEST_COMMAND.search(command) for _, command in commands):
             yield (
                 document.line("phases"),
-                (
+                _(
                     "No phase runs the tests. Run them in 'pre_build' or 'build' (for example 'pytest'), so that a "
                     "failing test stops the build."
                 ),
@@ -315,7 +327,7 @@ def buildspec_reports(artifact: Artifact):
         if not reports:
             yield (
                 document.line("phases"),
-                (
+                _(
                     "There is no 'reports:' section, so CodeBuild shows no test results. Add a report group with "
                     "'files' and 'file-format' (for example JUNITXML)."
                 ),
@@ -324,7 +336,10 @@ def buildspec_reports(artifact: Artifact):
         for name, group in reports.items():
             group = _mapping(group)
             if not _list(group.get("files")) or not group.get("file-format"):
-                yield document.line("reports", name), f"The report group '{name}' needs 'files' and 'file-format'."
+                yield (
+                    document.line("reports", name),
+                    _("The report group '%(name)s' needs 'files' and 'file-format'.") % {"name": name},
+                )
 
 
 @rule("buildspec-no-plaintext-secrets", (K.BUILDSPEC,), "No secret is written in the buildspec")
@@ -335,10 +350,11 @@ def buildspec_secrets(artifact: Artifact):
             if _SECRET_NAME.search(str(name)) and value not in (None, ""):
                 yield (
                     document.line("env", "variables", name),
-                    (
-                        f"'{name}' is written in plain text in the buildspec (and so in the repository and the build "
+                    _(
+                        "'%(name)s' is written in plain text in the buildspec (and so in the repository and the build "
                         "logs). Read it from 'env: secrets-manager:' or 'env: parameter-store:' instead."
-                    ),
+                    )
+                    % {"name": name},
                 )
 
 
@@ -352,11 +368,11 @@ def s3_encryption(artifact: Artifact):
         if not rules:
             yield (
                 document.line("Resources", logical_id),
-                (
-                    f"The bucket '{logical_id}' has no BucketEncryption. State it (SSE-S3 'AES256' or SSE-KMS "
-                    "'aws:kms'), "
-                    "so that the template says how its data is encrypted and policy checks can verify it."
-                ),
+                _(
+                    "The bucket '%(bucket)s' has no BucketEncryption. State it (SSE-S3 'AES256' or SSE-KMS "
+                    "'aws:kms'), so that the template says how its data is encrypted and policy checks can verify it."
+                )
+                % {"bucket": logical_id},
             )
 
 
@@ -371,10 +387,11 @@ def s3_public_access(artifact: Artifact):
         if missing:
             yield (
                 document.line("Resources", logical_id, "Properties", "PublicAccessBlockConfiguration"),
-                (
-                    f"The bucket '{logical_id}' does not block public access: set {', '.join(missing)} to true in "
+                _(
+                    "The bucket '%(bucket)s' does not block public access: set %(flags)s to true in "
                     "PublicAccessBlockConfiguration (serve it through CloudFront with origin access control instead)."
-                ),
+                )
+                % {"bucket": logical_id, "flags": ", ".join(missing)},
             )
 
 
@@ -399,12 +416,12 @@ def pipeline_manual_approval(artifact: Artifact):
                 if not (approved or earlier):
                     yield (
                         document.line("Resources", logical_id, "Properties", "Stages", index),
-                        (
-                            f"The stage '{name}' deploys to production with no manual approval before it. Add an "
+                        _(
+                            "The stage '%(stage)s' deploys to production with no manual approval before it. Add an "
                             "action with ActionTypeId Category: Approval, Owner: AWS, Provider: Manual in an earlier "
-                            "stage (or "
-                            "with a lower RunOrder)."
-                        ),
+                            "stage (or with a lower RunOrder)."
+                        )
+                        % {"stage": name},
                     )
             approved = approved or any(_is_manual_approval(a) for a in actions)
 
@@ -414,7 +431,7 @@ def deployment_alarm_rollback(artifact: Artifact):
     groups = list(_resources(artifact, "AWS::CodeDeploy::DeploymentGroup"))
     if not groups:
         for document in artifact.documents:
-            yield document.line("Resources"), "The template has no AWS::CodeDeploy::DeploymentGroup to roll back."
+            yield document.line("Resources"), _("The template has no AWS::CodeDeploy::DeploymentGroup to roll back.")
     for document, logical_id, properties in groups:
         alarms = _mapping(properties.get("AlarmConfiguration"))
         rollback = _mapping(properties.get("AutoRollbackConfiguration"))
@@ -422,21 +439,21 @@ def deployment_alarm_rollback(artifact: Artifact):
         if not _truthy(alarms.get("Enabled")) or not _list(alarms.get("Alarms")):
             yield (
                 where,
-                (
-                    f"The deployment group '{logical_id}' watches no alarm: set AlarmConfiguration with Enabled: "
-                    "true and "
-                    "the alarm in Alarms."
-                ),
+                _(
+                    "The deployment group '%(group)s' watches no alarm: set AlarmConfiguration with Enabled: "
+                    "true and the alarm in Alarms."
+                )
+                % {"group": logical_id},
             )
         events = _list(rollback.get("Events"))
         if not _truthy(rollback.get("Enabled")) or "DEPLOYMENT_STOP_ON_ALARM" not in events:
             yield (
                 where,
-                (
-                    f"The deployment group '{logical_id}' does not roll back on an alarm: set "
-                    "AutoRollbackConfiguration "
-                    "with Enabled: true and Events including DEPLOYMENT_STOP_ON_ALARM."
-                ),
+                _(
+                    "The deployment group '%(group)s' does not roll back on an alarm: set "
+                    "AutoRollbackConfiguration with Enabled: true and Events including DEPLOYMENT_STOP_ON_ALARM."
+                )
+                % {"group": logical_id},
             )
 
 
@@ -461,7 +478,7 @@ def alarm_on_5xx(artifact: Artifact):
         for document in artifact.documents:
             yield (
                 document.line("Resources"),
-                ("No alarm watches a 5xx metric (for example HTTPCode_Target_5XX_Count of the load balancer)."),
+                _("No alarm watches a 5xx metric (for example HTTPCode_Target_5XX_Count of the load balancer)."),
             )
 
 
@@ -470,7 +487,7 @@ def metric_filter_alarmed(artifact: Artifact):
     filters = list(_resources(artifact, "AWS::Logs::MetricFilter"))
     if not filters:
         for document in artifact.documents:
-            yield document.line("Resources"), "The template has no AWS::Logs::MetricFilter."
+            yield document.line("Resources"), _("The template has no AWS::Logs::MetricFilter.")
         return
     watched = {
         metric
@@ -480,24 +497,29 @@ def metric_filter_alarmed(artifact: Artifact):
     for document, logical_id, properties in filters:
         where = document.line("Resources", logical_id)
         if not properties.get("FilterPattern"):
-            yield where, f"The metric filter '{logical_id}' has no FilterPattern: it would match nothing useful."
+            yield (
+                where,
+                _("The metric filter '%(filter)s' has no FilterPattern: it would match nothing useful.")
+                % {"filter": logical_id},
+            )
         for transformation in _list(properties.get("MetricTransformations")):
             transformation = _mapping(transformation)
             metric = (transformation.get("MetricNamespace"), transformation.get("MetricName"))
             if metric not in watched:
                 yield (
                     where,
-                    (
-                        f"No alarm watches the metric {metric[1]!s} in {metric[0]!s} that '{logical_id}' publishes: "
+                    _(
+                        "No alarm watches the metric %(metric)s in %(namespace)s that '%(filter)s' publishes: "
                         "add an AWS::CloudWatch::Alarm with that Namespace and MetricName."
-                    ),
+                    )
+                    % {"metric": metric[1], "namespace": metric[0], "filter": logical_id},
                 )
 
 
 @rule("metric-filter-on-log-group", (K.CLOUDFORMATION,), "Every metric filter reads a log group of the template")
 def metric_filter_on_log_group(artifact: Artifact):
     groups = {}
-    for _, logical_id, properties in _resources(artifact, "AWS::Logs::LogGroup"):
+    for _document, logical_id, properties in _resources(artifact, "AWS::Logs::LogGroup"):
         groups[logical_id] = properties.get("LogGroupName")
     for document, logical_id, properties in _resources(artifact, "AWS::Logs::MetricFilter"):
         target = properties.get("LogGroupName")
@@ -507,10 +529,11 @@ def metric_filter_on_log_group(artifact: Artifact):
             continue
         yield (
             document.line("Resources", logical_id, "Properties", "LogGroupName"),
-            (
-                f"The metric filter '{logical_id}' reads the log group {target!r}, which this template does not "
+            _(
+                "The metric filter '%(filter)s' reads the log group %(group)s, which this template does not "
                 "create: the stack fails if it does not exist. Use '!Ref' of the AWS::Logs::LogGroup resource."
-            ),
+            )
+            % {"filter": logical_id, "group": repr(target)},
         )
 
 
@@ -520,7 +543,8 @@ def log_retention(artifact: Artifact):
         if "RetentionInDays" not in properties:
             yield (
                 document.line("Resources", logical_id),
-                (f"The log group '{logical_id}' keeps its logs for ever (and bills for them): set RetentionInDays."),
+                _("The log group '%(group)s' keeps its logs for ever (and bills for them): set RetentionInDays.")
+                % {"group": logical_id},
             )
 
 
@@ -531,10 +555,11 @@ def parameters_have_defaults(artifact: Artifact):
             if "Default" not in _mapping(parameter):
                 yield (
                     document.line("Parameters", name),
-                    (
-                        f"The parameter '{name}' has no Default, so creating the stack without a value for it fails "
+                    _(
+                        "The parameter '%(name)s' has no Default, so creating the stack without a value for it fails "
                         "('Parameters: [...] must have values'). Give it a Default (and AllowedValues where it helps)."
-                    ),
+                    )
+                    % {"name": name},
                 )
 
 
@@ -578,10 +603,11 @@ def kubernetes_probes(artifact: Artifact):
             if missing:
                 yield (
                     document.line(*path),
-                    (
-                        f"The container '{container.get('name', '?')}' has no {' and no '.join(missing)}: Kubernetes "
-                        "cannot tell when it is ready for traffic or when it has hung."
-                    ),
+                    _(
+                        "The container '%(container)s' has no %(probes)s: Kubernetes cannot tell when it is ready "
+                        "for traffic or when it has hung."
+                    )
+                    % {"container": container.get("name", "?"), "probes": _(" and no ").join(missing)},
                 )
 
 
@@ -599,11 +625,11 @@ def kubernetes_resources(artifact: Artifact):
             if missing:
                 yield (
                     document.line(*path, "resources"),
-                    (
-                        f"The container '{container.get('name', '?')}' does not set {', '.join(missing)}: the "
-                        "scheduler "
-                        "cannot place it well and one container can starve the node."
-                    ),
+                    _(
+                        "The container '%(container)s' does not set %(settings)s: the scheduler cannot place it well "
+                        "and one container can starve the node."
+                    )
+                    % {"container": container.get("name", "?"), "settings": ", ".join(missing)},
                 )
 
 
@@ -617,27 +643,28 @@ def kubernetes_selector(artifact: Artifact):
         selector = _mapping(_mapping(spec.get("selector")).get("matchLabels"))
         labels = _mapping(_mapping(_mapping(spec.get("template")).get("metadata")).get("labels"))
         if not selector:
-            yield document.line("spec"), "spec.selector.matchLabels is missing: the workload cannot find its pods."
+            yield document.line("spec"), _("spec.selector.matchLabels is missing: the workload cannot find its pods.")
             continue
         wrong = {key: value for key, value in selector.items() if labels.get(key) != value}
         if wrong:
+            absent = _("missing")
             yield (
                 document.line("spec", "selector", "matchLabels"),
-                (
-                    "spec.selector.matchLabels does not match the pod template's labels ("
-                    + ", ".join(f"{k}: {v} vs {labels.get(k, 'missing')}" for k, v in wrong.items())
-                    + "): the API server refuses the Deployment."
-                ),
+                _(
+                    "spec.selector.matchLabels does not match the pod template's labels (%(pairs)s): the API server "
+                    "refuses the Deployment."
+                )
+                % {"pairs": ", ".join(f"{k}: {v} vs {labels.get(k, absent)}" for k, v in wrong.items())},
             )
 
 
 # --- suppression tricks ---------------------------------------------------------------------------
 
 _SUPPRESSIONS = [
-    (re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=", re.I), "a '# hadolint ignore=' comment"),
-    (re.compile(r"#\s*yamllint\s+(disable|enable)", re.I), "a '# yamllint disable' comment"),
-    (re.compile(r"#\s*shellcheck\s+disable\s*=", re.I), "a '# shellcheck disable=' comment"),
-    (re.compile(r"#\s*checkov:skip", re.I), "a '# checkov:skip' comment"),
+    (re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=", re.I), gettext_lazy("a '# hadolint ignore=' comment")),
+    (re.compile(r"#\s*yamllint\s+(disable|enable)", re.I), gettext_lazy("a '# yamllint disable' comment")),
+    (re.compile(r"#\s*shellcheck\s+disable\s*=", re.I), gettext_lazy("a '# shellcheck disable=' comment")),
+    (re.compile(r"#\s*checkov:skip", re.I), gettext_lazy("a '# checkov:skip' comment")),
 ]
 
 
@@ -648,11 +675,11 @@ def no_suppressions(artifact: Artifact):
             if pattern.search(line):
                 yield (
                     number,
-                    (
-                        f"Line {number} has {what}. Suppressing a finding does not fix it, and the checks here run "
-                        "with "
-                        "such comments ignored: fix what the tool reports instead."
-                    ),
+                    _(
+                        "Line %(n)d has %(what)s. Suppressing a finding does not fix it, and the checks here run "
+                        "with such comments ignored: fix what the tool reports instead."
+                    )
+                    % {"n": number, "what": what},
                 )
     if artifact.kind != K.CLOUDFORMATION:
         return
@@ -667,10 +694,9 @@ def no_suppressions(artifact: Artifact):
             if "cfn-lint" in metadata:
                 yield (
                     document.line(*path),
-                    (
+                    _(
                         "A 'Metadata: cfn-lint' section configures the linter from inside the template "
-                        "(ignore_checks). "
-                        "It is ignored here: fix what cfn-lint reports instead."
+                        "(ignore_checks). It is ignored here: fix what cfn-lint reports instead."
                     ),
                 )
 

@@ -49,6 +49,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
+
 UID_BASE = 200_000
 MiB = 1024 * 1024
 
@@ -74,7 +76,7 @@ DEFAULT_LIMITS = Limits()
 class SandboxUnavailable(Exception):
     """No network isolation can be made on this machine: grading is refused."""
 
-    message = (
+    message = gettext_lazy(
         "Checking is switched off on this server: it cannot isolate the checking tools from the network "
         "(no network namespace). Your file is saved; tell your instructor."
     )
@@ -84,27 +86,38 @@ class SandboxFailure(Exception):
     """The job did not finish inside its limits; ``message`` is written for the learner."""
 
     MESSAGES = {
-        "timeout": "Checking took longer than {wall:g} seconds and was stopped. Simplify the file and check again.",
-        "cpu": "Checking used more than {cpu} seconds of processor time and was stopped. Simplify the file and "
-        "check again.",
-        "memory": "Checking needed more than {memory} MB of memory and was stopped. Simplify the file and check again.",
-        "output": "The checking tools wrote more than {output} MB of output and were stopped. Simplify the file and "
-        "check again.",
-        "files": "Checking tried to write more than {files} MB to disk and was stopped. Simplify the file and check "
-        "again.",
-        "crashed": "The checker stopped unexpectedly ({detail}). Your file is saved: press Check to try again.",
+        "timeout": gettext_noop(
+            "Checking took longer than %(wall)s seconds and was stopped. Simplify the file and check again."
+        ),
+        "cpu": gettext_noop(
+            "Checking used more than %(cpu)s seconds of processor time and was stopped. Simplify the file and "
+            "check again."
+        ),
+        "memory": gettext_noop(
+            "Checking needed more than %(memory)s MB of memory and was stopped. Simplify the file and check again."
+        ),
+        "output": gettext_noop(
+            "The checking tools wrote more than %(output)s MB of output and were stopped. Simplify the file and "
+            "check again."
+        ),
+        "files": gettext_noop(
+            "Checking tried to write more than %(files)s MB to disk and was stopped. Simplify the file and check again."
+        ),
+        "crashed": gettext_noop(
+            "The checker stopped unexpectedly (%(detail)s). Your file is saved: press Check to try again."
+        ),
     }
 
     def __init__(self, reason: str, limits: Limits = DEFAULT_LIMITS, detail: str = ""):
         self.reason, self.detail = reason, detail
-        self.message = self.MESSAGES[reason].format(
-            wall=limits.wall_seconds,
-            cpu=limits.cpu_seconds,
-            memory=limits.memory // MiB,
-            output=limits.output // MiB,
-            files=limits.file_size // MiB,
-            detail=detail or "no answer",
-        )
+        self.message = gettext(self.MESSAGES[reason]) % {
+            "wall": f"{limits.wall_seconds:g}",
+            "cpu": limits.cpu_seconds,
+            "memory": limits.memory // MiB,
+            "output": limits.output // MiB,
+            "files": limits.file_size // MiB,
+            "detail": detail or gettext("no answer"),
+        }
         super().__init__(self.message)
 
 

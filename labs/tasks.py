@@ -11,6 +11,8 @@ import time
 
 from django.conf import settings
 from django.tasks import task
+from django.utils import translation
+from django.utils.translation import gettext
 
 from devopslearn.lib.logging import request_context
 from labs import grading, results, tools
@@ -43,6 +45,12 @@ def _grade(submission_id: int) -> str:
     submission = Submission.claim(submission_id)
     if submission is None:
         return "skipped"
+    with translation.override(submission.language or settings.LANGUAGE_CODE):  # the learner's page's language
+        return _grade(submission)
+
+
+def _grade(submission: Submission) -> str:
+    submission_id = submission.pk
     try:
         spec = submission.lab.spec()
         if settings.LABS_PRELOAD_TOOLS:
@@ -54,10 +62,10 @@ def _grade(submission_id: int) -> str:
 
             metrics.observe_grading(result, time.perf_counter() - started)
     except SandboxUnavailable as refusal:
-        result = results.error(refusal.message, max_score=submission.max_score)
+        result = results.error(str(refusal.message), max_score=submission.max_score)
     except Exception:
         logger.exception("grading lab submission %s failed", submission_id)
-        submission.record(results.error(BROKEN_MESSAGE))
+        submission.record(results.error(gettext(BROKEN_MESSAGE)))
         raise
     submission.record(result)
     return result["status"]

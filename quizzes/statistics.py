@@ -17,19 +17,20 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
+from django.utils.translation import gettext_lazy as _
 
 from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Response, ResponseChoice
 
 EXPLANATIONS = {
-    "responses": "How many learners' first finished attempts included the question.",
-    "facility": "Facility index: the average score as a share of the maximum; high means easy.",
-    "discrimination": (
+    "responses": _("How many learners' first finished attempts included the question."),
+    "facility": _("Facility index: the average score as a share of the maximum; high means easy."),
+    "discrimination": _(
         "Discrimination index: how well the question separates strong from weak learners (correlation with the "
         "rest of the quiz, ×100); above 30 is good, below 0 suggests a flawed question. Empty when everyone "
         "scored the same."
     ),
-    "wrong": "The wrong answer learners gave most often: what to re-teach.",
-    "misconception": (
+    "wrong": _("The wrong answer learners gave most often: what to re-teach."),
+    "misconception": _(
         "Wrong answers grouped by the misconception their choice represents, across questions: how often it was "
         "picked, by how many learners, in how many questions."
     ),

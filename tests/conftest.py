@@ -15,6 +15,25 @@ PATH_SLUG = "devops-on-aws"
 PASSWORD = "correct-horse-battery-42"
 
 
+def pytest_configure(config):
+    """`make setup` compiles the translations; a run started without it (or after a .po changed)
+    compiles them here, once, in the controlling process (Babel, as the Makefile does)."""
+    if hasattr(config, "workerinput"):
+        return
+    from pathlib import Path
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in (Path(__file__).resolve().parent.parent / "locale").glob("*/LC_MESSAGES/django.po"):
+        mo = po.with_suffix(".mo")
+        if not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+            with po.open("rb") as source:
+                catalog = read_po(source)
+            with mo.open("wb") as target:
+                write_mo(target, catalog)
+
+
 class CurriculumSnapshot:
     """The rows load_content wrote, read once per test process and written back in a few bulk inserts
     when a transactional test (live_server) has flushed the database: load_content itself (reading,

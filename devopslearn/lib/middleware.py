@@ -110,7 +110,10 @@ class LoginRedirectMiddleware:
 
 
 def _is_login_redirect(response: HttpResponse) -> bool:
-    return urlsplit(response.get("Location", "")).path == resolve_url(settings.LOGIN_URL)
+    """A redirect made by ``login_required`` (to the login page, with ``next``); not a page that
+    merely sends the browser back to the login page it came from (the language switcher)."""
+    location = urlsplit(response.get("Location", ""))
+    return location.path == resolve_url(settings.LOGIN_URL) and "next=" in location.query
 
 
 class MethodNotAllowedMiddleware:

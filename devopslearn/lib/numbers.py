@@ -5,8 +5,8 @@ score (registered as the "numbers" template library, used by every page and the 
 Each language has one entry in ``FORMATS``: its decimal mark and its thousands separator. A group
 separator is only read as one when every group after it has exactly three digits ("2,400",
 "1,234,567.5" in English); an entry that could be read either way ("1,5" in English) is refused with
-a message that states the rule, never guessed. Adding a language (Vietnamese: decimal comma,
-thousands dot) is one more entry.
+a message that states the rule, never guessed. Adding a language is one more entry (Vietnamese:
+decimal comma, thousands dot, so "12,5" is twelve and a half and "10.000" ten thousand).
 """
 
 import re
@@ -19,7 +19,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 from django.utils.translation import gettext as _
 
 SIX_PLACES = Decimal("0.000001")
@@ -59,6 +59,7 @@ class NumberFormat:
 
 FORMATS: dict[str, NumberFormat] = {
     "en": NumberFormat(decimal=".", group=","),
+    "vi": NumberFormat(decimal=",", group="."),
 }
 
 
@@ -208,9 +209,27 @@ def percent_text(value, places: int = 0, *, localized: bool = True) -> str:
 
 @register.filter
 def percent(value, places: int = 0) -> str:
-    """``{{ attempt.percent|percent }}%``: a percentage (a score, a progress, a facility) as every page
-    shows it."""
+    """``{{ attempt.percent|percent }}``: the number of a percentage without its sign, floored
+    (percent_text). Pages write the sign through ``|percentage``, which puts it where the language does."""
     return percent_text(value, int(places))
+
+
+def percentage_text(value, places: int = 0) -> str:
+    """``value`` with its sign as the page's language writes a percentage, floored like every shown
+    percentage (percent_text): "69.6%" in English, "69,6 %" (a no-break space before the sign) in
+    Vietnamese; "" for None (and for the "" a template gives for a missing value)."""
+    number = percent_text(None if value == "" else value, places)
+    if not number:
+        return ""
+    # Translators: a percentage; Vietnamese writes a no-break space before the sign ("69,6 %").
+    return pgettext("percentage", "%(number)s%%") % {"number": number}
+
+
+@register.filter
+def percentage(value, places: int = 0) -> str:
+    """``{{ attempt.percent|percentage }}``, ``{{ stats.facility|percentage:1 }}``: a percentage as
+    every page shows it (percentage_text)."""
+    return percentage_text(value, int(places))
 
 
 @register.filter

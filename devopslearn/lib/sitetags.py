@@ -14,7 +14,7 @@ from django.urls import get_script_prefix
 from django.utils.html import format_html
 from django_htmx.jinja import django_htmx_script
 
-from devopslearn.lib import fragments
+from devopslearn.lib import fragments, languages
 
 register = template.Library()
 ASSETS = ("css/app.css", "css/pygments.css", "img/favicon.svg", "django_htmx/htmx-2.min.js", "js/app.js")
@@ -50,3 +50,21 @@ def fragment(template_name: str, **inputs) -> str:
     """``template_name`` rendered from ``inputs`` alone, cached by them (devopslearn.lib.fragments):
     ``{% fragment "_site_nav.html" nav=nav signed_in=user.is_authenticated %}``."""
     return fragments.render(template_name, inputs)
+
+
+@register.simple_tag
+def site_languages() -> tuple[tuple[str, str], ...]:
+    """``{% site_languages as languages %}``: (code, name in its own words) for the language switcher."""
+    return languages.own_names()
+
+
+RETURN_PATH_MAX = 2000  # a longer query string (a 1 MB search) is not echoed into every form
+
+
+@register.simple_tag(takes_context=True)
+def return_path(context) -> str:
+    """The page to come back to after a form elsewhere (the language switcher's ``next``): the full
+    path, or the path alone when its query string is over RETURN_PATH_MAX characters."""
+    request = context["request"]
+    full = request.get_full_path()
+    return full if len(full) <= RETURN_PATH_MAX else request.path

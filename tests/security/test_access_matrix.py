@@ -80,6 +80,7 @@ TABLE = {
     "accounts:login": ("200 302 302 302 302 302 302", "200 302 302 302 302 302 302"),
     "accounts:logout": ("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),
     "accounts:account": (LOGGED_IN, "login 200 200 200 200 200 200"),  # empty form: errors shown
+    "accounts:set_language": ("405 405 405 405 405 405 405", "302 302 302 302 302 302 302"),  # back to next
     "accounts:password_change": (LOGGED_IN, "login 200 200 200 200 200 200"),
     "accounts:password_change_done": (LOGGED_IN, GET_ONLY_LOGIN),
     "accounts:password_reset": (PUBLIC, PUBLIC),

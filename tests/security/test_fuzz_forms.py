@@ -304,6 +304,7 @@ POST_ENDPOINTS = [
         may_change="subjects",
     ),
     Endpoint("accounts:logout", ("learner", "anonymous"), _fixed("accounts:logout"), ("next",), may_change="nobody"),
+    Endpoint("accounts:set_language", ("learner", "anonymous"), _fixed("accounts:set_language"), ("language", "next")),
     Endpoint(
         "accounts:account",
         LEARNER,
