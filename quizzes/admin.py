@@ -13,7 +13,7 @@ from django.utils.translation import ngettext
 
 from courses.changes import ContentChangesAdmin
 from devopslearn.lib.admin import SafeIdFieldsMixin
-from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percent_text
+from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percentage_text
 from devopslearn.lib.sql import storable
 from quizzes import attempts
 from quizzes.attempts import regrade
@@ -537,7 +537,7 @@ class QuestionAdmin(ContentChangesAdmin, admin.ModelAdmin):
     def facility(self, obj):
         if not obj.stat_n or not obj.points:
             return "—"
-        return f"{percent_text(100 * Decimal(str(obj.stat_avg)) / obj.points)}%"
+        return percentage_text(100 * Decimal(str(obj.stat_avg)) / obj.points)
 
     @admin.display(description=_("Use"))
     def usage(self, obj):
