@@ -94,8 +94,10 @@ def test_the_rule_beside_a_number_input_follows_the_language():
 @pytest.mark.parametrize(
     ("language", "value", "places", "expected"),
     [
-        ("vi", Decimal("69.55"), 1, f"69,6{NBSP}%"),
-        ("en", Decimal("69.55"), 1, "69.6%"),
+        ("vi", Decimal("69.6"), 1, f"69,6{NBSP}%"),
+        ("en", Decimal("69.6"), 1, "69.6%"),
+        ("vi", Decimal("69.59"), 1, f"69,5{NBSP}%"),  # floored like |percent, never rounded up
+        ("en", Decimal("69.99"), 0, "69%"),
         ("vi", 100, 0, f"100{NBSP}%"),
         ("en", None, 0, ""),
         ("vi", "", 0, ""),
