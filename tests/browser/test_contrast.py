@@ -1,5 +1,5 @@
-"""Text contrast of every visible button and link, at rest, hovered and focused, in the light and
-the dark colour scheme: every page of the accessibility scan, the lead's pages, and each state that
+"""Text contrast of every visible button and link, at rest, hovered and focused, in each colour
+scheme the stylesheet has: every page of the accessibility scan, the lead's pages, and each state that
 HTMX swaps in (a lesson marked complete, quiz feedback right and wrong, the result, a review card).
 axe does not see hover and focus, nor text over a fill that a later rule repaints: this check
 measures the computed colours in Chromium (tests/browser/contrast.py)."""
@@ -22,7 +22,9 @@ from tests.quizzes.conftest import build_quiz
 
 pytestmark = pytest.mark.browser
 
-SCHEMES = ["light", "dark"]
+# The stylesheet has no dark scheme yet (issue 14, "Dark mode"): add "dark" here when it does, so
+# that the same check runs in both (a dark run now would measure the light page twice).
+SCHEMES = ["light"]
 
 
 class Checker:

@@ -129,7 +129,7 @@ def test_a_labs_percentage_agrees_with_its_pass_or_fail(points, mark):
         {"points": p if ok else 0, "max_points": p, "required": False, "status": "pass" if ok else "fail"}
         for p, ok in points
     ]
-    result = summary(checks, mark, [], {})
+    result = summary(checks, mark, [], {}, {})
     exact = Decimal(result["score"]) * 100 / result["max_score"]
     assert (result["status"] == "pass") == (exact >= mark)
     assert (result["percent"] >= mark) == (result["status"] == "pass")
@@ -143,5 +143,5 @@ def test_a_lab_at_69_6_percent_of_its_points_does_not_pass_a_70_mark():
     checks = [{"points": 0, "max_points": 7, "required": False, "status": "fail"}] + [
         {"points": 8, "max_points": 8, "required": False, "status": "pass"}
     ] * 2  # 16 of 23 = 69.57 %, rounded half up it read 70 and passed
-    result = summary(checks, 70, [], {})
+    result = summary(checks, 70, [], {}, {})
     assert (result["percent"], result["status"]) == (69, "fail")
