@@ -27,7 +27,7 @@ def grade_submission(submission_id: int, request_id: str = "") -> str:
     """Grade one stored submission; returns its status ("pass", "fail", "error") or "skipped"."""
     with request_context(request_id):
         started = time.perf_counter()
-        status = _grade(submission_id)
+        status = _claim_and_grade(submission_id)
         logger.info(
             "lab submission graded",
             extra={
@@ -41,7 +41,9 @@ def grade_submission(submission_id: int, request_id: str = "") -> str:
         return status
 
 
-def _grade(submission_id: int) -> str:
+def _claim_and_grade(submission_id: int) -> str:
+    """Claim the submission (another worker may have it) and grade it in the language of the page
+    where Check was pressed."""
     submission = Submission.claim(submission_id)
     if submission is None:
         return "skipped"
