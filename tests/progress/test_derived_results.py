@@ -33,7 +33,12 @@ def colour_quiz(module=None) -> Quiz:
     """A one-question quiz: "Which colour?" Red (the key), Green, Blue; pass mark 70."""
     quiz = build_quiz(kinds=[], count=0, slug="colours", module=module, pass_mark=70)
     question = Question.objects.create(
-        quiz=quiz, key="colour", kind=QuestionKind.SINGLE, prompt_md="Which colour?", explanation_md="Because."
+        quiz=quiz,
+        key="colour",
+        kind=QuestionKind.SINGLE,
+        prompt_md="Which colour?",
+        explanation_md="Because.",
+        published=True,
     )
     for order, (text, right) in enumerate([("Red", True), ("Green", False), ("Blue", False)], start=1):
         Choice.objects.create(question=question, key=text.lower(), text=text, is_correct=right, order=order)
@@ -85,8 +90,8 @@ def test_a_key_changed_in_the_admin_regrades_at_once_and_says_so(instructor_clie
     assert ModuleProgress.objects.get(user=learner).best_percent == 100
     # No learner reads a verdict that contradicts the key beside it.
     for user, attempt, verdict, points in (
-        (learner, green, "Correct", "1 of 1 points"),
-        (other_learner, red, "Not quite", "0 of 1 points"),
+        (learner, green, "Correct", "1 of 1 point"),
+        (other_learner, red, "Not quite", "0 of 1 point"),
     ):
         client.force_login(user)
         page = client.get(reverse("quizzes:result", args=[attempt.public_id])).content.decode()
