@@ -13,7 +13,7 @@ PYTHON ?= $(shell for c in python3.13 python3.12 python3 \
 	  if command -v $$c >/dev/null 2>&1 && $$c -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null; then \
 	    command -v $$c; break; fi; done)
 
-.PHONY: help setup prepare run dev test test-postgres bench lint clean browser
+.PHONY: help setup prepare run dev test test-postgres bench scale-demo lint clean browser
 
 help:
 	@echo "make run            set up, load the course and demo accounts, serve on http://$(HOST):$(PORT)"
@@ -22,6 +22,8 @@ help:
 	@echo "make setup          create .venv and install the dependencies"
 	@echo "make test-postgres  the suite against DATABASE_URL=postgres://..."
 	@echo "make bench          benchmarks (see bench/README.md)"
+	@echo "make scale-demo     3 app instances + 2 workers + nginx + PostgreSQL + Redis under load, one of each"
+	@echo "                    killed mid-run, then the database checked against the load's log (docs/scaling.md)"
 
 $(VENV)/.installed: pyproject.toml
 	@if [ -z "$(PYTHON)" ]; then \
@@ -86,6 +88,11 @@ bench: setup
 	  bash -c 'source .ci/postgres.sh && start_postgres devopslearn_bench' && \
 	  export BENCH_POSTGRES_URL=postgres://devopslearn:devopslearn@127.0.0.1:5432/devopslearn_bench; fi; \
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Not part of CI: a demonstration and a benchmark (as root it installs postgresql, redis-server, nginx).
+# SCALE_LEARNERS, SCALE_USERS, SCALE_DURATION, SCALE_PORT, SCALE_REDIS_PORT: see bin/scale-demo.
+scale-demo: setup
+	@bin/scale-demo
 
 lint: setup
 	@$(VENV)/bin/ruff check .

@@ -22,7 +22,8 @@ INSTRUCTOR_PERMISSIONS = [
     ("labs", "check", ("view", "add", "change", "delete")),
     ("labs", "submission", ("view",)),
     ("progress", "moduleprogress", ("view",)),
-    ("progress", "certificate", ("view",)),
+    ("progress", "certificate", ("view", "change")),  # re-issue or revoke, with a reason (never add or delete)
+    ("progress", "certificatechange", ("view",)),
     ("cohorts", "cohort", ("view", "add", "change", "delete")),
     ("cohorts", "membership", ("view", "add", "change", "delete")),
     ("accounts", "user", ("view",)),  # look people up to manage cohorts; never passwords or roles

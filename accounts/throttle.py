@@ -24,7 +24,8 @@ def _limit(scope: str) -> tuple[int, timedelta]:
     return count, timedelta(seconds=seconds)
 
 
-def _key(scope: str, value: object) -> str:
+def key(scope: str, value: object) -> str:
+    """How ``value`` is stored for ``scope``: a keyed hash (64 hex characters)."""
     return salted_hmac("accounts.throttle", f"{scope}:{value}", algorithm="sha256").hexdigest()
 
 
@@ -33,7 +34,7 @@ def retry_after(scope: str, value: object) -> int:
     count, period = _limit(scope)
     now = timezone.now()
     recent = list(
-        ThrottleEvent.objects.filter(scope=scope, key=_key(scope, value), at__gt=now - period)
+        ThrottleEvent.objects.filter(scope=scope, key=key(scope, value), at__gt=now - period)
         .order_by("-at")
         .values_list("at", flat=True)[:count]
     )
@@ -47,7 +48,7 @@ def record(scope: str, value: object) -> None:
     now = timezone.now()
     longest = max(seconds for _count, seconds in settings.ACCOUNT_THROTTLES.values())
     ThrottleEvent.objects.filter(at__lt=now - timedelta(seconds=longest)).delete()
-    ThrottleEvent.objects.create(scope=scope, key=_key(scope, value), at=now)
+    ThrottleEvent.objects.create(scope=scope, key=key(scope, value), at=now)
 
 
 def allow(scope: str, value: object) -> bool:

@@ -7,8 +7,9 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from cohorts.models import Cohort
+from devopslearn.lib.numbers import share_percent
 from progress.models import LessonCompletion, ModuleProgress
-from progress.states import PathPlan, percent
+from progress.states import PathPlan
 from quizzes.models import Attempt
 
 WEEKS_SHOWN = 26
@@ -74,7 +75,7 @@ def funnel(cohort: Cohort, plan: PathPlan) -> list[dict]:
             "module": module,
             "completed": done.get(module.pk, 0),
             "members": members,
-            "percent": percent(done.get(module.pk, 0), members),
+            "percent": share_percent(done.get(module.pk, 0), members),
             "width": round(FUNNEL_WIDTH * done.get(module.pk, 0) / max(1, members)),
             "y": 10 + index * FUNNEL_STEP,
         }

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from cohorts.models import Cohort, Membership
 from cohorts.overview import stuck_rows
@@ -39,12 +40,16 @@ def needs_attention(cohort: Cohort, plan: PathPlan, today=None) -> list[Attentio
     )
     for membership in inactive:
         if membership.last_day is None:
-            add(membership, _("No activity since joining on %(day)s") % {"day": membership.joined_at.date()})
+            add(
+                membership,
+                _("No activity since joining on %(day)s") % {"day": timezone.localdate(membership.joined_at)},
+            )
         else:
             days = (today - membership.last_day).days
-            add(
-                membership, _("Inactive for %(n)d days (last active %(day)s)") % {"n": days, "day": membership.last_day}
+            inactive = ngettext(
+                "Inactive for %(n)d day (last active %(day)s)", "Inactive for %(n)d days (last active %(day)s)", days
             )
+            add(membership, inactive % {"n": days, "day": membership.last_day})
     titles = {m.pk: m.title for m in plan.modules}
     members = cohort.memberships.values("user_id")
     failing = stuck_rows().filter(user_id__in=members, module_id__in=list(titles))
@@ -62,9 +67,16 @@ def needs_attention(cohort: Cohort, plan: PathPlan, today=None) -> list[Attentio
     for row in failing:
         add(
             memberships[row["user_id"]],
-            _("Failed the “%(module)s” quiz %(n)d times without passing")
+            ngettext(
+                "Failed the “%(module)s” quiz %(n)d time without passing",
+                "Failed the “%(module)s” quiz %(n)d times without passing",
+                row["failed_attempts"],
+            )
             % {"module": titles[row["module_id"]], "n": row["failed_attempts"]},
         )
     for row in overdue:
-        add(memberships[row["user_id"]], _("%(n)d review cards overdue by more than a day") % {"n": row["n"]})
+        overdue_text = ngettext(
+            "%(n)d review card overdue by more than a day", "%(n)d review cards overdue by more than a day", row["n"]
+        )
+        add(memberships[row["user_id"]], overdue_text % {"n": row["n"]})
     return sorted(found.values(), key=lambda a: (-len(a.reasons), a.membership.user.username))

@@ -1,29 +1,37 @@
 """The cohort overview as a CSV file, streamed: one row per member, memory flat whatever the cohort
-size. The figures are the overview's own (cohorts.overview, progress.states)."""
+size. The figures are the overview's own (cohorts.overview, progress.states).
 
-import csv
+Times are the lead's: the file is streamed after the request's time zone is switched off, so the
+view hands the zone in, and the header names it. ``joined_at`` is ISO 8601 with the zone's offset;
+``last_active_day`` is the learner's own calendar day (progress.models.DailyActivity), as on the
+overview."""
+
+import datetime
 from collections.abc import Iterable, Iterator
 from itertools import groupby
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
 from cohorts.models import Cohort
 from cohorts.overview import quiz_average
 from devopslearn.lib.numbers import percent_text
+from devopslearn.lib.spreadsheet import csv_lines
 from progress.models import ModuleProgress, ProgressRow, ReviewCard, last_active_day
 from progress.states import PathPlan, path_percent
 
 CHUNK = 2000
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def spreadsheet_safe(text: str) -> str:
-    """Text a spreadsheet will not run as a formula (CSV injection): a leading ' when it could."""
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
-
-
-def header(plan: PathPlan) -> list[str]:
-    names = ["username", "display_name", "joined", "progress_percent", "last_activity", "quiz_average"]
+def header(plan: PathPlan, zone: ZoneInfo) -> list[str]:
+    names = [
+        "username",
+        "display_name",
+        f"joined_at ({zone.key})",
+        "progress_percent",
+        "last_active_day (learner's time zone)",
+        "quiz_average",
+    ]
     for module in plan.modules:
         names += [f"{module.slug}_state", f"{module.slug}_best_score"]
     return names
@@ -33,7 +41,12 @@ def _score(value) -> str:
     return percent_text(value, 1, localized=False)
 
 
-def member_rows(cohort: Cohort, plan: PathPlan) -> Iterator[list]:
+def iso_time(value: datetime.datetime, zone: ZoneInfo) -> str:
+    """``value`` in ``zone``, as ISO 8601 with its offset, to the second."""
+    return timezone.localtime(value, zone).isoformat(timespec="seconds")
+
+
+def member_rows(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterator[list]:
     """One list of cells per member, from three cursors ordered by user id and merged: a fixed
     number of queries and flat memory whatever the cohort size."""
     module_ids = [m.pk for m in plan.modules]
@@ -63,7 +76,7 @@ def member_rows(cohort: Cohort, plan: PathPlan) -> Iterator[list]:
         yield [
             username,
             display_name,
-            joined_at.date().isoformat(),
+            iso_time(joined_at, zone),
             path_percent(statuses),
             last_active.isoformat() if last_active else "",
             _score(average),
@@ -71,16 +84,7 @@ def member_rows(cohort: Cohort, plan: PathPlan) -> Iterator[list]:
         ]
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
-def stream(cohort: Cohort, plan: PathPlan) -> Iterable[str]:
-    """The file's lines: a byte-order mark (spreadsheets then read UTF-8 names right), the header,
-    a line per member. Every text cell goes through ``spreadsheet_safe``."""
-    writer = csv.writer(_Echo())
-    yield "\ufeff"
-    yield writer.writerow(header(plan))
-    for row in member_rows(cohort, plan):
-        yield writer.writerow([spreadsheet_safe(cell) if isinstance(cell, str) else cell for cell in row])
+def stream(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterable[str]:
+    """The file's lines (devopslearn.lib.spreadsheet.csv_lines: every text cell neutralised), with
+    times in ``zone``, the viewer's."""
+    return csv_lines(header(plan, zone), member_rows(cohort, plan, zone))

@@ -1,6 +1,9 @@
 import secrets
+import zoneinfo
+from datetime import date
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.urls import reverse
@@ -34,6 +37,12 @@ INVITE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
 def new_invite_code() -> str:
     return "".join(secrets.choice(INVITE_ALPHABET) for _ in range(10))
+
+
+def cohort_today() -> date:
+    """Today in the zone a cohort's dates are kept in (settings.DEFAULT_USER_TIME_ZONE, the site's):
+    a cohort starts and ends on one day for everyone, wherever they are."""
+    return timezone.localdate(timezone=zoneinfo.ZoneInfo(settings.DEFAULT_USER_TIME_ZONE))
 
 
 class CohortQuerySet(models.QuerySet):
@@ -86,8 +95,14 @@ class Cohort(models.Model):
     def get_absolute_url(self) -> str:
         return reverse("cohorts:overview", args=[self.slug])
 
+    @property
+    def date_zone(self) -> str:
+        """The zone the cohort's start and end dates are days of (cohort_today)."""
+        return settings.DEFAULT_USER_TIME_ZONE
+
     def has_ended(self, today=None) -> bool:
-        return self.end_date is not None and (today or timezone.localdate()) > self.end_date
+        """Whether the end date has passed, decided in the cohort's zone, the same for everyone."""
+        return self.end_date is not None and (today or cohort_today()) > self.end_date
 
     def rotate_invite_code(self) -> str:
         self.invite_code = new_invite_code()
@@ -109,3 +124,14 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} in {self.cohort}"
+
+
+def lead_names_for(user, quiz) -> list[str]:
+    """The names of the leads of ``user``'s cohorts on ``quiz``'s path: they can grant the learner
+    extra attempts or time (cohorts.views.grant_extra), so a refusal names them."""
+    leads = (
+        get_user_model()
+        .objects.filter(led_cohorts__memberships__user=user, led_cohorts__path=quiz.module.path_id)
+        .distinct()
+    )
+    return [lead.shown_name for lead in leads.order_by("display_name", "username")]

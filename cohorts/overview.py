@@ -104,20 +104,34 @@ def members(
                 condition |= state_conditions(module, plan.edges[module.pk])[state]
         found = found.filter(condition)
     descending = sort.startswith("-")
+    key = clean_sort(sort, plan).lstrip("-")
+    # Names are never NULL: their order is left plain, so that the index on the shown name serves it.
+    nulls_last = None if key == "name" else True
     order = [
-        (expression.desc(nulls_last=True) if descending else expression.asc(nulls_last=True))
+        (expression.desc(nulls_last=nulls_last) if descending else expression.asc(nulls_last=nulls_last))
         if not isinstance(expression, str)
         else f"{'-' if descending else ''}{expression}"
-        for expression in _order_by(clean_sort(sort, plan).lstrip("-"), plan)
+        for expression in _order_by(key, plan)
     ]
     return found.order_by(*order, "user_id")
 
 
 def page_values(memberships, plan: PathPlan):
-    """A page of members as (user id, username, display name, last active day, quiz average) values."""
-    return memberships.values_list("user_id", "user__username", "user__display_name").annotate(
-        last_active=last_active_day(), average=quiz_average([m.pk for m in plan.modules])
+    """The members as (user id, username, display name) values, in order: what the paginator slices.
+
+    The figures are left to ``rows``, for the page's fifty only: computed here they would be computed
+    for every member before the sort (SQLite evaluates the result columns of every row it sorts)."""
+    return memberships.values_list("user_id", "user__username", "user__display_name")
+
+
+def figures(plan: PathPlan, user_ids: list[int]) -> dict[int, tuple[date | None, Decimal | None]]:
+    """{user id: (last active day, quiz average)} of these learners: one statement."""
+    found = User.objects.filter(pk__in=user_ids).annotate(
+        last_active=last_active_day("pk"), average=quiz_average([m.pk for m in plan.modules], user_ref="pk")
     )
+    return {
+        pk: (last_active, average) for pk, last_active, average in found.values_list("pk", "last_active", "average")
+    }
 
 
 class Cell(NamedTuple):
@@ -139,13 +153,17 @@ class MemberRow(NamedTuple):
 
 
 def rows(plan: PathPlan, values) -> list[MemberRow]:
-    """The page's rows: module states from the members' progress (one statement for the page)."""
+    """The page's rows: module states from the members' progress and their figures (two statements
+    for the page, whatever the cohort's size)."""
     values = list(values)
-    statuses = plan.statuses_for([user_id for user_id, *_ in values])
+    user_ids = [user_id for user_id, *_ in values]
+    statuses = plan.statuses_for(user_ids)
+    shown = figures(plan, user_ids)
     labels = {state: str(label) for state, label in State.LABELS.items()}
     found = []
-    for user_id, username, display_name, last_active, average in values:
+    for user_id, username, display_name in values:
         mine = statuses[user_id]
+        last_active, average = shown[user_id]
         found.append(
             MemberRow(
                 user_id=user_id,

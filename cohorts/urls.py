@@ -15,6 +15,7 @@ urlpatterns = [
     path("<slug:slug>/export.csv", views.export_csv, name="export"),
     path("<slug:slug>/members/<int:user_id>/", views.member, name="member"),
     path("<slug:slug>/members/<int:user_id>/remove/", views.remove_member, name="remove"),
+    path("<slug:slug>/members/<int:user_id>/extra/", views.grant_extra, name="grant"),
     path("<slug:slug>/roster/", views.roster, name="roster"),
     path("<slug:slug>/roster/rotate-code/", views.rotate_code, name="rotate"),
     path("<slug:slug>/roster/invitations/", views.toggle_invites, name="invitations"),

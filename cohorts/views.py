@@ -23,15 +23,16 @@ from django_htmx.middleware import HtmxDetails
 from cohorts import activity as cohort_activity
 from cohorts import attention as cohort_attention
 from cohorts import export, overview
-from cohorts.forms import JoinForm
+from cohorts.forms import GrantForm, JoinForm
 from cohorts.models import Cohort, Membership
 from cohorts.questions import cohort_misconceptions, cohort_questions
 from courses import catalog
 from devopslearn.lib import fragments
 from progress.states import PathPlan
 from progress.views import learner_progress_page
+from quizzes.attempts import close_expired, grant
 from quizzes.feedback import feedback_for
-from quizzes.models import Question
+from quizzes.models import Attempt, AttemptAllowance, Question, Quiz
 from quizzes.statistics import EXPLANATIONS, question_statistics
 
 
@@ -40,11 +41,14 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def _cohort_for(request: HttpRequest, slug: str) -> Cohort:
-    """A cohort the user leads (any cohort for staff), its path from the content cache; else a 404."""
+    """A cohort the user leads (any cohort for staff), its path from the content cache; else a 404.
+    Its members' attempts whose time ran out are closed first (at their deadlines), so that every
+    page and file of the cohort reads them closed."""
     cohort = Cohort.objects.led_by(request.user).filter(slug=slug).first()
     if cohort is None:
         raise Http404
     cohort.path = catalog.path_by_id(cohort.path_id, catalog.current_marker())
+    close_expired(Attempt.objects.filter(user__in=cohort.memberships.values("user_id")))
     return cohort
 
 
@@ -229,10 +233,12 @@ def member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @login_required
 @require_GET
 def export_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
-    """The overview as CSV, streamed: one row per member, memory flat whatever the cohort size."""
+    """The overview as CSV, streamed: one row per member, memory flat whatever the cohort size.
+    Times are in the lead's time zone, read now: the file streams after the request's zone is off."""
     cohort = _cohort_for(request, slug)
+    zone = timezone.get_current_timezone()
     response = StreamingHttpResponse(
-        export.stream(cohort, PathPlan.of(cohort.path)), content_type="text/csv; charset=utf-8"
+        export.stream(cohort, PathPlan.of(cohort.path), zone), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{cohort.slug}-{stamp}.csv"'
@@ -287,6 +293,42 @@ def remove_member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse
     membership.delete()
     messages.success(request, _("%(name)s was removed from the cohort.") % {"name": membership.user.shown_name})
     return redirect("cohorts:roster", cohort.slug)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def grant_extra(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """Extra attempts or time for one member of the lead's cohort on a quiz of its path, with the
+    record of every grant so far (who, when, why). Anybody outside the cohort is a 404."""
+    cohort = _cohort_for(request, slug)
+    member = _member_of(cohort, user_id).user
+    quizzes = Quiz.objects.shown_to_learners().filter(module__path=cohort.path_id).order_by("module__order", "pk")
+    form = GrantForm(request.POST if request.method == "POST" else None, quizzes=quizzes)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        grant(
+            quiz=data["quiz"],
+            user=member,
+            granted_by=request.user,
+            reason=data["reason"],
+            extra_attempts=data["extra_attempts"],
+            extra_minutes=data["extra_minutes"],
+        )
+        messages.success(
+            request, _("Granted to %(name)s on “%(quiz)s”.") % {"name": member.shown_name, "quiz": data["quiz"].title}
+        )
+        return redirect("cohorts:grant", cohort.slug, member.pk)
+    grants = (
+        AttemptAllowance.objects.filter(user=member, quiz__in=quizzes)
+        .select_related("quiz", "granted_by")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "cohorts/grant.html",
+        {"nav": "cohorts", "tab": "roster", "cohort": cohort, "member": member, "form": form, "grants": grants},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required

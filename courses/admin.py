@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from courses.changes import ContentChangesAdmin
 from courses.models import LearningPath, Lesson, Module
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
@@ -48,14 +49,14 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(LearningPath)
-class LearningPathAdmin(admin.ModelAdmin):
+class LearningPathAdmin(ContentChangesAdmin, admin.ModelAdmin):
     list_display = ("title", "slug", "updated_at")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
 
 
 @admin.register(Module)
-class ModuleAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
+class ModuleAdmin(ContentChangesAdmin, SafeIdFieldsMixin, admin.ModelAdmin):
     form = ModuleForm
     list_display = ("title", "path", "order", "published", "estimated_minutes", "updated_at")
     list_filter = ("path", "published")
@@ -70,7 +71,7 @@ class ModuleAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(admin.ModelAdmin):
+class LessonAdmin(ContentChangesAdmin, admin.ModelAdmin):
     list_display = ("title", "module", "order", "published", "reviewed", "estimated_minutes", "updated_at")
     list_filter = ("module__path", "module", "published", "beyond_workshop")
     list_select_related = ("module",)

@@ -20,3 +20,22 @@ class CoursesConfig(AppConfig):
         # Every content model moves the marker when it changes (quizzes connects its own): cached
         # fragments key content by the marker (tests/test_fragments.py checks every subclass).
         fragments.content(ImportedContent)
+        # Every content row of any app records its changes: what is derived from content follows.
+        post_save.connect(_content_saved, dispatch_uid="content-changes-save")
+        post_delete.connect(_content_deleted, dispatch_uid="content-changes-delete")
+
+
+def _content_saved(sender, instance, created=False, raw=False, **kwargs):
+    from courses import changes
+    from courses.models import ImportedContent
+
+    if isinstance(instance, ImportedContent) and not raw:
+        changes.saved(instance, created=created)
+
+
+def _content_deleted(sender, instance, **kwargs):
+    from courses import changes
+    from courses.models import ImportedContent
+
+    if isinstance(instance, ImportedContent):
+        changes.deleted(instance)

@@ -22,10 +22,10 @@ from pathlib import Path
 from typing import Any, Protocol
 
 import yaml
-from django.db import transaction
 from django.db.models import PositiveIntegerField
 from django.utils import translation
 
+from courses import changes
 from courses.models import ImportedContent, LearningPath, Lesson, Module, find_cycle
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?(.*)\Z", re.S)
@@ -515,11 +515,20 @@ def _check_slug_free(lesson: LessonData, owners: dict[str, Lesson], will_write: 
         )
 
 
-@transaction.atomic
 def load_content(root: Path | str, *, overwrite: bool = False) -> ImportContext:
-    """Read and check every file under ``root``, then create or update the rows in one transaction."""
+    """Read and check every file under ``root``, then create or update the rows in one transaction,
+    with what is derived from them (grades, progress, certificates: one batch of content changes,
+    courses.changes); the report's notes say what followed."""
     curriculum = parse_curriculum(Path(root))
     context = ImportContext(overwrite=overwrite, warnings=list(curriculum.warnings))
+    with changes.batch() as followed:
+        _write(curriculum, context)
+    context.notes += followed.lines
+    return context
+
+
+def _write(curriculum: Curriculum, context: ImportContext) -> None:
+    overwrite = context.overwrite
     path, _ = context.sync(
         LearningPath.objects.filter(slug=curriculum.slug).first(),
         lambda: LearningPath(slug=curriculum.slug),
@@ -564,4 +573,3 @@ def load_content(root: Path | str, *, overwrite: bool = False) -> ImportContext:
                 owners[instance.slug] = instance
         for filename, parsed in data.extras.items():
             _module_file_loaders[filename].apply(parsed, module, context)
-    return context

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from courses import changes
 from devopslearn.lib.markdown import plain_text, render_markdown
 
 
@@ -36,6 +37,12 @@ class ImportedContent(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def from_db(cls, db, field_names, values, **kwargs):
+        instance = super().from_db(db, field_names, values, **kwargs)
+        changes.remember(instance)  # a later save records which fields it changed (courses.changes)
+        return instance
 
     def import_values(self) -> dict:
         values = {}
@@ -109,22 +116,44 @@ class ContentVersion(models.Model):
 
 
 class VersionedQuerySet(models.QuerySet):
-    """Bulk writes skip the save signals; these bump the content version themselves."""
+    """Bulk writes skip the save signals; these bump the content version and record the content
+    change (courses.changes) themselves."""
 
     def update(self, **kwargs):
+        attnames = frozenset(self.model._meta.get_field(name).attname for name in kwargs)
+        content = bool(attnames - changes.BOOKKEEPING)
+        where = changes.relation_fields(self.model)
+        before = list(self.values(*where, *(attnames - set(where)))) if content else []
         rows = super().update(**kwargs)
-        if rows and set(kwargs) - {"import_hash", "updated_at"}:
+        if rows and content:
             ContentVersion.bump()
+            after = {self.model._meta.get_field(name).attname: value for name, value in kwargs.items()}
+            for values in before:
+                changed = frozenset(name for name in attnames if values.get(name) != after[name])
+                change = changes.Change(self.model, values["id"], changes.UPDATED, changed, values, after)
+                changes.record(change)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         ContentVersion.bump()
+        for obj in created:
+            after = changes.values_of(obj)
+            changes.remember(obj, after)
+            changes.record(changes.Change(self.model, obj.pk, changes.CREATED, frozenset(after), {}, after))
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
         rows = super().bulk_update(objs, fields, *args, **kwargs)
         ContentVersion.bump()
+        attnames = frozenset(self.model._meta.get_field(name).attname for name in fields)
+        for obj in objs:
+            loaded = getattr(obj, "_content_loaded", None) or {}
+            after = changes.values_of(obj)
+            changed = frozenset(name for name in attnames if name not in loaded or loaded[name] != after[name])
+            changes.remember(obj, after)
+            changes.record(changes.Change(self.model, obj.pk, changes.UPDATED, changed, loaded, after))
         return rows
 
 

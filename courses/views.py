@@ -12,19 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
-from courses import catalog
+from courses import catalog, snippets
 from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
 from devopslearn.lib import fragments
 from progress.models import LessonCompletion
-from progress.states import RULE, learner_statuses, path_percent
+from progress.states import RULE, completion_sentence, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
 
 SEARCH_MAX = 100  # characters of a query; the rest is ignored
@@ -94,7 +92,7 @@ def _path_body(*, statuses, **inputs) -> dict:
     return {
         **inputs,
         "statuses": statuses,
-        "map": layout(statuses),
+        "maps": [("wide", layout(statuses)), ("tall", layout(statuses, tall=True))],
         "due_cards": sum(s.due for s in statuses),
         "modules_done": sum(1 for s in statuses if s.is_completed),
         "overall_percent": path_percent(statuses),
@@ -132,6 +130,7 @@ def _module_body(*, marker, status, lessons, done_ids, **inputs) -> dict:
         "quiz": quiz,
         "question_count": quiz_catalog.question_count(quiz, marker) if quiz else 0,
         "rule": RULE,
+        "module_rule": completion_sentence(status),
     }
 
 
@@ -187,25 +186,6 @@ def lesson_page(request: HttpRequest, path_slug: str, module_slug: str, lesson_s
     return render(request, "courses/lesson.html", context)
 
 
-def _highlight(text: str, terms: list[str], width: int = 220) -> str:
-    """An escaped excerpt of ``text`` around the first match, each match wrapped in <mark>."""
-    pattern = re.compile("|".join(re.escape(t) for t in terms), re.IGNORECASE) if terms else None
-    match = pattern.search(text) if pattern else None
-    start = max(0, (match.start() if match else 0) - width // 3)
-    excerpt = text[start : start + width]
-    prefix = "…" if start > 0 else ""
-    suffix = "…" if start + width < len(text) else ""
-    if not pattern:
-        return escape(prefix + excerpt + suffix)
-    pieces, last = [], 0
-    for found in pattern.finditer(excerpt):
-        pieces.append(escape(excerpt[last : found.start()]))
-        pieces.append(f"<mark>{escape(found.group())}</mark>")
-        last = found.end()
-    pieces.append(escape(excerpt[last:]))
-    return mark_safe(escape(prefix) + "".join(pieces) + escape(suffix))  # noqa: S308 - built from escaped pieces
-
-
 @login_required
 @require_GET
 @vary_on_headers("HX-Request")
@@ -215,10 +195,10 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     if query and len(query) < 2:
         error = _("Type at least two characters.")
     elif query:
-        terms = [t for t in re.findall(r"\w[\w.\-]*", query) if len(t) > 1][:10]
+        pattern = snippets.terms_pattern([t for t in re.findall(r"\w[\w.\-]*", query) if len(t) > 1][:10])
         for lesson in Lesson.objects.published().search(query)[:SEARCH_RESULTS]:
-            lesson.snippet = _highlight(lesson.body_text, terms)
-            lesson.title_marked = _highlight(lesson.title, terms, width=len(lesson.title) + 1)
+            lesson.snippet = snippets.snippet(lesson.body_html, pattern)
+            lesson.title_pieces = snippets.marked(lesson.title, pattern)
             results.append(lesson)
     template = "courses/search.html"
     if request.htmx and not request.htmx.history_restore_request:  # a restored page needs all of it

@@ -5,7 +5,7 @@ code as ``rebuild_progress``."""
 
 import random
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
@@ -15,6 +15,8 @@ from fsrs import Rating
 
 from cohorts.models import Cohort
 from courses.models import LearningPath, Lesson
+from labs import results as lab_results
+from labs.models import Lab, Submission, SubmissionState
 from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
 from progress.rebuild import rebuild
 from progress.states import path_modules
@@ -159,6 +161,7 @@ class _Plan:
     attempts: list  # (Attempt, [(question, answer, grade result, when)])
     activity: dict
     last_answers: dict  # (user_id, question_id) -> (fraction, when)
+    submissions: list = field(default_factory=list)  # passing lab submissions
 
 
 def _timeline(start: datetime, end: datetime, steps: int, rng: random.Random) -> list[datetime]:
@@ -170,16 +173,17 @@ def _timeline(start: datetime, end: datetime, steps: int, rng: random.Random) ->
 
 
 @dataclass
-class _Content:
-    """The path's published lessons and module quiz questions, read once per run."""
+class PathContent:
+    """The path's published lessons, module quiz questions and required labs, read once per run."""
 
     modules: list
     lessons: dict[int, list[Lesson]]  # module id -> lessons in order
     quizzes: dict[int, Quiz]  # module id -> its quiz
     questions: dict[int, list[tuple[Question, list]]]  # quiz id -> (question, choices) in order
+    labs: dict[int, list[tuple[Lab, int]]] = field(default_factory=dict)  # module id -> (lab, points)
 
     @classmethod
-    def read(cls, path: LearningPath) -> "_Content":
+    def read(cls, path: LearningPath) -> "PathContent":
         modules = path_modules(path)
         lessons = defaultdict(list)
         for lesson in Lesson.objects.filter(module__in=[m.pk for m in modules], published=True).order_by("order", "id"):
@@ -193,16 +197,22 @@ class _Content:
         ):
             quizzes[question.quiz.module_id] = question.quiz
             questions[question.quiz_id].append((question, list(question.choices.all())))
-        return cls(modules, lessons, quizzes, questions)
+        labs = defaultdict(list)
+        required = Lab.objects.published().required().filter(module__in=[m.pk for m in modules])
+        for lab in required.prefetch_related("checks").order_by("order", "id"):
+            labs[lab.module_id].append((lab, sum(check.points for check in lab.checks.all())))
+        return cls(modules, lessons, quizzes, questions, labs)
 
 
-def _steps(profile: Profile, content: _Content, rng: random.Random) -> list[tuple]:
-    """What the learner did, in order: ("lesson", lesson) or ("quiz", quiz, passed)."""
+def _steps(profile: Profile, content: PathContent, rng: random.Random) -> list[tuple]:
+    """What the learner did, in order: ("lesson", lesson), ("lab", lab, points) passed, or ("quiz",
+    quiz, passed). A completed module's required labs are passed between its lessons and its quiz."""
     steps = []
     for index, module in enumerate(content.modules):
         quiz = content.quizzes.get(module.pk)
         if index < profile.modules_done:
             steps += [("lesson", lesson) for lesson in content.lessons[module.pk]]
+            steps += [("lab", lab, points) for lab, points in content.labs.get(module.pk, [])]
             if quiz is not None:
                 if rng.random() < profile.retake_failures:
                     steps.append(("quiz", quiz, False))
@@ -239,10 +249,15 @@ def _score(answers: list) -> Decimal:
     return sum(((q.points * g.fraction).quantize(SIX_PLACES) for q, _a, g in answers), Decimal(0))
 
 
-def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, today, seed: int) -> dict[str, int]:
-    """Write realistic history for ``users`` (members of ``cohort``) following their profiles."""
+def generate_learners(
+    cohort: Cohort, users: list, profiles: list[Profile], *, today, seed: int, content: "PathContent | None" = None
+) -> dict[str, int]:
+    """Write realistic history for ``users`` (members of ``cohort``) following their profiles.
+
+    Everything for these users is held in memory until it is written: a large cohort is generated a
+    batch of users at a time (``demo.seeds.seed_load``), passing the ``content`` read once."""
     rng = random.Random(seed)  # noqa: S311 - synthetic demo data, not security
-    content = _Content.read(cohort.path)
+    content = content or PathContent.read(cohort.path)
     plan = _Plan([], [], defaultdict(lambda: defaultdict(int)), {})
     zone = timezone.get_current_timezone()
     cohort_start = timezone.make_aware(datetime.combine(cohort.start_date, time(9)), zone)
@@ -259,6 +274,9 @@ def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, t
             if step[0] == "lesson":
                 plan.completions.append(LessonCompletion(user=user, lesson=step[1], completed_at=when))
                 plan.activity[(user.pk, day)]["lessons_completed"] += 1
+                continue
+            if step[0] == "lab":
+                plan.submissions.append(_passing_submission(user, step[1], step[2], when))
                 continue
             quiz, passed = step[1], step[2]
             numbers[quiz.pk] += 1
@@ -285,8 +303,26 @@ def generate_learners(cohort: Cohort, users: list, profiles: list[Profile], *, t
     return _write(plan, users, profiles, content.modules, cohort, now)
 
 
+def _passing_submission(user, lab: Lab, points: int, when) -> Submission:
+    """A graded, passing submission of the lab's reference solution, as a learner who fixed it sent."""
+    return Submission(
+        user=user,
+        lab=lab,
+        artifact=lab.solution,
+        state=SubmissionState.GRADED,
+        status=lab_results.PASS,
+        score=points,
+        max_score=points,
+        percent=100,
+        tries=1,
+        created_at=when - timedelta(minutes=1),
+        graded_at=when,
+    )
+
+
 def _write(plan: _Plan, users, profiles, modules, cohort, now) -> dict[str, int]:
     LessonCompletion.objects.bulk_create(plan.completions, batch_size=2000)
+    Submission.objects.bulk_create(plan.submissions, batch_size=2000)
     Attempt.objects.bulk_create([a for a, _r in plan.attempts], batch_size=2000)
     responses, picked = [], []
     for attempt, answers in plan.attempts:

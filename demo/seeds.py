@@ -13,7 +13,7 @@ from django.utils import timezone
 from accounts.roles import instructors_group
 from cohorts.models import Cohort, Membership
 from courses.models import LearningPath
-from demo.generator import FIRST_NAMES, LAST_NAMES, demo_profiles, generate_learners, load_profiles
+from demo.generator import FIRST_NAMES, LAST_NAMES, PathContent, demo_profiles, generate_learners, load_profiles
 from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
 from quizzes.models import Attempt, Response
 
@@ -127,29 +127,54 @@ def seed_demo() -> str:
     return f"Demo data: {changes}."
 
 
-@transaction.atomic
-def seed_load(learners: int = 1000, seed: int = 7) -> str:
-    """A separate large cohort (load-0001...) for benchmarks; never touches the demo accounts."""
+LOAD_BATCH = 100  # learners generated and written together: memory grows with this, not with --learners
+
+
+def seed_load(
+    learners: int = 1000, seed: int = 7, *, cohort_slug: str = "load-cohort", batch: int = LOAD_BATCH, report=None
+) -> str:
+    """A separate large cohort (``load-0001``... in "load-cohort"; ``<slug>-0001``... in another
+    cohort) for benchmarks; never touches the demo accounts.
+
+    It streams: ``batch`` learners at a time are created, given their history and committed, so the
+    memory it needs does not grow with ``learners`` and an interrupted run resumes where it stopped
+    (a batch is written whole or not at all). ``report(done, learners)`` is called after each batch.
+    """
     path = LearningPath.objects.order_by("id").first()
     if path is None:
         return "Load data: load the course content first."
     password = make_password(DEMO_PASSWORD)
     today = timezone.localdate()
     start = today - timedelta(days=60)
-    lead, _ = ensure_user("load-lead", password, email="load-lead@example.com", display_name="Load Lead")
-    cohort, made = Cohort.objects.get_or_create(
-        slug="load-cohort", defaults={"name": "Load cohort", "path": path, "start_date": start}
-    )
-    cohort.leads.add(lead)
-    rng = random.Random(seed)  # noqa: S311 - synthetic load data
-    usernames = [f"load-{i:04d}" for i in range(1, learners + 1)]
+    prefix = "load" if cohort_slug == "load-cohort" else cohort_slug
+    with transaction.atomic():
+        lead, _ = ensure_user(f"{prefix}-lead", password, email=f"{prefix}-lead@example.com", display_name="Load Lead")
+        name = "Load cohort" if cohort_slug == "load-cohort" else f"Load cohort ({cohort_slug})"
+        cohort, _ = Cohort.objects.get_or_create(
+            slug=cohort_slug, defaults={"name": name, "path": path, "start_date": start}
+        )
+        cohort.leads.add(lead)
     joined = timezone.make_aware(datetime.combine(start, time(9)))
-    fresh = create_learners(cohort, usernames, password, rng, joined)
-    if not fresh:
+    content = PathContent.read(cohort.path)
+    totals = dict.fromkeys(["learners", "attempts", "responses", "completions", "review_cards"], 0)
+    for first in range(1, learners + 1, batch):
+        number = first // batch
+        rng = random.Random(f"{seed}-{number}")  # noqa: S311 - synthetic load data; one stream per batch
+        usernames = [f"{prefix}-{i:04d}" for i in range(first, min(first + batch, learners + 1))]
+        with transaction.atomic():
+            fresh = create_learners(cohort, usernames, password, rng, joined)
+            if fresh:
+                profiles = load_profiles(len(fresh), rng)
+                counts = generate_learners(
+                    cohort, fresh, profiles, today=today, seed=rng.randrange(2**32), content=content
+                )
+                for name, n in counts.items():
+                    totals[name] += n
+        if report is not None:
+            report(min(first + batch - 1, learners), learners)
+    if not totals["learners"]:
         return f"Load data: {learners} learners already there, unchanged."
-    profiles = load_profiles(len(fresh), rng)
-    counts = generate_learners(cohort, fresh, profiles, today=today, seed=seed)
     return (
         "Load data: {learners} learners, {attempts} attempts, {responses} responses, {completions} lesson "
-        "completions, {review_cards} review cards.".format(**counts)
+        "completions, {review_cards} review cards.".format(**totals)
     )

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "axes",
     "django_tasks_db",
+    "crontask",  # the scheduler of periodic tasks (quizzes.tasks): manage.py crontask
     "accounts",
     "courses",
     "quizzes",
@@ -216,32 +217,63 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
-# --- Caching and sessions ------------------------------------------------------------------------
-# Sessions live in the database, read with one plain query (accounts.sessions): every worker sees a
-# logout at once, which a per-worker session cache would not.
-SESSION_ENGINE = "accounts.sessions"
-CACHES = {
-    "default": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "devopslearn",
-    },
-    # Rendered page fragments, keyed by everything they show (content marker, learner state): a
-    # worker renders a state once and serves it from memory after. Never holds a form or a token.
-    "fragments": {
-        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-        "LOCATION": "devopslearn-fragments",
-        "TIMEOUT": 3600,
-        "OPTIONS": {"MAX_ENTRIES": 5000},
-    },
-}
+# --- Caching, sessions and background tasks --------------------------------------------------------
+# Embedded (one machine, no REDIS_URL): caches in each process's memory, sessions in the database,
+# the task queue in the database. Scaled out (REDIS_URL=redis://host:6379/0): one Redis shared by
+# every app server and worker holds the caches, the sessions' cache and the task queue (RQ), so that
+# any number of stateless app servers and grading workers run side by side (docs/scaling.md).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "devopslearn",
+        },
+        # Fragments are keyed by everything they show (content marker, learner state): shared by
+        # every instance, a state rendered once is served everywhere.
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "devopslearn-fragments",
+            "TIMEOUT": 3600,
+        },
+    }
+    # Sessions are written through to the database and read from the shared cache: a logout deletes
+    # the one cached copy every instance reads, so it holds on every instance at once.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+    # The task queue: RQ (django-rq's queues, each on the same Redis), served by
+    # `manage.py rqworker labs --job-class django_tasks_rq.Job` (bin/with-graders with TASKS_BACKEND).
+    RQ_QUEUES = {name: {"URL": REDIS_URL, "DEFAULT_TIMEOUT": 300} for name in ("default", "labs")}
+    INSTALLED_APPS.append("django_rq")
+    _default_tasks_backend = "django_tasks_rq.RQBackend"
+else:
+    # Sessions live in the database, read with one plain query (accounts.sessions): every worker sees
+    # a logout at once, which a per-worker session cache would not.
+    SESSION_ENGINE = "accounts.sessions"
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "devopslearn",
+        },
+        # Rendered page fragments, keyed by everything they show (content marker, learner state): a
+        # worker renders a state once and serves it from memory after. Never holds a form or a token.
+        "fragments": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "devopslearn-fragments",
+            "TIMEOUT": 3600,
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        },
+    }
+    _default_tasks_backend = "django_tasks_db.DatabaseBackend"
 
-# --- Background tasks (lab grading) ------------------------------------------------------------
-# Django's tasks framework; the embedded default keeps the queue in the database and `make run` starts
-# its worker (`manage.py db_worker --queue-name labs`) beside gunicorn. Any other django.tasks backend
-# works by settings alone (TASKS_BACKEND), as long as it serves the "labs" queue.
+# Lab grading is a django.tasks task on the "labs" queue. The embedded default keeps the queue in the
+# database and `make run` starts its worker (`manage.py db_worker --queue-name labs`) beside gunicorn;
+# with REDIS_URL it is RQ. Any other django.tasks backend works by settings alone (TASKS_BACKEND), as
+# long as it serves the "labs" queue.
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": os.environ.get("TASKS_BACKEND", _default_tasks_backend),
         "QUEUES": ["default", "labs"],
     }
 }
@@ -290,6 +322,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 1000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 
+# --- Metrics: /metrics in Prometheus' format (devopslearn/lib/metrics.py), off unless METRICS=1 ------
+METRICS = env_bool("METRICS")
+
 # --- Logging: one JSON line per request on stdout --------------------------------------------------
 LOGGING = {
     "version": 1,
@@ -303,5 +338,6 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "axes": {"level": "WARNING"},
         "cfnlint": {"level": "WARNING"},  # lab grading: one INFO line per template otherwise
+        "apscheduler": {"level": "WARNING"},  # the periodic-task scheduler: two INFO lines per run otherwise
     },
 }

@@ -29,3 +29,11 @@ ACCOUNT_ANSWER_SECONDS = 0.0  # the constant-time test sets its own
 TASKS = {
     "default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "labs"]},
 }
+# The suite's own processes keep the embedded caches and database sessions even where REDIS_URL is
+# set (xdist workers must not share one cache): the scale-out tests start real instances with REDIS_URL.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "devopslearn"},
+    "fragments": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "devopslearn-fragments"},
+}
+SESSION_ENGINE = "accounts.sessions"
+REDIS_URL = ""  # (so /healthz asks no Redis of the suite's own processes either)

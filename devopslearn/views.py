@@ -1,18 +1,28 @@
-from django.db import DatabaseError, connection
-from django.http import HttpRequest, JsonResponse
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
+
+from devopslearn import health
 
 
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Liveness and readiness in one: 200 when the database answers, 503 naming what failed."""
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT 1")
-            cursor.fetchone()
-    except DatabaseError:
-        connection.close_if_unusable_or_obsolete()
-        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
-    return JsonResponse({"status": "ok", "database": "ok"})
+    """Liveness and readiness in one: 200 when the database (and Redis, when REDIS_URL is set) answer,
+    503 naming what failed: {"status": "ok"|"error", "database": "ok"|"unavailable", ["redis": ...]}."""
+    problems = health.problems()
+    body = {"status": "error" if problems else "ok"} | {name: problems.get(name, "ok") for name in health.services()}
+    return JsonResponse(body, status=503 if problems else 200)
+
+
+@require_GET
+@never_cache
+def metrics(request: HttpRequest) -> HttpResponse:
+    """The app's metrics in Prometheus' text format (devopslearn.lib.metrics), when settings.METRICS is
+    on; a 404 otherwise. Keep it off the public proxy (deploy/nginx): scrape the instances directly."""
+    if not settings.METRICS:
+        raise Http404
+    from devopslearn.lib import metrics as app_metrics
+
+    return HttpResponse(app_metrics.exposition(), content_type=app_metrics.CONTENT_TYPE)

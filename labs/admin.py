@@ -9,6 +9,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from courses.changes import ContentChangesAdmin
 from labs import documents
 from labs.models import Check, Lab, Submission, check_problems
 from labs.views import result_rows
@@ -70,7 +71,7 @@ class LabForm(forms.ModelForm):
 
 
 @admin.register(Lab)
-class LabAdmin(admin.ModelAdmin):
+class LabAdmin(ContentChangesAdmin, admin.ModelAdmin):
     form = LabForm
     list_display = ("title", "module", "kind", "required", "pass_mark", "check_count", "published", "edited")
     list_filter = ("kind", "required", "published", "module")

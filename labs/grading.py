@@ -9,6 +9,7 @@ a sandbox failure into an ``error`` result with a message the learner can act on
 from __future__ import annotations
 
 import subprocess
+import time
 from dataclasses import dataclass
 from functools import partial
 
@@ -78,7 +79,9 @@ def grade(spec: LabSpec, text: str) -> dict:
         return error(refusal.message, line=refusal.line, max_score=spec.max_score, pass_mark=spec.pass_mark)
     checks = spec.all_checks
     findings: list[Finding] = []
+    seconds: dict[str, float] = {}
     for tool in sorted({check.tool for check in checks} - {OWN}):
+        started = time.perf_counter()
         try:
             found = TOOLS[tool](artifact)
         except tools.ToolMissing as missing:
@@ -104,14 +107,18 @@ def grade(spec: LabSpec, text: str) -> dict:
                 pass_mark=spec.pass_mark,
             )
         findings.extend(found)
+        seconds[tool] = round(time.perf_counter() - started, 4)
     own = {rule for check in checks if check.tool == OWN for rule in check.rules}
+    started = time.perf_counter()
     findings.extend(rules.run(artifact, own))
+    if own:
+        seconds[OWN] = round(time.perf_counter() - started, 4)
     graded = {(check.tool, rule) for check in checks for rule in check.rules}
     other = sorted((f for f in findings if (f.tool, f.rule) not in graded), key=lambda f: (f.line or 0, f.tool, f.rule))
     versions = {tool: version for tool, version in tools.versions().items() if tool in {c.tool for c in checks}}
     if any(check.tool == OWN for check in checks):
         versions[OWN] = str(rules.VERSION)
-    return summary([check.verdict(findings) for check in checks], spec.pass_mark, other, versions)
+    return summary([check.verdict(findings) for check in checks], spec.pass_mark, other, versions, seconds)
 
 
 def grade_sandboxed(spec: LabSpec, text: str, limits: sandbox.Limits = sandbox.DEFAULT_LIMITS) -> dict:

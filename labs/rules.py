@@ -562,9 +562,17 @@ def _containers(document: YamlDocument) -> Iterator[tuple[tuple, dict]]:
             yield (*spec_path, "containers", index), container
 
 
-@rule("k8s-probes", (K.KUBERNETES,), "Every container has readiness and liveness probes")
+# Workloads whose containers run to completion: nothing routes traffic to them and nothing restarts
+# them when they end, so readiness and liveness probes mean nothing there (activeDeadlineSeconds bounds
+# a hung one).
+RUN_TO_COMPLETION = {"Job", "CronJob"}
+
+
+@rule("k8s-probes", (K.KUBERNETES,), "Every long-running container has readiness and liveness probes")
 def kubernetes_probes(artifact: Artifact):
     for document in artifact.documents:
+        if _mapping(document.data).get("kind") in RUN_TO_COMPLETION:
+            continue
         for path, container in _containers(document):
             missing = [p for p in ("readinessProbe", "livenessProbe") if p not in container]
             if missing:

@@ -7,6 +7,6 @@ class ProgressConfig(AppConfig):
     verbose_name = _("Progress")
 
     def ready(self):
-        from progress import privacy, receivers  # noqa: F401 - receivers: connects the signal receivers
+        from progress import derived, privacy, receivers  # noqa: F401 - derived, receivers: connect the receivers
 
         privacy.register()

@@ -4,7 +4,7 @@ Completions, progress rows, review cards and activity go with the account (they 
 certificates are deleted explicitly (their user is SET_NULL so that other rows never block it)."""
 
 from accounts import personal_data
-from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
+from progress.models import Certificate, CertificateChange, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
 
 
 def export_completions(user) -> list[dict]:
@@ -50,8 +50,25 @@ def export_activity(user) -> list[dict]:
 
 def export_certificates(user) -> list[dict]:
     return [
-        {"path": c.path_title, "name": c.name, "issued_at": c.issued_at.isoformat(), "code": c.code}
-        for c in Certificate.objects.filter(user=user)
+        {
+            "path": c.path_title,
+            "name": c.name,
+            "issued_at": c.issued_at.isoformat(),
+            "last_issued_at": c.last_issued_at.isoformat() if c.last_issued_at else None,
+            "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
+            "code": c.code,
+            "changes": [
+                {
+                    "at": change.at.isoformat(),
+                    "kind": change.kind,
+                    "name_before": change.name_before,
+                    "name_after": change.name_after,
+                    "reason": change.reason,
+                }
+                for change in c.changes.all()
+            ],
+        }
+        for c in Certificate.objects.filter(user=user).prefetch_related("changes")
     ]
 
 
@@ -64,4 +81,9 @@ def register() -> None:
     personal_data.register("module_progress", export=export_module_progress, models=[ModuleProgress])
     personal_data.register("review_cards", export=export_review_cards, models=[ReviewCard])
     personal_data.register("activity", export=export_activity, models=[DailyActivity])
-    personal_data.register("certificates", export=export_certificates, delete=delete_certificates, models=[Certificate])
+    personal_data.register(
+        "certificates",
+        export=export_certificates,
+        delete=delete_certificates,  # their change logs cascade; a staff member's name in "by" is set to NULL
+        models=[Certificate, CertificateChange],
+    )

@@ -1,4 +1,4 @@
-"""ModuleProgress as a function of the ground truth: lesson completions and closed attempts.
+"""ModuleProgress as a function of the ground truth: lesson completions, closed attempts and passed labs.
 
 One computation serves both the event path (a lesson completed, an attempt closed: one learner,
 one module) and ``rebuild_progress`` (every learner at once, a fixed number of queries however
@@ -12,11 +12,13 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Count, Max, Min
 
 from courses.models import Lesson, Module
+from labs.models import Lab
 from progress.models import LessonCompletion, ModuleProgress
 from progress.states import is_complete
 from quizzes.models import SIX_PLACES, Attempt, Quiz
@@ -28,6 +30,7 @@ FIELDS = [
     "best_percent",
     "last_percent",
     "quiz_passed",
+    "labs_passed",
     "started_at",
     "completed_at",
     "last_activity_at",
@@ -47,6 +50,8 @@ class Facts:
     first_pass_at: datetime | None = None
     first_attempt_at: datetime | None = None
     last_attempt_at: datetime | None = None
+    labs_passed: int = 0
+    last_lab_pass_at: datetime | None = None  # when the last of the passed labs was first passed
 
 
 def _percent(score: Decimal, maximum: Decimal) -> Decimal:
@@ -54,7 +59,8 @@ def _percent(score: Decimal, maximum: Decimal) -> Decimal:
 
 
 def gather(user_ids, modules: list[Module]) -> dict[tuple[int, int], Facts]:
-    """The facts of every (learner, module) pair that has any, in three queries."""
+    """The facts of every (learner, module) pair that has any, in three queries (lessons, attempts,
+    required labs passed: Lab.objects.required_passes)."""
     module_ids = [m.pk for m in modules]
     facts: dict[tuple[int, int], Facts] = defaultdict(Facts)
     completions = LessonCompletion.objects.filter(lesson__module_id__in=module_ids, lesson__published=True)
@@ -83,29 +89,45 @@ def gather(user_ids, modules: list[Module]) -> dict[tuple[int, int], Facts]:
             item.quiz_passed, item.first_pass_at = True, submitted
         item.first_attempt_at = item.first_attempt_at or submitted
         item.last_attempt_at = submitted
+    for key, (passed, last) in Lab.objects.required_passes(user_ids, module_ids).items():
+        facts[key].labs_passed, facts[key].last_lab_pass_at = passed, last
     return facts
 
 
-def apply_facts(row: ModuleProgress, facts: Facts, *, lessons_total: int, has_quiz: bool) -> None:
+def apply_facts(row: ModuleProgress, facts: Facts, *, shape: "Shape") -> None:
     """Set a row from its facts; completed_at is kept once set (sticky)."""
     row.lessons_completed = facts.lessons_completed
     row.attempts, row.failed_attempts = facts.attempts, facts.failed_attempts
     row.best_percent, row.last_percent, row.quiz_passed = facts.best_percent, facts.last_percent, facts.quiz_passed
-    moments = [t for t in (facts.first_lesson_at, facts.first_attempt_at) if t]
+    row.labs_passed = facts.labs_passed
+    moments = [t for t in (facts.first_lesson_at, facts.first_attempt_at, facts.last_lab_pass_at) if t]
     row.started_at = min(moments) if moments else None
-    moments = [t for t in (facts.last_lesson_at, facts.last_attempt_at) if t]
+    moments = [t for t in (facts.last_lesson_at, facts.last_attempt_at, facts.last_lab_pass_at) if t]
     row.last_activity_at = max(moments) if moments else None
-    if row.completed_at is None and is_complete(facts.lessons_completed, lessons_total, has_quiz, facts.quiz_passed):
+    done = is_complete(
+        facts.lessons_completed,
+        shape.lessons_total,
+        shape.has_quiz,
+        facts.quiz_passed,
+        labs_passed=facts.labs_passed,
+        labs_required=shape.labs_required,
+    )
+    if row.completed_at is None and done:
         # Completed at the moment its last condition was met.
-        row.completed_at = (
-            max(t for t in (facts.last_lesson_at, facts.first_pass_at) if t)
-            if (facts.last_lesson_at or facts.first_pass_at)
-            else row.last_activity_at
-        )
+        moments = [t for t in (facts.last_lesson_at, facts.first_pass_at, facts.last_lab_pass_at) if t]
+        row.completed_at = max(moments) if moments else row.last_activity_at
 
 
-def module_shapes(modules: list[Module]) -> dict[int, tuple[int, bool]]:
-    """{module id: (published lessons, has a published module quiz)} in two queries."""
+class Shape(NamedTuple):
+    """What completing a module takes."""
+
+    lessons_total: int  # published lessons
+    has_quiz: bool  # a published module quiz
+    labs_required: int  # published required labs
+
+
+def module_shapes(modules: list[Module]) -> dict[int, Shape]:
+    """{module id: Shape} in three queries."""
     ids = [m.pk for m in modules]
     totals = dict(
         Lesson.objects.filter(module_id__in=ids, published=True)
@@ -116,7 +138,15 @@ def module_shapes(modules: list[Module]) -> dict[int, tuple[int, bool]]:
     quizzes = set(
         Quiz.objects.published().module_quizzes().filter(module_id__in=ids).values_list("module_id", flat=True)
     )
-    return {pk: (totals.get(pk, 0), pk in quizzes) for pk in ids}
+    labs = dict(
+        Lab.objects.published()
+        .required()
+        .filter(module_id__in=ids)
+        .values("module_id")
+        .annotate(n=Count("id"))
+        .values_list("module_id", "n")
+    )
+    return {pk: Shape(totals.get(pk, 0), pk in quizzes, labs.get(pk, 0)) for pk in ids}
 
 
 @transaction.atomic
@@ -133,8 +163,7 @@ def rebuild(user_ids=None, modules: list[Module] | None = None) -> dict[str, int
     for key in set(rows) | set(facts):
         row = rows.get(key) or ModuleProgress(user_id=key[0], module_id=key[1])
         before = [getattr(row, name) for name in FIELDS]
-        lessons_total, has_quiz = shapes[key[1]]
-        apply_facts(row, facts.get(key, Facts()), lessons_total=lessons_total, has_quiz=has_quiz)
+        apply_facts(row, facts.get(key, Facts()), shape=shapes[key[1]])
         if row.pk is None:
             created.append(row)
         elif [getattr(row, name) for name in FIELDS] != before:

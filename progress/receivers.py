@@ -1,11 +1,11 @@
-"""The progress app reacts to what the content and quiz apps announce, in their transaction."""
+"""The progress app reacts to what the quiz app announces, in its transaction (content changes:
+progress.derived)."""
 
-from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from courses.models import Lesson, Module
-from progress import rebuild, services
-from progress.models import ModuleProgress
+from labs.models import Lab
+from labs.signals import lab_passed
+from progress import services
 from quizzes.models import Attempt
 from quizzes.signals import attempt_closed, attempt_regraded, question_answered
 
@@ -36,15 +36,8 @@ def on_question_answered(sender, response, **kwargs):
     services.record_activity(user, response.answered_at, questions_answered=1)
 
 
-@receiver([post_save, post_delete], sender=Lesson)
-def on_lesson_changed(sender, instance: Lesson, **kwargs):
-    """A lesson added, removed, published or unpublished changes the lesson counts of its module.
-    Completed modules stay completed; other rows are recounted in one pass over the module."""
-    if kwargs.get("raw"):
-        return
-    module = Module.objects.filter(pk=instance.module_id).first()  # gone when the module itself is deleted
-    users = list(ModuleProgress.objects.filter(module_id=instance.module_id).values_list("user_id", flat=True))
-    if module is not None and users:
-        rebuild.rebuild(users, [module])
-        # A lesson removed or unpublished may complete the module, and the path with it.
-        services.issue_certificates(module.path, users)
+@receiver(lab_passed, sender=Lab)
+def on_lab_passed(sender, user, lab: Lab, submission, **kwargs):
+    """A learner's first pass of a lab counts toward the module's completion (a later failing
+    submission takes nothing back: the pass stays in the ground truth, and completion is sticky)."""
+    services.update_progress(user, lab.module)

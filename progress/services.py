@@ -7,11 +7,19 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from fsrs import Rating
 
 from courses.models import LearningPath, Lesson, Module
 from progress import rebuild
-from progress.models import Certificate, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
+from progress.models import (
+    Certificate,
+    CertificateChange,
+    DailyActivity,
+    LessonCompletion,
+    ModuleProgress,
+    ReviewCard,
+)
 from progress.states import path_modules
 
 
@@ -41,8 +49,7 @@ def refresh_row(row: ModuleProgress) -> ModuleProgress:
     """Recompute one row from the ground truth, exactly as rebuild_progress does for everyone."""
     shapes = rebuild.module_shapes([row.module])
     facts = rebuild.gather([row.user_id], [row.module]).get((row.user_id, row.module_id), rebuild.Facts())
-    lessons_total, has_quiz = shapes[row.module_id]
-    rebuild.apply_facts(row, facts, lessons_total=lessons_total, has_quiz=has_quiz)
+    rebuild.apply_facts(row, facts, shape=shapes[row.module_id])
     return row
 
 
@@ -102,6 +109,59 @@ def issue_certificates(path: LearningPath, user_ids) -> int:
     return len(certificates)
 
 
+class CertificateRefused(Exception):
+    """A certificate cannot be re-issued or revoked so; the message says why, in plain words."""
+
+
+@transaction.atomic
+def reissue_certificate(certificate: Certificate, *, by, reason: str) -> CertificateChange:
+    """Re-issue the certificate with its learner's current name: the same code and date of issue, a
+    new "last issued" date, and a revocation lifted. Logged with ``reason`` and who did it (the
+    learner who asked, or staff). Raises CertificateRefused when there is nothing to re-issue."""
+    certificate = Certificate.objects.select_for_update(of=("self",)).select_related("user").get(pk=certificate.pk)
+    reason = " ".join(reason.split())[:300]
+    if certificate.user is None:
+        raise CertificateRefused(_("The learner deleted their account: this certificate can only be revoked."))
+    if not reason:
+        raise CertificateRefused(_("Say why the certificate is re-issued."))
+    name = certificate.user.shown_name[:150]
+    if name == certificate.name and not certificate.is_revoked:
+        raise CertificateRefused(_("The certificate already carries the learner's current name."))
+    change = CertificateChange.objects.create(
+        certificate=certificate,
+        kind=CertificateChange.Kind.REISSUED,
+        name_before=certificate.name,
+        name_after=name,
+        reason=reason,
+        by=by,
+    )
+    certificate.name, certificate.last_issued_at, certificate.revoked_at = name, change.at, None
+    certificate.save(update_fields=["name", "last_issued_at", "revoked_at"])
+    return change
+
+
+@transaction.atomic
+def revoke_certificate(certificate: Certificate, *, by, reason: str) -> CertificateChange:
+    """Revoke the certificate (staff): its public page then says so. ``reason`` is required and logged."""
+    certificate = Certificate.objects.select_for_update().get(pk=certificate.pk)
+    reason = " ".join(reason.split())[:300]
+    if not reason:
+        raise CertificateRefused(_("Say why the certificate is revoked."))
+    if certificate.is_revoked:
+        raise CertificateRefused(_("The certificate is already revoked."))
+    change = CertificateChange.objects.create(
+        certificate=certificate,
+        kind=CertificateChange.Kind.REVOKED,
+        name_before=certificate.name,
+        name_after=certificate.name,
+        reason=reason,
+        by=by,
+    )
+    certificate.revoked_at = change.at
+    certificate.save(update_fields=["revoked_at"])
+    return change
+
+
 @transaction.atomic
 def complete_lesson(user, lesson: Lesson) -> bool:
     """Mark a lesson complete; returns False when it already was (a replay changes nothing)."""
@@ -157,13 +217,15 @@ def review(card: ReviewCard, rating: Rating, when=None) -> ReviewCard:
 @transaction.atomic
 def rate_pending(card: ReviewCard, *, easy: bool = False, when=None) -> ReviewCard | None:
     """Reschedule a card from the answer given on the review page: wrong = Again, partly right =
-    Hard, right = Good, or Easy when the learner asks for it after a right answer.
+    Hard, right = Good, or Easy when the learner asks for it after a right answer and Easy brings the
+    card back later than Good would (ReviewCard.easy_due); otherwise Good.
 
     The pending answer is claimed under a row lock, so a replayed or doubled POST rates only once;
     returns None when there was nothing to rate."""
     card = ReviewCard.objects.select_for_update().get(pk=card.pk)
     if card.pending_fraction is None:
         return None
-    rating = Rating.Easy if easy and card.pending_fraction >= 1 else rating_for(card.pending_fraction)
+    easy = easy and card.pending_fraction >= 1 and card.easy_due(when) is not None  # offered: it changes the schedule
+    rating = Rating.Easy if easy else rating_for(card.pending_fraction)
     card.pending_answer, card.pending_fraction = None, None
     return review(card, rating, when)

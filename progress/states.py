@@ -4,7 +4,7 @@ attempts and reviews there are.
 
 The state rule is a table (``RULE_TABLE``): ``module_state`` reads it for learners whose rows are in
 memory, ``state_conditions`` turns the same table into SQL conditions so that a dashboard can filter
-and sort a thousand learners in the database. The percentage is ``percent`` over steps (lessons
+and sort a thousand learners in the database. The percentage is ``share_percent`` (floored) over steps (lessons
 and the quiz); ``steps_done_sql`` is its SQL twin, used only to sort.
 """
 
@@ -18,11 +18,15 @@ from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, 
 from django.db.models.functions import Coalesce, Least
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from courses import catalog
 from courses.models import LearningPath, Module, prerequisite_map
+from devopslearn.lib.numbers import share_percent
+from labs.models import Lab
 from progress.models import ModuleProgress, ProgressRow, ReviewCard
-from quizzes.models import Quiz
+from quizzes.attempts import close_expired
+from quizzes.models import Attempt, Quiz
 
 MASTERY_PERCENT = Decimal(90)
 
@@ -47,8 +51,8 @@ class State:
 
 RULE = _(
     "A module unlocks when its prerequisites are completed; it is completed when every lesson is "
-    "marked complete and its quiz is passed, and mastered when your best quiz score is at least 90% "
-    "and none of its review cards is due."
+    "marked complete, its quiz is passed and its required labs are passed (once completed, it stays "
+    "completed), and mastered when your best quiz score is at least 90% and none of its review cards is due."
 )
 
 
@@ -59,7 +63,7 @@ class Facts(NamedTuple):
     mastery_score: bool  # the module has no quiz, or a best score of at least MASTERY_PERCENT
     cards_due: bool  # a review card of the module is due
     prerequisites_done: bool  # every prerequisite module is completed
-    started: bool  # a lesson completed or a quiz attempt closed
+    started: bool  # a lesson completed, a quiz attempt closed or a lab passed
 
 
 # The rule, written once: the first line whose facts all hold gives the state.
@@ -88,9 +92,12 @@ def module_state(facts: Facts) -> str:
     return _STATE_OF[facts]
 
 
-def is_complete(lessons_done: int, lessons_total: int, has_quiz: bool, quiz_passed: bool) -> bool:
-    """When a module's completion is recorded (then it stays: see progress.rebuild)."""
-    return lessons_done >= lessons_total and (quiz_passed or not has_quiz)
+def is_complete(
+    lessons_done: int, lessons_total: int, has_quiz: bool, quiz_passed: bool, *, labs_passed: int, labs_required: int
+) -> bool:
+    """When a module's completion is recorded (then it stays: see progress.rebuild): every published
+    lesson completed, the module quiz (if any) passed, every published required lab passed."""
+    return lessons_done >= lessons_total and (quiz_passed or not has_quiz) and labs_passed >= labs_required
 
 
 NOTHING = Q(pk__in=[])
@@ -116,7 +123,7 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
         "mastery_score": Q(Exists(row.filter(best_percent__gte=MASTERY_PERCENT))) if module.quiz_id else True,
         "cards_due": Q(Exists(due)),
         "prerequisites_done": prerequisites_done if prerequisite_ids else True,
-        "started": Q(Exists(row.filter(Q(lessons_completed__gt=0) | Q(attempts__gt=0)))),
+        "started": Q(Exists(row.filter(Q(lessons_completed__gt=0) | Q(attempts__gt=0) | Q(labs_passed__gt=0)))),
     }
     conditions: dict[str, Q] = {}
     earlier: Q | None = Q()  # no earlier line holds (None: an earlier line always holds)
@@ -149,9 +156,29 @@ def state_rank(module, prerequisite_ids, *, user_ref: str = "user_id", now=None)
     )
 
 
-def percent(done: int, total: int) -> int:
-    """A progress percentage: ``done`` of ``total`` steps, as a whole number (0 when there are none)."""
-    return round(100 * done / total) if total else 0
+def completion_sentence(status: "ModuleStatus") -> str:
+    """What completing this module takes, in one sentence: ``is_complete`` read for its shape."""
+    steps = [
+        ngettext("mark its lesson complete", "mark its %(n)d lessons complete", status.lessons_total)
+        % {"n": status.lessons_total}
+    ]
+    if status.has_quiz:
+        steps.append(_("pass its quiz"))
+    if status.labs_required:
+        steps.append(
+            ngettext("pass its required lab", "pass its %(n)d required labs", status.labs_required)
+            % {"n": status.labs_required}
+        )
+    listed = (
+        steps[0]
+        if len(steps) == 1
+        else _("%(first)s and %(last)s")
+        % {
+            "first": ", ".join(str(step) for step in steps[:-1]),
+            "last": steps[-1],
+        }
+    )
+    return _("To complete this module, %(steps)s. Once completed, it stays completed.") % {"steps": listed}
 
 
 @dataclass(slots=True)
@@ -163,6 +190,7 @@ class ModuleStatus:
     lessons_total: int
     quiz_id: int | None
     row: ProgressRow | None
+    labs_required: int = 0
     missing: list[Module] = field(default_factory=list)
     unlocks: list[Module] = field(default_factory=list)
     prerequisites: list[Module] = field(default_factory=list)
@@ -182,19 +210,24 @@ class ModuleStatus:
         return self.quiz_id is not None
 
     @property
+    def labs_passed(self) -> int:
+        """Required labs passed, never more than the module requires now."""
+        return min(self.row.labs_passed, self.labs_required) if self.row else 0
+
+    @property
     def steps_total(self) -> int:
-        return self.lessons_total + (1 if self.has_quiz else 0)
+        return self.lessons_total + (1 if self.has_quiz else 0) + self.labs_required
 
     @property
     def steps_done(self) -> int:
         passed = 1 if self.has_quiz and self.row is not None and self.row.quiz_passed else 0
-        return self.lessons_done + passed
+        return self.lessons_done + passed + self.labs_passed
 
     @property
     def percent(self) -> int:
         if self.is_completed and (self.steps_done >= self.steps_total or not self.steps_total):
             return 100
-        return percent(self.steps_done, self.steps_total)
+        return share_percent(self.steps_done, self.steps_total)
 
     @property
     def is_locked(self) -> bool:
@@ -227,9 +260,9 @@ class ModuleStatus:
 
 
 def path_percent(statuses: list[ModuleStatus]) -> int:
-    """How much of the path is done: steps done (lessons, capped at each module's count, and passed
-    quizzes) of all steps. ``steps_done_sql`` sorts learners in the same order."""
-    return percent(sum(s.steps_done for s in statuses), sum(s.steps_total for s in statuses))
+    """How much of the path is done: steps done (lessons and required labs, capped at each module's
+    count, and passed quizzes) of all steps. ``steps_done_sql`` sorts learners in the same order."""
+    return share_percent(sum(s.steps_done for s in statuses), sum(s.steps_total for s in statuses))
 
 
 def steps_done_sql(modules: list[Module], *, user_ref: str = "user_id"):
@@ -242,17 +275,35 @@ def steps_done_sql(modules: list[Module], *, user_ref: str = "user_id"):
     passed = Case(
         When(module_id__in=[m.pk for m in modules if m.quiz_id], quiz_passed=True, then=Value(1)), default=Value(0)
     )
-    steps = rows.values("user_id").annotate(n=Sum(lessons + passed, output_field=IntegerField())).values("n")
+    labs = Case(
+        *(When(module_id=m.pk, then=Least(F("labs_passed"), Value(m.labs_required))) for m in modules),
+        default=Value(0),
+    )
+    steps = rows.values("user_id").annotate(n=Sum(lessons + passed + labs, output_field=IntegerField())).values("n")
     return Coalesce(Subquery(steps[:1]), Value(0))
 
 
 def _load_path_modules(path: LearningPath) -> list[Module]:
-    """The published modules of a path, each annotated with its lesson count and quiz: one query."""
+    """The published modules of a path, each annotated with its lesson count, quiz and count of
+    required labs (what completing it takes: is_complete): one query."""
     module_quiz = Quiz.objects.published().module_quizzes().filter(module=OuterRef("pk")).values("pk")[:1]
+    labs = (
+        Lab.objects.published()
+        .required()
+        .filter(module=OuterRef("pk"))
+        .order_by()
+        .values("module")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     return list(
         Module.objects.published()
         .filter(path=path)
-        .annotate(lessons_total=Count("lessons", filter=Q(lessons__published=True)), quiz_id=Subquery(module_quiz))
+        .annotate(
+            lessons_total=Count("lessons", filter=Q(lessons__published=True)),
+            quiz_id=Subquery(module_quiz),
+            labs_required=Coalesce(Subquery(labs), Value(0)),
+        )
         .order_by("order", "id")
     )
 
@@ -307,7 +358,7 @@ class PathPlan:
 
     @property
     def steps_total(self) -> int:
-        return sum(m.lessons_total + (1 if m.quiz_id else 0) for m in self.modules)
+        return sum(m.lessons_total + (1 if m.quiz_id else 0) + m.labs_required for m in self.modules)
 
     def statuses(self, rows: dict[int, ProgressRow], due: dict[int, int], *, staff: bool = False) -> list[ModuleStatus]:
         """One learner's statuses in path order, from their rows and due cards by module id. Staff
@@ -324,7 +375,7 @@ class PathPlan:
                 or (row is not None and (row.best_percent or 0) >= MASTERY_PERCENT),
                 cards_due=cards_due > 0,
                 prerequisites_done=not missing,
-                started=row is not None and bool(row.lessons_completed or row.attempts),
+                started=row is not None and bool(row.lessons_completed or row.attempts or row.labs_passed),
             )
             statuses.append(
                 ModuleStatus(
@@ -333,6 +384,7 @@ class PathPlan:
                     lessons_total=module.lessons_total,
                     quiz_id=module.quiz_id,
                     row=row,
+                    labs_required=module.labs_required,
                     missing=missing,
                     unlocks=unlocks,
                     prerequisites=prereqs,
@@ -358,4 +410,5 @@ def learner_statuses(path: LearningPath, user, marker: str | None = None) -> lis
     plan = PathPlan.of(path, marker)
     if not user.is_authenticated:
         return plan.statuses({}, {})
+    close_expired(Attempt.objects.filter(user=user))  # a timed-out attempt counts as closed (at its deadline)
     return plan.statuses_for([user.pk], staff_ids={user.pk} if user.is_staff else ())[user.pk]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("progress/review/<int:card_id>/answer/", views.review_answer, name="review_answer"),
     path("progress/review/<int:card_id>/rate/", views.review_rate, name="review_rate"),
     path("progress/certificates/<str:code>/", views.certificate, name="certificate"),
+    path("progress/certificates/<str:code>/reissue/", views.reissue_certificate, name="reissue_certificate"),
     path(f"{lesson}/complete/", views.complete_lesson, name="complete"),
     path(f"{lesson}/undo/", views.undo_lesson, name="undo"),
 ]

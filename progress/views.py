@@ -109,7 +109,7 @@ def progress_body(learner, path: LearningPath, statuses: list[ModuleStatus], mar
     """The progress page's content, for the learner (``cohort`` None) or read-only for a cohort's lead.
     A fixed number of queries."""
     today = services.local_day(learner)
-    totals, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=HISTORY_DAYS))
+    totals, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=HISTORY_DAYS), today=today)
     completed = LessonCompletion.minutes_by_lesson(learner.pk, path.pk)
     certificate = Certificate.of(learner.pk, path.pk)
     inputs = {
@@ -203,11 +203,44 @@ def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slu
 @require_GET
 @never_cache  # a person's name, shown to anybody: no shared cache keeps it (devopslearn/lib/middleware.py)
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: anyone with the link can verify the certificate; it shows nothing else of the learner."""
+    """Public: anyone with the link can verify the certificate (or read that it was revoked); it shows
+    nothing else of the learner. Its owner also reads how to bring the name up to date."""
     cert = get_object_or_404(Certificate.objects.select_related("user"), code=code)
-    # The date is the learner's calendar day, the same for every viewer whatever their own time zone.
-    issued_on = localdate(cert.issued_at, cert.user.zone if cert.user is not None else UTC)
-    return render(request, "progress/certificate.html", {"certificate": cert, "issued_on": issued_on})
+    # The dates are the learner's calendar days, the same for every viewer whatever their own time zone.
+    zone = cert.user.zone if cert.user is not None else UTC
+    owner = request.user.is_authenticated and request.user.pk == cert.user_id
+    revocation = cert.changes.filter(kind="revoked").last() if owner and cert.is_revoked else None
+    return render(
+        request,
+        "progress/certificate.html",
+        {
+            "certificate": cert,
+            "issued_on": localdate(cert.issued_at, zone),
+            "last_issued_on": localdate(cert.last_issued_at, zone) if cert.last_issued_at else None,
+            "revoked_on": localdate(cert.revoked_at, zone) if cert.revoked_at else None,
+            "owner": owner,
+            "current_name": request.user.shown_name if owner else "",
+            "out_of_date": owner and cert.name_is_out_of_date(request.user),
+            "revocation": revocation,
+        },
+    )
+
+
+@login_required
+@require_POST
+def reissue_certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """The learner asks for their certificate to carry their current name (same code and date)."""
+    cert = Certificate.load_own(code, request.user.pk)
+    if cert is None:
+        raise Http404
+    if cert.is_revoked:
+        messages.error(request, _("This certificate was revoked: ask your instructor to re-issue it."))
+    elif not cert.name_is_out_of_date(request.user):
+        messages.info(request, _("Your certificate already carries your current name."))
+    else:
+        services.reissue_certificate(cert, by=request.user, reason=_("Asked by the learner: their name changed."))
+        messages.success(request, _("Your certificate now carries your current name."))
+    return redirect(cert.get_absolute_url())
 
 
 # --- review ----------------------------------------------------------------------------------------
@@ -255,7 +288,7 @@ def _card_context(card: ReviewCard | None, *, error: str = "", submitted=None, d
             feedback=feedback_for(question, choices, response),
             rating=RATING_LABELS[rating],
             comes_back=card.due_after(rating),
-            easy_comes_back=card.due_after(Rating.Easy) if response.is_correct else None,
+            easy_comes_back=card.easy_due() if response.is_correct else None,
         )
     else:
         context["fields"] = form_fields(card, question, choices, submitted)
@@ -270,7 +303,7 @@ def _review_page(request: HttpRequest, card: ReviewCard | None, due_count: int |
     context = _card_context(card, due_count=due_count, **extra)
     context.update(nav="review")
     if card is None:
-        context["upcoming"] = mine.filter(due__gt=timezone.now()).order_by("due").first()
+        context["upcoming"] = mine.shown_to_learners().filter(due__gt=timezone.now()).order_by("due").first()
     template = "progress/review.html#card-panel" if request.htmx else "progress/review.html"
     return render(request, template, context)
 

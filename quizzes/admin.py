@@ -11,9 +11,11 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from courses.changes import ContentChangesAdmin
 from devopslearn.lib.admin import SafeIdFieldsMixin
-from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
+from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percent_text
 from devopslearn.lib.sql import storable
+from quizzes import attempts
 from quizzes.attempts import regrade
 from quizzes.models import (
     MAX_ARTIFACT_LINES,
@@ -36,7 +38,7 @@ from quizzes.statistics import (
     question_statistics,
     statistics_responses,
 )
-from quizzes.validation import check_faulty_line, check_question, check_variants
+from quizzes.validation import check_faulty_line, check_question, check_variants, numeric_problems
 
 
 class ChoiceInlineFormSet(forms.BaseInlineFormSet):
@@ -80,7 +82,12 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
         count = len(artifact_lines(question.artifact))
         numbers = [c.get("order") for c in kept]
         problems = [
-            _("Line %(n)d is not in the artifact: it has %(count)d lines.") % {"n": n, "count": count}
+            ngettext(
+                "Line %(n)d is not in the artifact: it has %(count)d line.",
+                "Line %(n)d is not in the artifact: it has %(count)d lines.",
+                count,
+            )
+            % {"n": n, "count": count}
             for n in dict.fromkeys(numbers)
             if not count or not 1 <= (n or 0) <= count
         ]
@@ -187,7 +194,11 @@ class PoolInlineFormSet(forms.BaseInlineFormSet):
                 available = published.filter(pool=pool).count() if pool.pk else 0
                 if available < count:
                     problems.append(
-                        _("Pool “%(key)s” has %(n)d published questions: it cannot draw %(count)d.")
+                        ngettext(
+                            "Pool “%(key)s” has %(n)d published question: it cannot draw %(count)d.",
+                            "Pool “%(key)s” has %(n)d published questions: it cannot draw %(count)d.",
+                            available,
+                        )
                         % {"key": form.cleaned_data["key"], "n": available, "count": count}
                     )
             drawn_ids = [f.instance.pk for f in drawn if f.instance.pk]
@@ -221,7 +232,7 @@ class PoolInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(admin.ModelAdmin):
+class QuizAdmin(ContentChangesAdmin, admin.ModelAdmin):
     list_display = ("title", "module", "lesson", "pass_mark", "published", "question_count", "asks")
     list_filter = ("module__path", "module", "published")
     list_select_related = ("module", "lesson")
@@ -331,7 +342,8 @@ class QuestionForm(forms.ModelForm):
         known = str(quiz_id or "").isdigit() and storable(Quiz._meta.pk, int(quiz_id))  # a typed id may be anything
         pools = Pool.objects.filter(quiz_id=quiz_id) if known else Pool.objects.none()
         self.fields["pool"].queryset = pools
-        self.fields["select_count"].required = False
+        if "select_count" in self.fields:  # shown for a find-the-faulty-line question only
+            self.fields["select_count"].required = False
 
     def clean_select_count(self):
         return self.cleaned_data.get("select_count") or 1
@@ -350,7 +362,11 @@ class QuestionForm(forms.ModelForm):
         lines = artifact_lines(artifact)
         if len(lines) > MAX_ARTIFACT_LINES:
             raise ValidationError(
-                _("The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).")
+                ngettext(
+                    "The artifact has %(n)d line; keep it to %(max)d (show the part that matters).",
+                    "The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).",
+                    len(lines),
+                )
                 % {"n": len(lines), "max": MAX_ARTIFACT_LINES}
             )
         long = [n for n, line in enumerate(lines, start=1) if len(line) > MAX_LINE_LENGTH]
@@ -362,49 +378,78 @@ class QuestionForm(forms.ModelForm):
         return artifact
 
     def clean(self):
+        """Each problem beside the field it concerns (a field the form does not show: at the top)."""
         cleaned = super().clean()
         kind = cleaned.get("kind")
         problems = []
+
+        def problem(field: str, message: str) -> None:
+            if field in self.fields:
+                self.add_error(field, message)
+            else:
+                problems.append(message)
+
         if kind == QuestionKind.FAULTY_LINE:
             count = len(artifact_lines(cleaned.get("artifact", "")))
-            if not count:
-                problems.append(_("A find-the-faulty-line question needs an artifact: the log, plan or file to read."))
-            elif self.instance.pk:  # lines learners selected cannot disappear
+            if not count and "artifact" not in self.errors:
+                problem(
+                    "artifact", _("A find-the-faulty-line question needs an artifact: the log, plan or file to read.")
+                )
+            elif count and self.instance.pk:  # lines learners selected cannot disappear
                 gone = (
                     ResponseChoice.objects.filter(choice__question=self.instance, choice__order__gt=count)
                     .values_list("choice__order", flat=True)
                     .first()
                 )
                 if gone:
-                    problems.append(
+                    problem(
+                        "artifact",
                         _(
                             "Learners selected line %(n)d, which the new artifact no longer has. Keep the artifact's "
                             "length, or unpublish this question and write a new one."
                         )
-                        % {"n": gone}
+                        % {"n": gone},
                     )
         if cleaned.get("variants"):
             if kind != QuestionKind.NUMERIC:
-                problems.append(_("Only numeric questions have variants: empty the variants field."))
+                problem("variants", _("Only numeric questions have variants: empty the variants field."))
             else:
                 variants, variant_problems = check_variants(
                     cleaned["variants"], cleaned.get("prompt_md", ""), cleaned.get("explanation_md", "")
                 )
-                problems += variant_problems
+                for message in variant_problems:
+                    problem("variants", message)
                 if not variant_problems:
                     cleaned["variants"] = variants
                     # the question's own answer is its first variant's (see Question.save)
                     cleaned["numeric_answer"] = Decimal(variants[0]["answer"])
                     cleaned["tolerance"] = Decimal(variants[0]["tolerance"])
+        if kind == QuestionKind.NUMERIC and "variants" not in self.errors:
+            for field, message in numeric_problems(cleaned.get("numeric_answer"), cleaned.get("tolerance")).items():
+                if field not in self.errors:  # "cannot be negative" already says it
+                    problem(field, message)
         pool, quiz = cleaned.get("pool"), cleaned.get("quiz")
         if pool is not None and quiz is not None and pool.quiz_id != quiz.pk:
-            problems.append(_("The pool belongs to another quiz: choose one of this quiz's pools."))
+            problem("pool", _("The pool belongs to another quiz: choose one of this quiz's pools."))
         raise_problems(problems)
         return cleaned
 
 
+# What each kind asks of its author, on the page that starts a new question.
+KIND_HELP = {
+    QuestionKind.SINGLE: _("Choices, exactly one of them correct."),
+    QuestionKind.MULTIPLE: _("Choices, one or more correct; partial credit."),
+    QuestionKind.TRUE_FALSE: _("The two choices True and False, one correct."),
+    QuestionKind.ORDERING: _("Three or more items, listed in the right order."),
+    QuestionKind.MATCHING: _("Three or more items, each with its match."),
+    QuestionKind.NUMERIC: _("A number, a tolerance and a unit; variants optional. No choices."),
+    QuestionKind.SHORT_TEXT: _("The accepted answers, as correct choices."),
+    QuestionKind.FAULTY_LINE: _("A log, plan or file; the faulty lines by number."),
+}
+
+
 @admin.register(Question)
-class QuestionAdmin(admin.ModelAdmin):
+class QuestionAdmin(ContentChangesAdmin, admin.ModelAdmin):
     form = QuestionForm
     list_display = ("key", "quiz", "kind", "pool", "scenario", "points", "published", "responses_count", "facility")
     list_filter = ("quiz__module", "kind", "scenario", "published")
@@ -415,24 +460,61 @@ class QuestionAdmin(admin.ModelAdmin):
     readonly_fields = ("usage", "rendered_prompt")
     actions = ["regrade_action"]
     formfield_overrides = FORMFIELD_OVERRIDES
-    fieldsets = (
-        (None, {"fields": ("quiz", "key", "kind", "order", "pool", "scenario", "points", "published", "usage")}),
-        (_("Text"), {"fields": ("prompt_md", "explanation_md", "rendered_prompt")}),
-        (
-            _("Find the faulty line"),
-            {
-                "fields": ("artifact", "artifact_language", "select_count"),
-                "description": _(
-                    "Paste the log, plan or file: each line becomes a choice. List the faulty line(s) and the "
-                    "tempting ones below by line number, with a feedback; after saving, every line is listed."
-                ),
-            },
-        ),
-        (
-            _("Numeric questions"),
-            {"fields": ("numeric_answer", "tolerance", "unit", "variants"), "classes": ("collapse",)},
-        ),
+    MAIN = (None, {"fields": ("quiz", "key", "kind", "order", "pool", "scenario", "points", "published", "usage")})
+    TEXT = (_("Text"), {"fields": ("prompt_md", "explanation_md", "rendered_prompt")})
+    FAULTY_LINE = (
+        _("Find the faulty line"),
+        {
+            "fields": ("artifact", "artifact_language", "select_count"),
+            "description": _(
+                "Paste the log, plan or file: each line becomes a choice. List the faulty line(s) and the "
+                "tempting ones below by line number, with a feedback; after saving, every line is listed."
+            ),
+        },
     )
+    NUMERIC = (
+        _("The answer"),
+        {
+            "fields": ("numeric_answer", "tolerance", "unit", "variants"),
+            "description": _("Answers within ± the tolerance are correct. Variants: see the content guide."),
+        },
+    )
+
+    def chosen_kind(self, request, obj=None) -> str | None:
+        """The kind the page is for: the one posted, else the one chosen in the link, else the question's."""
+        return request.POST.get("kind") or request.GET.get("kind") or (obj.kind if obj else None)
+
+    def get_fieldsets(self, request, obj=None):
+        """The fields of the chosen kind only: a numeric question's answer, a faulty-line question's artifact."""
+        kind = self.chosen_kind(request, obj)
+        extra = {QuestionKind.FAULTY_LINE: [self.FAULTY_LINE], QuestionKind.NUMERIC: [self.NUMERIC]}.get(kind, [])
+        return [self.MAIN, self.TEXT, *extra]
+
+    def get_inlines(self, request, obj=None):
+        """No choices for a numeric question: it has none."""
+        return [] if self.chosen_kind(request, obj) == QuestionKind.NUMERIC else self.inlines
+
+    def add_view(self, request, form_url="", extra_context=None):
+        """Choose the kind first (a link each: no JavaScript needed), then the form of that kind."""
+        if request.method == "GET" and request.GET.get("kind") not in QuestionKind.values:
+            if not self.has_add_permission(request):
+                raise PermissionDenied
+            kinds = []
+            for value, label in QuestionKind.choices:
+                query = request.GET.copy()
+                query["kind"] = value
+                kinds.append({"label": label, "help": KIND_HELP.get(value, ""), "query": query.urlencode()})
+            return TemplateResponse(
+                request,
+                "admin/quizzes/question/choose_kind.html",
+                {
+                    **self.admin_site.each_context(request),
+                    "title": _("Add question: choose its kind"),
+                    "kinds": kinds,
+                    "opts": self.model._meta,
+                },
+            )
+        return super().add_view(request, form_url, extra_context)
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
@@ -455,7 +537,7 @@ class QuestionAdmin(admin.ModelAdmin):
     def facility(self, obj):
         if not obj.stat_n or not obj.points:
             return "—"
-        return f"{100 * Decimal(obj.stat_avg) / obj.points:.0f}%"
+        return f"{percent_text(100 * Decimal(str(obj.stat_avg)) / obj.points)}%"
 
     @admin.display(description=_("Use"))
     def usage(self, obj):
@@ -545,7 +627,7 @@ class QuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(Misconception)
-class MisconceptionAdmin(admin.ModelAdmin):
+class MisconceptionAdmin(ContentChangesAdmin, admin.ModelAdmin):
     """The misconception tags; its statistics page groups learners' wrong answers by tag."""
 
     list_display = ("tag", "description", "choices_count")
@@ -590,17 +672,26 @@ class MisconceptionAdmin(admin.ModelAdmin):
 
 @admin.register(AttemptAllowance)
 class AttemptAllowanceAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
-    list_display = ("user", "quiz", "extra_attempts", "reason", "granted_by", "created_at")
+    """Grants of extra attempts and time. A grant is a record (who, when, why): once saved it is
+    read-only; grant again to give more. Extra time reaches an attempt already running."""
+
+    list_display = ("user", "quiz", "extra_attempts", "extra_minutes", "reason", "granted_by", "created_at")
     list_select_related = ("user", "quiz", "granted_by")
     search_fields = ("user__username", "user__email", "quiz__title")
     autocomplete_fields = ("user",)
-    readonly_fields = ("granted_by",)
+    fields = ("user", "quiz", "extra_attempts", "extra_minutes", "reason", "granted_by", "created_at")
+    readonly_fields = ("granted_by", "created_at")
     formfield_overrides = FORMFIELD_OVERRIDES
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields if obj is not None else self.readonly_fields
 
     def save_model(self, request, obj, form, change):
         if not change:
             obj.granted_by = request.user
         super().save_model(request, obj, form, change)
+        if obj.extra_minutes:
+            attempts.refresh_deadlines(Attempt.objects.filter(quiz=obj.quiz, user=obj.user))
 
 
 class ResponseInline(admin.TabularInline):
@@ -616,7 +707,21 @@ class ResponseInline(admin.TabularInline):
 
 @admin.register(Attempt)
 class AttemptAdmin(admin.ModelAdmin):
-    list_display = ("quiz", "user", "number", "started_at", "submitted_at", "score", "max_score", "passed")
+    """Attempts, read-only. Those whose time ran out are closed (at their deadlines) before a page
+    of them is shown, so that none reads open here."""
+
+    list_display = (
+        "quiz",
+        "user",
+        "number",
+        "started_at",
+        "deadline",
+        "submitted_at",
+        "timed_out",
+        "score",
+        "max_score",
+        "passed",
+    )
     list_filter = ("quiz__module", "passed")
     list_select_related = ("quiz", "user")
     search_fields = ("user__username", "quiz__title")
@@ -628,3 +733,11 @@ class AttemptAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def changelist_view(self, request, extra_context=None):
+        attempts.close_expired()
+        return super().changelist_view(request, extra_context)
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        attempts.close_expired()
+        return super().change_view(request, object_id, form_url, extra_context)

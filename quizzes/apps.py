@@ -25,6 +25,11 @@ class QuizzesConfig(AppConfig):
             post_save.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-save-{name}")
             post_delete.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-del-{name}")
 
+        from quizzes.attempts import quiz_saved
+
+        # A longer time limit reaches the attempts already running (quizzes.attempts.refresh_deadlines).
+        post_save.connect(quiz_saved, sender=Quiz, dispatch_uid="quizzes-refresh-deadlines")
+
         from quizzes import privacy
 
         privacy.register()

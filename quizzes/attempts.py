@@ -6,18 +6,21 @@ the stored response and changes nothing.
 
 import random
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Sum
 from django.utils import timezone
+from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 
 from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import (
     SIX_PLACES,
     Attempt,
+    AttemptAllowance,
     Choice,
     Question,
     QuestionKind,
@@ -26,7 +29,7 @@ from quizzes.models import (
     ResponseChoice,
     load_response,
 )
-from quizzes.signals import attempt_closed, attempt_regraded, question_answered
+from quizzes.signals import answers_regraded, attempt_closed, attempt_regraded, question_answered
 
 _random = random.SystemRandom()
 
@@ -124,20 +127,47 @@ def attempts_left(user, quiz: Quiz) -> int | None:
     return None if allowed is None else max(0, allowed - closed_count(user, quiz))
 
 
+# Who may grant a learner extra attempts or time on a quiz, besides staff: functions (user, quiz) ->
+# [names], registered by higher apps (cohorts: the learner's cohort leads), so that a refusal names them.
+_granters: list[Callable] = []
+
+
+def register_granters(names_for: Callable) -> None:
+    """Add ``names_for(user, quiz) -> list of display names`` to the people a refusal names."""
+    if names_for not in _granters:
+        _granters.append(names_for)
+
+
+def granters_of(user, quiz: Quiz) -> list[str]:
+    """The names of the people besides staff who can grant ``user`` more on ``quiz``, each once."""
+    return list(dict.fromkeys(name for names_for in _granters for name in names_for(user, quiz)))
+
+
+def no_attempts_left_message(user, quiz: Quiz) -> str:
+    """The refusal when the attempts are used up, naming who can grant another."""
+    names = granters_of(user, quiz)
+    if not names:
+        return _("You have used all your attempts at this quiz. An instructor can grant you an extra attempt.")
+    return _(
+        "You have used all your attempts at this quiz. Your cohort lead (%(names)s) or an instructor can grant you "
+        "an extra attempt."
+    ) % {"names": get_text_list(names, _("or"))}
+
+
 def start_attempt(user, quiz: Quiz) -> Attempt:
-    """Resume the learner's open attempt, or start a new one within the attempt limit."""
+    """Resume the learner's open attempt, or start a new one within the attempt limit; its deadline
+    is the quiz's time limit plus the learner's extra time."""
     current = Attempt.objects.open().filter(user=user, quiz=quiz).first()
     if current is not None:
         if not current.is_expired():
             return current
         close_attempt(current, timed_out=True)
     if attempts_left(user, quiz) == 0:
-        raise AttemptRefused(
-            _("You have used all your attempts at this quiz. Ask your instructor or cohort lead for an extra attempt.")
-        )
+        raise AttemptRefused(no_attempts_left_message(user, quiz))
     questions = list(quiz.questions.published().prefetch_related("choices"))
     now = timezone.now()
-    attempt = Attempt(user=user, quiz=quiz, started_at=now, deadline=Attempt.new_deadline(quiz, now))
+    extra = quiz.extra_minutes_for(user) if quiz.time_limit_minutes else 0
+    attempt = Attempt(user=user, quiz=quiz, started_at=now, deadline=Attempt.new_deadline(quiz, now, extra))
     questions, attempt.variants = draw_questions(quiz, questions, seed=attempt.salt, history=History.of(user, quiz))
     if not questions:
         raise AttemptRefused(_("This quiz has no questions yet."))
@@ -205,17 +235,21 @@ def submit_answer(attempt: Attempt, question: Question, data, *, user=None) -> A
 
 
 def close_attempt(attempt: Attempt, *, timed_out: bool = False) -> Attempt:
-    """Close the attempt: unanswered questions score 0, the score and pass are stored, progress reacts."""
+    """Close the attempt: unanswered questions score 0, the score and pass are stored, progress reacts.
+    A timed-out attempt is closed as of its deadline. Returns the attempt as stored, with
+    ``closed_now`` False when it was closed already (by another request or the periodic task)."""
     with transaction.atomic():
         attempt = Attempt.objects.select_for_update(of=("self",)).select_related("quiz", "user").get(pk=attempt.pk)
+        attempt.closed_now = False
         if not attempt.is_open:
             return attempt
         now = timezone.now()
+        closed_at = min(now, attempt.deadline) if timed_out and attempt.deadline else now
         answered = set(attempt.responses.values_list("question_id", flat=True))
         # A question deleted while the attempt was open (possible while nobody had answered it) is left out.
         points = dict(Question.objects.filter(pk__in=attempt.question_order).values_list("pk", "points"))
         Response.objects.bulk_create(
-            Response(attempt=attempt, question_id=qid, answered=False, answered_at=now)
+            Response(attempt=attempt, question_id=qid, answered=False, answered_at=closed_at)
             for qid in attempt.question_order
             if qid not in answered and qid in points
         )
@@ -223,11 +257,68 @@ def close_attempt(attempt: Attempt, *, timed_out: bool = False) -> Attempt:
             attempt.max_score = sum(points.values(), Decimal(0))
         attempt.score = attempt.responses.aggregate(total=Sum("points"))["total"] or Decimal(0)
         attempt.passed = attempt.percent >= attempt.quiz.pass_mark
-        attempt.submitted_at = min(now, attempt.deadline) if timed_out and attempt.deadline else now
+        attempt.submitted_at = closed_at
         attempt.timed_out = timed_out
         attempt.save(update_fields=["score", "max_score", "passed", "submitted_at", "timed_out"])
+        attempt.closed_now = True
         attempt_closed.send(sender=Attempt, attempt=attempt)
     return attempt
+
+
+def close_expired(attempts=None, *, now=None) -> int:
+    """Close every open attempt past its deadline among ``attempts`` (a QuerySet of Attempt; all by
+    default), each at its deadline with the answers it has: what the periodic task
+    (quizzes.tasks.close_expired_attempts) does, and what a page does before it reads attempts or
+    what is derived from them (scores, module states), so that none shows an expired attempt open.
+    Returns how many were closed here (one closed meanwhile by another process is not counted)."""
+    expired = (Attempt.objects.all() if attempts is None else attempts).expired(now)
+    closed = 0
+    for attempt in expired.order_by("pk").only("pk"):
+        closed += close_attempt(attempt, timed_out=True).closed_now
+    return closed
+
+
+def refresh_deadlines(attempts) -> int:
+    """Give each running attempt among ``attempts`` (a QuerySet) the deadline its quiz's time limit
+    and its learner's extra time make now, when that is later: a grant of extra time, or a longer
+    limit, reaches an attempt already running. A deadline never moves earlier (the learner was told
+    their time), and an attempt whose time already ran out stays so (it closes at its deadline).
+    Returns how many deadlines moved."""
+    moved = 0
+    with transaction.atomic():
+        running = attempts.open().filter(deadline__gt=timezone.now()).select_for_update(of=("self",))
+        for attempt in running.select_related("quiz"):
+            extra = attempt.quiz.extra_minutes_for(attempt.user_id)
+            deadline = Attempt.new_deadline(attempt.quiz, attempt.started_at, extra)
+            if deadline is not None and deadline <= attempt.deadline:
+                continue
+            attempt.deadline = deadline
+            attempt.save(update_fields=["deadline"])
+            moved += 1
+    return moved
+
+
+def quiz_saved(sender, instance: Quiz, raw=False, **kwargs) -> None:
+    """post_save of a quiz: its running attempts get a later deadline if its time limit grew."""
+    if not raw and instance.time_limit_minutes:
+        refresh_deadlines(Attempt.objects.filter(quiz=instance))
+
+
+def grant(*, quiz: Quiz, user, granted_by, reason: str, extra_attempts: int = 0, extra_minutes: int = 0):
+    """Record a grant of extra attempts and/or time to ``user`` on ``quiz`` (who, when, why), and
+    extend the deadline of the attempt ``user`` may be taking now. Returns the AttemptAllowance."""
+    with transaction.atomic():
+        allowance = AttemptAllowance.objects.create(
+            quiz=quiz,
+            user=user,
+            extra_attempts=extra_attempts,
+            extra_minutes=extra_minutes,
+            reason=reason,
+            granted_by=granted_by,
+        )
+        if extra_minutes:
+            refresh_deadlines(Attempt.objects.filter(quiz=quiz, user=user))
+    return allowance
 
 
 @dataclass
@@ -249,13 +340,30 @@ class RegradeChange:
         return (self.new_score * 100 / self.new_max).quantize(SIX_PLACES) if self.new_max else Decimal(0)
 
 
-def regrade(questions, *, apply: bool) -> list[RegradeChange]:
-    """Grade every stored answer to ``questions`` again, as the questions are now.
+class Regrade(list):
+    """The attempts a regrade changes (RegradeChange items), and ``answers``: how many answers' points
+    or verdicts it changes."""
+
+    answers: int = 0
+
+    @property
+    def now_passing(self) -> int:
+        return sum(1 for change in self if change.new_passed and not change.old_passed)
+
+    @property
+    def now_failing(self) -> int:
+        return sum(1 for change in self if change.old_passed and not change.new_passed)
+
+
+def regrade(questions, *, apply: bool) -> Regrade:
+    """Grade every stored answer to ``questions`` again, as the questions are now (and pass states
+    against the quiz's pass mark as it is now).
 
     Returns the attempts whose score, maximum or pass would change (a dry run without ``apply``).
     With ``apply``, everything happens in one transaction with the attempts locked: the new points
-    of the responses, the attempts' scores and pass states, and the ``attempt_regraded`` signal of
-    each changed closed attempt (progress reacts in the same transaction).
+    of the responses, the attempts' scores and pass states, the ``attempt_regraded`` signal of
+    each changed closed attempt and ``answers_regraded`` with the changed responses (progress
+    reacts in the same transaction: module progress, then review cards).
     """
     if not apply:
         return _regrade(questions, apply=False)
@@ -263,7 +371,7 @@ def regrade(questions, *, apply: bool) -> list[RegradeChange]:
         return _regrade(questions, apply=True)
 
 
-def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
+def _regrade(questions, *, apply: bool) -> Regrade:
     question_ids = [q.pk for q in questions]
     questions = {q.pk: q for q in Question.objects.filter(pk__in=question_ids).prefetch_related("choices")}
     attempts = Attempt.objects.filter(pk__in=Response.objects.filter(question_id__in=question_ids).values("attempt_id"))
@@ -283,9 +391,11 @@ def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
         if points != response.points or fraction != response.fraction:
             delta[response.attempt_id] = delta.get(response.attempt_id, Decimal(0)) + points - response.points
             response.points, response.fraction, response.is_correct = points, fraction, fraction == 1
+            response.attempt = attempts[response.attempt_id]
             changed_responses.append(response)
     maxima = _max_scores(list(attempts.values()))
-    changes = []
+    changes = Regrade()
+    changes.answers = len(changed_responses)
     for attempt_id, attempt in attempts.items():
         if attempt.is_open:
             # An open attempt has no score yet (closing adds up its responses); only its maximum may change.
@@ -316,6 +426,8 @@ def _regrade(questions, *, apply: bool) -> list[RegradeChange]:
                     previous_percent=change.old_percent,
                     previous_passed=change.old_passed,
                 )
+        if changed_responses:
+            answers_regraded.send(sender=Response, responses=changed_responses)
     return changes
 
 

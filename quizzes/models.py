@@ -6,6 +6,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q, Sum
@@ -15,7 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
-from devopslearn.lib.markdown import render_markdown
+from devopslearn.lib.markdown import plain_text, render_markdown
 from devopslearn.lib.numbers import plain_number
 
 POINTS = {"max_digits": 12, "decimal_places": 6}
@@ -105,6 +106,10 @@ class Quiz(ImportedContent):
     def is_shown_to_learners(self) -> bool:
         """QuizQuerySet.shown_to_learners for this quiz (its module and lesson loaded)."""
         return self.published and self.module.published and (self.lesson_id is None or self.lesson.published)
+
+    def extra_minutes_for(self, user) -> int:
+        """The minutes granted to ``user`` on top of this quiz's time limit (AttemptAllowance)."""
+        return self.allowances.filter(user=user).aggregate(n=Sum("extra_minutes"))["n"] or 0
 
     def attempts_allowed_for(self, user) -> int | None:
         if self.max_attempts is None:
@@ -297,7 +302,9 @@ class Question(ImportedContent):
         help_text=_("Answers within ± this value are correct."),
     )
     unit = models.CharField(_("unit"), max_length=20, blank=True)
-    published = models.BooleanField(_("published"), default=True)
+    # A new question starts unpublished: a half-written one must not reach learners (the content
+    # files say published: true or false for each; the admin publishes with a tick).
+    published = models.BooleanField(_("published"), default=False)
     pool = models.ForeignKey(
         Pool,
         on_delete=models.SET_NULL,
@@ -380,6 +387,11 @@ class Question(ImportedContent):
             "explanation_html": first.get("explanation_html") or render_markdown(self.explanation_md),
             "variants_html": rendered,
         }
+
+    @property
+    def prompt_text(self) -> str:
+        """The prompt as plain text, for lists and tables (no markdown syntax, no markup)."""
+        return plain_text(self.prompt_html)
 
     @property
     def is_choice_kind(self) -> bool:
@@ -485,12 +497,24 @@ def line_key(number: int) -> str:
     return f"line-{number}"
 
 
+MAX_EXTRA_MINUTES = 24 * 60  # one grant adds at most a day
+
+
 class AttemptAllowance(models.Model):
-    """Extra attempts that staff grant to one learner on one quiz."""
+    """A grant to one learner on one quiz, by staff (in the admin) or by the learner's cohort lead:
+    extra attempts, extra time (an accommodation: minutes added to the quiz's time limit, for new
+    attempts and for a running one), or both. Rows are kept as the record of who granted what,
+    when and why."""
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="allowances")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attempt_allowances")
-    extra_attempts = models.PositiveSmallIntegerField(_("extra attempts"), default=1)
+    extra_attempts = models.PositiveSmallIntegerField(_("extra attempts"), default=0)
+    extra_minutes = models.PositiveSmallIntegerField(
+        _("extra time (minutes)"),
+        default=0,
+        validators=[MaxValueValidator(MAX_EXTRA_MINUTES)],
+        help_text=_("Added to the quiz's time limit, also for an attempt already running."),
+    )
     reason = models.CharField(_("reason"), max_length=200, blank=True)
     granted_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -498,11 +522,25 @@ class AttemptAllowance(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("extra attempt")
-        verbose_name_plural = _("extra attempts")
+        verbose_name = _("extra attempt or time")
+        verbose_name_plural = _("extra attempts and time")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(extra_attempts__gt=0) | Q(extra_minutes__gt=0), name="quizzes_allowance_grants_something"
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"+{self.extra_attempts} · {self.quiz} · {self.user}"
+        parts = []
+        if self.extra_attempts:
+            parts.append(f"+{self.extra_attempts}")
+        if self.extra_minutes:
+            parts.append(f"+{self.extra_minutes} min")
+        return f"{' '.join(parts)} · {self.quiz} · {self.user}"
+
+    def clean(self):
+        if not self.extra_attempts and not self.extra_minutes:
+            raise ValidationError(_("Grant at least one extra attempt or one extra minute."))
 
 
 def new_salt() -> str:
@@ -516,6 +554,11 @@ class AttemptQuerySet(models.QuerySet):
 
     def open(self):
         return self.filter(submitted_at__isnull=True)
+
+    def expired(self, now=None):
+        """Open attempts past their deadline: closed already in all but the row (Attempt.is_expired);
+        quizzes.attempts.close_expired closes them."""
+        return self.open().filter(deadline__lte=now or timezone.now())
 
 
 class Attempt(models.Model):
@@ -555,7 +598,13 @@ class Attempt(models.Model):
             ),
             models.UniqueConstraint(fields=["user", "quiz", "number"], name="quizzes_attempt_unique_number"),
         ]
-        indexes = [models.Index(fields=["quiz", "number", "submitted_at"], name="quizzes_attempt_stats_idx")]
+        indexes = [
+            models.Index(fields=["quiz", "number", "submitted_at"], name="quizzes_attempt_stats_idx"),
+            # AttemptQuerySet.expired: the periodic task and every read look for these few rows.
+            models.Index(
+                fields=["deadline"], condition=Q(submitted_at__isnull=True), name="quizzes_attempt_open_deadline"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.quiz} #{self.number} · {self.user or _('deleted user')}"
@@ -614,8 +663,11 @@ class Attempt(models.Model):
         return salted_hmac(f"attempt-{self.salt}", f"{role}:{choice_id}", algorithm="sha256").hexdigest()[:16]
 
     @staticmethod
-    def new_deadline(quiz: Quiz, started_at):
-        return started_at + timedelta(minutes=quiz.time_limit_minutes) if quiz.time_limit_minutes else None
+    def new_deadline(quiz: Quiz, started_at, extra_minutes: int = 0):
+        """``started_at`` plus the quiz's time limit and the learner's extra minutes; None without a limit."""
+        if not quiz.time_limit_minutes:
+            return None
+        return started_at + timedelta(minutes=quiz.time_limit_minutes + extra_minutes)
 
 
 class Response(models.Model):

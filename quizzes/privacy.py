@@ -3,10 +3,12 @@
 A deleted account's answers stay as anonymous rows, so that question statistics do not change."""
 
 from accounts import personal_data
+from quizzes.attempts import close_expired
 from quizzes.models import Attempt, AttemptAllowance, Response
 
 
 def export_attempts(user) -> list[dict]:
+    close_expired(Attempt.objects.filter(user=user))  # one whose time ran out is exported closed
     responses: dict[int, list] = {}
     for response in Response.objects.filter(attempt__user=user).select_related("question").order_by("pk"):
         responses.setdefault(response.attempt_id, []).append(
@@ -37,11 +39,12 @@ def export_attempts(user) -> list[dict]:
 
 
 def export_allowances(user) -> list[dict]:
-    """Extra attempts granted to the learner (who granted them stays out: staff's own data)."""
+    """Extra attempts and time granted to the learner (who granted them stays out: staff's own data)."""
     return [
         {
             "quiz": a.quiz.title,
             "extra_attempts": a.extra_attempts,
+            "extra_minutes": a.extra_minutes,
             "reason": a.reason,
             "granted_at": a.created_at.isoformat(),
         }

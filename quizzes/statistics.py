@@ -89,7 +89,10 @@ def question_statistics(question_ids, user_ids=None) -> dict[int, QuestionStats]
         item.discrimination = pearson(n, row["sx"], row["sxx"], row["sr"], row["srr"], row["sxr"])
     kinds = dict(Question.objects.filter(pk__in=question_ids).values_list("pk", "kind"))
     wrong_choices = (
-        ResponseChoice.objects.filter(response__in=base, choice__is_correct=False)
+        # Read from the questions' wrong choices (an index on choice): the database then visits these
+        # questions' picks only, not every pick ever made (a scan that grows with all the responses).
+        ResponseChoice.objects.filter(choice__question_id__in=question_ids, choice__is_correct=False)
+        .filter(response__in=base)
         .values("response__question_id", "choice__text", "choice__order")
         .annotate(n=Count("id"))
         .order_by("response__question_id", "-n", "choice__order", "choice__text")

@@ -3,6 +3,7 @@
 from decimal import Decimal, InvalidOperation
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from devopslearn.lib.numbers import NumberError, parse_number, plain_number
 from quizzes.models import MAX_ARTIFACT_LINES, QuestionKind, missing_placeholders, variant_values
@@ -58,14 +59,21 @@ def check_question(
         elif len(set(matches)) != len(matches) or len(set(texts)) != len(texts):
             problems.append(_("Matching pairs must be unique: two items share the same text or the same match."))
     elif kind == QuestionKind.NUMERIC:
-        if numeric_answer is None:
-            problems.append(_("A numeric question needs its answer."))
-        if tolerance is None or tolerance < 0:
-            problems.append(_("A numeric question needs a tolerance of zero or more."))
+        problems += numeric_problems(numeric_answer, tolerance).values()
     elif kind == QuestionKind.SHORT_TEXT and not any(str(c.get("text", "")).strip() for c in correct):
         problems.append(_("A short-text question needs at least one accepted answer (a correct choice)."))
     elif kind == QuestionKind.FAULTY_LINE:
         problems += check_faulty_line(len(choices), [c.get("order") for c in correct], select_count)
+    return problems
+
+
+def numeric_problems(numeric_answer: Decimal | None, tolerance: Decimal | None) -> dict[str, str]:
+    """Problems with a numeric question's answer and tolerance, keyed by the field they concern."""
+    problems = {}
+    if numeric_answer is None:
+        problems["numeric_answer"] = _("A numeric question needs its answer.")
+    if tolerance is None or tolerance < 0:
+        problems["tolerance"] = _("A numeric question needs a tolerance of zero or more.")
     return problems
 
 
@@ -75,30 +83,44 @@ def check_faulty_line(line_count: int, correct_lines: list[int], select_count: i
         return [_("A find-the-faulty-line question needs an artifact: the log, plan or file to read.")]
     if line_count > MAX_ARTIFACT_LINES:
         return [
-            _("The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).")
+            ngettext(
+                "The artifact has %(n)d line; keep it to %(max)d (show the part that matters).",
+                "The artifact has %(n)d lines; keep it to %(max)d (show the part that matters).",
+                line_count,
+            )
             % {"n": line_count, "max": MAX_ARTIFACT_LINES}
         ]
     problems = []
     if select_count < 1 or select_count > line_count:
         problems.append(
-            _("Learners may select from 1 to %(n)d lines (the artifact's length), not %(select)d.")
+            ngettext(
+                "Learners may select from 1 to %(n)d line (the artifact's length), not %(select)d.",
+                "Learners may select from 1 to %(n)d lines (the artifact's length), not %(select)d.",
+                line_count,
+            )
             % {"n": line_count, "select": select_count}
         )
     if not correct_lines:
         problems.append(_("Mark the faulty line: at least one line must be correct."))
     elif select_count == 1 and len(correct_lines) != 1:
         problems.append(
-            _(
+            ngettext(
+                "Learners select exactly one line, but %(n)d line is marked correct: mark one, or let learners "
+                "select %(n)d line.",
                 "Learners select exactly one line, but %(n)d lines are marked correct: mark one, or let learners "
-                "select %(n)d lines."
+                "select %(n)d lines.",
+                len(correct_lines),
             )
             % {"n": len(correct_lines)}
         )
     elif len(correct_lines) > select_count:
         problems.append(
-            _(
+            ngettext(
+                "Learners may select %(select)d lines, but %(n)d is correct: nobody could earn full marks. Let "
+                "them select %(n)d line, or mark fewer lines correct.",
                 "Learners may select %(select)d lines, but %(n)d are correct: nobody could earn full marks. Let "
-                "them select %(n)d lines, or mark fewer lines correct."
+                "them select %(n)d lines, or mark fewer lines correct.",
+                len(correct_lines),
             )
             % {"select": select_count, "n": len(correct_lines)}
         )

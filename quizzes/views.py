@@ -63,6 +63,7 @@ def _leave(request: HttpRequest, url: str) -> HttpResponse:
 def quiz_page(request: HttpRequest, quiz_id: int) -> HttpResponse:
     quiz, status = _quiz_for_learner(request, quiz_id)
     history = list(Attempt.objects.filter(user=request.user, quiz=quiz).order_by("-number"))
+    left = attempts.attempts_left(request.user, quiz)
     return render(
         request,
         "quizzes/quiz.html",
@@ -73,7 +74,9 @@ def quiz_page(request: HttpRequest, quiz_id: int) -> HttpResponse:
             "status": status,
             "current": next((a for a in history if a.is_open), None),
             "closed": [a for a in history if not a.is_open],
-            "attempts_left": attempts.attempts_left(request.user, quiz),
+            "attempts_left": left,
+            "no_attempts_left": attempts.no_attempts_left_message(request.user, quiz) if left == 0 else "",
+            "extra_minutes": quiz.extra_minutes_for(request.user) if quiz.time_limit_minutes else 0,
             "question_count": quiz.questions_per_attempt(),
         },
     )
@@ -228,6 +231,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             ),
             "can_retry": left is None or left > 0,
             "attempts_left": left,
+            "no_attempts_left": attempts.no_attempts_left_message(request.user, attempt.quiz) if left == 0 else "",
         },
     )
 

@@ -58,6 +58,7 @@ def make_path(
             quiz = Quiz.objects.create(module=module, title=f"Quiz {m}", published=True, pass_mark=70)
             for q in range(1, questions + 1):
                 question = Question.objects.create(
+                    published=True,
                     quiz=quiz,
                     key=f"q{q}",
                     kind="single",

@@ -19,7 +19,7 @@ from cohorts.models import LEADS_FLAG, Cohort
 from courses.models import ContentVersion, Module
 from devopslearn.lib import sql
 from progress.models import ModuleProgress, ReviewCard
-from quizzes.models import Question
+from quizzes.models import Question, Quiz
 from tests.cohorts.conftest import make_cohort
 from tests.factories import make_user
 
@@ -86,6 +86,7 @@ ROW = st.fixed_dictionaries(
         "best_percent": PERCENT,
         "last_percent": PERCENT,
         "quiz_passed": st.booleans(),
+        "labs_passed": st.integers(0, 3),
         "completed": st.booleans(),
         "active": st.booleans(),
     }
@@ -102,8 +103,9 @@ CARDS = st.lists(st.sampled_from([-60, 0, 60]), max_size=3)
 @given(
     rows=st.dictionaries(st.tuples(st.integers(0, 2), st.integers(0, 5)), ROW, max_size=10),
     cards=st.dictionaries(st.tuples(st.integers(0, 2), st.integers(0, 5)), CARDS, max_size=6),
+    withdrawn=st.sets(st.tuples(st.sampled_from(["question", "quiz", "module"]), st.integers(0, 5)), max_size=3),
 )
-def test_progress_rows_and_due_cards_are_what_the_orm_reads(curriculum, rows, cards):
+def test_progress_rows_and_due_cards_are_what_the_orm_reads(curriculum, rows, cards, withdrawn):
     modules = list(Module.objects.filter(path=curriculum).order_by("order"))
     questions = {m.pk: list(Question.objects.filter(quiz__module=m)) for m in modules}
     now = timezone.now().replace(microsecond=123456)
@@ -125,6 +127,14 @@ def test_progress_rows_and_due_cards_are_what_the_orm_reads(curriculum, rows, ca
                 ReviewCard.objects.create(
                     user=users[who], question=question, module=module, due=now + timedelta(seconds=offset)
                 )
+        for what, which in withdrawn:  # withdrawn content's cards are not due (issue 12, point 6)
+            module = modules[which]
+            if what == "question" and questions[module.pk]:
+                Question.objects.filter(pk=questions[module.pk][0].pk).update(published=False)
+            elif what == "quiz":
+                Quiz.objects.filter(module=module).update(published=False)
+            elif what == "module":
+                Module.objects.filter(pk=module.pk).update(published=False)
         user_ids, module_ids = [u.pk for u in users], [m.pk for m in modules]
         plain = ModuleProgress.standing(user_ids, module_ids, now)
         assert plain == ModuleProgress.standing_by_orm(user_ids, module_ids, now)

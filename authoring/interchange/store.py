@@ -4,11 +4,11 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.db.models import Max, Prefetch
 
 from authoring.interchange import moodle
 from authoring.interchange.bank import Bank, BankChoice, BankQuestion, BankWarning
+from courses import changes
 from quizzes.models import TAG, Choice, Misconception, Pool, Question, QuestionKind, Quiz, line_key
 
 
@@ -94,7 +94,7 @@ class BankImportResult:
         return out
 
 
-@transaction.atomic
+@changes.batch()  # one transaction; grades and progress follow the content (courses.changes)
 def import_bank(bank: Bank, quiz: Quiz, *, publish: bool = False, pool: str = "") -> BankImportResult:
     """Add the bank's questions to ``quiz``: each into the pool its category names (created when
     missing), or all into ``pool`` (a pool's title or key) when given. Nothing is written when the

@@ -14,7 +14,6 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db import transaction
 from django.db.models import Max
 
 from authoring.interchange.bank import BankQuestion
@@ -22,6 +21,7 @@ from authoring.interchange.store import question_fields, save_question, to_bank,
 from authoring.models import GeneratedQuestion, ReportImport, fingerprint
 from authoring.reports.draft import Draft, DraftLesson, build_draft, glossary_markdown, unique_key
 from authoring.reports.read import ReportError, read_report
+from courses import changes
 from courses.importers import ImportContext
 from courses.models import LearningPath, Lesson, Module
 from quizzes.models import Question, Quiz
@@ -302,7 +302,7 @@ class _Writer:
         self.result.count("generated questions", "updated")
 
 
-@transaction.atomic
+@changes.batch()  # one transaction; grades and progress follow the content (courses.changes)
 def import_report(
     name: str,
     raw: bytes,

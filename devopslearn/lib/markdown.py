@@ -6,7 +6,9 @@ Only that stored output is ever marked safe in a template.
 
 import html as html_lib
 import re
+from collections.abc import Iterator
 from functools import partial
+from typing import NamedTuple
 
 import bleach
 import markdown
@@ -175,3 +177,47 @@ def plain_text(html: str) -> str:
     """The text of sanitised HTML, without any markup (for search and snippets)."""
     text = html_lib.unescape(bleach.clean(html, tags=set(), strip=True))
     return re.sub(r"\s+", " ", text).strip()
+
+
+class Passage(NamedTuple):
+    """One block of a rendered text as a reader sees it: ``kind`` is "prose" (a paragraph, a list
+    item, a quote), "heading", "row" (a table row, its cells joined by " · ") or "code" (one line of
+    a code block or diagram, its runs of spaces kept as one)."""
+
+    kind: str
+    text: str
+
+
+# Sanitised HTML (our own output, every tag closed by bleach) read block by block: a code block, a
+# table row, or the markup between two block tags.
+_BLOCKS = re.compile(r"<pre\b[^>]*>(?P<pre>.*?)</pre>|<tr\b[^>]*>(?P<tr>.*?)</tr>|"
+                     r"</?(?:p|li|ul|ol|h[2-6]|dl|dt|dd|blockquote|div|table|thead|tbody|br)\b[^>]*>", re.S)
+_HEADING_OPENS = re.compile(r"<h[2-6]\b")
+_CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", re.S)
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _text(html: str) -> str:
+    return html_lib.unescape(_TAG.sub("", html))
+
+
+def passages(html: str) -> Iterator[Passage]:
+    """The blocks of sanitised HTML in reading order, read lazily (for search snippets): paragraphs
+    stay whole, a table gives one passage a row, a code block or ASCII diagram one a line, so that a
+    snippet never runs a table's cells or a diagram's boxes together into one line of words."""
+    last, kind = 0, "prose"
+    for block in _BLOCKS.finditer(html):
+        if text := " ".join(_text(html[last : block.start()]).split()):
+            yield Passage(kind, text)
+        last = block.end()
+        kind = "heading" if _HEADING_OPENS.match(block.group()) else "prose"
+        if block["pre"] is not None:
+            for line in _text(block["pre"]).splitlines():
+                if line.strip():
+                    yield Passage("code", " ".join(line.split()))
+        elif block["tr"] is not None:
+            cells = [" ".join(_text(cell).split()) for cell in _CELL.findall(block["tr"])]
+            if any(cells):
+                yield Passage("row", " · ".join(cell for cell in cells if cell))
+    if text := " ".join(_text(html[last:]).split()):
+        yield Passage("prose", text)

@@ -10,33 +10,46 @@ from django.utils.cache import patch_cache_control
 from django.utils.functional import empty
 from django_htmx.http import HttpResponseClientRedirect
 
+from devopslearn.lib.logging import new_request_id, request_context
 from devopslearn.lib.pages import page_of
 
 request_log = logging.getLogger("devopslearn.requests")
 
 
 class RequestLogMiddleware:
-    """Logs one structured line per request: method, path, status, duration, user."""
+    """Gives each request an id (the proxy's X-Request-ID, or a fresh one; sent back in the response's
+    X-Request-ID and carried by every log line meanwhile), logs one structured line per request
+    (method, path, status, duration, user) and, with settings.METRICS, counts it by view."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
-        response = self.get_response(request)
-        request_log.info(
-            "request",
-            extra={
-                "fields": {
-                    "method": request.method,
-                    "path": request.path,
-                    "status": response.status_code,
-                    "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                    "user_id": _loaded_user_id(request),
-                    "htmx": request.headers.get("HX-Request") == "true",
-                }
-            },
-        )
+        with request_context(new_request_id(request.headers.get("X-Request-ID"))) as rid:
+            request.request_id = rid
+            response = self.get_response(request)
+            seconds = time.perf_counter() - started
+            request_log.info(
+                "request",
+                extra={
+                    "fields": {
+                        "method": request.method,
+                        "path": request.path,
+                        "status": response.status_code,
+                        "duration_ms": round(seconds * 1000, 1),
+                        "user_id": _loaded_user_id(request),
+                        "htmx": request.headers.get("HX-Request") == "true",
+                    }
+                },
+            )
+        response["X-Request-ID"] = rid
+        if settings.METRICS:
+            from devopslearn.lib import metrics
+
+            match = getattr(request, "resolver_match", None)
+            view = match.view_name if match and match.view_name else "(unmatched)"
+            metrics.observe_request(view, request.method, response.status_code, seconds)
         return response
 
 

@@ -12,7 +12,7 @@ thousands dot) is one more entry.
 import re
 import unicodedata
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_FLOOR, Decimal, InvalidOperation
 
 from django import forms, template
 from django.conf import settings
@@ -172,23 +172,51 @@ FORMFIELD_OVERRIDES = {
 }
 
 
-# --- showing a percentage score ------------------------------------------------------------------
-# A score is shown with ``places`` decimals, rounded half up (69.5 shows as 70), in the page's locale.
+# --- showing a percentage score or progress ------------------------------------------------------
+# A percentage is shown floored to ``places`` decimals (69.6 shows as 69, 99.99 as 99), in the page's
+# locale. Floored, not rounded: every decision beside a figure (passed: percent >= pass mark; complete:
+# every step done; mastered: best >= 90) is taken on the exact value, and a whole-number threshold
+# holds for the floored figure exactly when it holds for the exact one, so the figure never
+# contradicts the decision (rounding half up showed "70 % · Not passed (pass mark 70 %)" for 69.6).
 
 register = template.Library()
 
 
-def percent_text(value, places: int = 0, *, localized: bool = True) -> str:
-    """``value`` (a percentage: Decimal, int or float) as text without the % sign; "" for None.
-    ``localized=False`` gives the plain form a data file wants ("66.7")."""
+def floor_percent(value, places: int = 0) -> Decimal | None:
+    """``value`` (a percentage: Decimal, int or float) floored to ``places`` decimals; None for None."""
     if value is None:
+        return None
+    if isinstance(value, float):  # an average or a statistic: 100 * 0.57 is 56.99999999999999 in binary
+        value = round(value, 9)
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_FLOOR) + Decimal(0)
+
+
+def share_percent(part: int, whole: int) -> int:
+    """``part`` of ``whole`` (whole numbers: steps, learners) as a floored whole percentage, computed
+    exactly (0 when ``whole`` is 0): 199 of 200 is 99, never 100 before the last one."""
+    return 100 * part // whole if whole else 0
+
+
+def percent_text(value, places: int = 0, *, localized: bool = True) -> str:
+    """``value`` (a percentage: Decimal, int or float) as text without the % sign, floored to ``places``
+    decimals (see above); "" for None. ``localized=False`` gives the plain form a data file wants ("66.6")."""
+    floored = floor_percent(value, places)
+    if floored is None:
         return ""
-    exponent = Decimal(1).scaleb(-places)
-    rounded = Decimal(str(value)).quantize(exponent, rounding=ROUND_HALF_UP)
-    return formats.number_format(rounded, decimal_pos=places) if localized else f"{rounded:f}"
+    return formats.number_format(floored, decimal_pos=places) if localized else f"{floored:f}"
 
 
 @register.filter
 def percent(value, places: int = 0) -> str:
-    """``{{ attempt.percent|percent }}%``: a percentage score as every page shows it."""
+    """``{{ attempt.percent|percent }}%``: a percentage (a score, a progress, a facility) as every page
+    shows it."""
     return percent_text(value, int(places))
+
+
+@register.filter
+def plural_count(value) -> int:
+    """The whole number that picks the plural form of ``value`` shown with decimals (points: "1 point",
+    "0.5 points", "2.5 points"): the value itself when it is whole, else 2, a count English and
+    Vietnamese write in the plural as they write fractions (gettext's plural rules take integers)."""
+    number = Decimal(str(value))
+    return int(number) if number == number.to_integral_value() else 2

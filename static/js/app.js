@@ -44,10 +44,10 @@
     setInterval(tick, 1000);
   }
 
-  // Close the account menu with Escape, returning focus to its toggle.
+  // Close the account menu and the phone's navigation menu with Escape, returning focus to the toggle.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }
-    document.querySelectorAll("details.menu[open]").forEach(function (menu) {
+    document.querySelectorAll("details.menu[open], details.nav-menu[open]").forEach(function (menu) {
       menu.removeAttribute("open");
       menu.querySelector("summary").focus();
     });

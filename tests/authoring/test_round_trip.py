@@ -61,6 +61,7 @@ def every_kind(db):
 
     def question(key, kind, pool=None, choices=(), **fields):
         q = Question.objects.create(
+            published=True,
             quiz=quiz,
             key=key,
             kind=kind,

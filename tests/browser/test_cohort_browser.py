@@ -5,20 +5,12 @@ import io
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import serious_violations
 
 pytestmark = pytest.mark.browser
-
-
-@pytest.fixture
-def demo(live_curriculum, settings):
-    settings.DEBUG = True
-    call_command("seed_demo", stdout=io.StringIO())
-    settings.DEBUG = False
 
 
 def test_lead_filters_to_stuck_learners_opens_one_and_downloads_the_csv(page, live_server, demo, console_errors):
@@ -75,3 +67,25 @@ def test_cohort_pages_have_no_serious_accessibility_violation(page, live_server,
     if found := serious_violations(page):
         problems["list"] = found
     assert problems == {}
+
+
+def test_lead_grants_a_member_extra_time_from_the_roster(page, live_server, demo, console_errors):
+    from quizzes.models import AttemptAllowance, Quiz
+
+    quiz = Quiz.objects.shown_to_learners().filter(module__path__slug__isnull=False).order_by("pk").first()
+    Quiz.objects.filter(pk=quiz.pk).update(time_limit_minutes=10)
+    login(page, live_server, "lead", "devops-demo")
+    page.goto(f"{live_server.url}/cohorts/demo-cohort/roster/")
+    page.get_by_role("link", name="Extra attempts or time").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Extra attempts or time for")
+    assert serious_violations(page) == []
+    page.get_by_label("Quiz").select_option(label=quiz.title)
+    page.get_by_label("Extra time (minutes)").fill("15")
+    page.get_by_label("Reason").fill("Accommodation agreed")
+    page.get_by_role("button", name="Grant").click()
+    expect(page.get_by_text("Granted to")).to_be_visible()
+    expect(page.locator("table")).to_contain_text("+15 minutes")
+    expect(page.locator("table")).to_contain_text("Accommodation agreed")
+    grant = AttemptAllowance.objects.get()
+    assert (grant.quiz_id, grant.extra_minutes, grant.granted_by.username) == (quiz.pk, 15, "lead")
+    assert console_errors == []

@@ -212,6 +212,38 @@ def test_question_statistics_on_a_hand_computed_example(lead_client, cohort, cur
     assert detail.status_code == 200 and right.text in detail.content.decode()
 
 
+def test_the_question_list_shows_prompts_as_plain_text_not_markdown(lead_client, cohort, curriculum, learner):
+    quiz = curriculum.modules.get(slug="devops-mindset").quizzes.get()
+    question = quiz.questions.filter(kind="single").order_by("order").first()
+    question.prompt_md = "Which file is **exactly one** `buildspec.yml` per <b>project</b>?"
+    question.save()
+    choice = question.choices.get(is_correct=True)
+    attempt = Attempt.objects.create(
+        user=learner,
+        quiz=quiz,
+        number=1,
+        submitted_at=timezone.now(),
+        score=1,
+        max_score=1,
+        question_order=[question.pk],
+    )
+    response = Response.objects.create(
+        attempt=attempt,
+        question=question,
+        answer={"choices": [choice.pk]},
+        answer_text=choice.text,
+        fraction=1,
+        points=1,
+        is_correct=True,
+    )
+    ResponseChoice.objects.create(response=response, choice=choice)
+
+    html = lead_client.get(f"/cohorts/{cohort.slug}/questions/").content.decode()
+
+    assert "Which file is exactly one buildspec.yml per project?" in html
+    assert "**" not in html and "`" not in html and "&lt;b&gt;" not in html
+
+
 def test_activity_page_charts_weeks_and_the_funnel_with_tables(lead_client, cohort):
     populate(
         cohort, 5, profiles=[Profile(6, skill=0.95), Profile(2, 3), Profile(1, 1), Profile(0, 2), Profile(0, 0, 0, -1)]
@@ -227,7 +259,7 @@ def parse_csv(response) -> list[list[str]]:
     return list(csv.reader(io.StringIO(body[1:])))
 
 
-def test_csv_export_has_a_header_and_one_row_per_member(lead_client, cohort, curriculum, learner):
+def test_csv_export_has_a_header_and_one_row_per_member(lead_client, lead, cohort, curriculum, learner):
     learner.display_name = 'Nguyễn Thị, "Lan"'
     learner.save()
     populate(cohort, 3, profiles=[Profile(6, skill=0.95), Profile(2, 5, 2, 1, 0.5), Profile(0, 0, 0, -1)])
@@ -237,11 +269,19 @@ def test_csv_export_has_a_header_and_one_row_per_member(lead_client, cohort, cur
     rows = parse_csv(response)
     header, body = rows[0], rows[1:]
     modules = PathPlan.of(cohort.path).modules
-    assert header[:6] == ["username", "display_name", "joined", "progress_percent", "last_activity", "quiz_average"]
+    zone = lead.zone.key  # the viewer's zone, named in the header
+    assert header[:6] == [
+        "username",
+        "display_name",
+        f"joined_at ({zone})",
+        "progress_percent",
+        "last_active_day (learner's time zone)",
+        "quiz_average",
+    ]
     assert len(header) == 6 + 2 * len(modules)
     assert len(body) == 4
     by_name = {row[0]: row for row in body}
-    assert by_name["learner1"][1] == 'Nguyễn Thị, "Lan"'
+    assert by_name["learner1"][1] == '\'Nguyễn Thị, "Lan"'  # a separator in a cell: marked as text
     finished = by_name["m1-0000"]
     assert finished[3] == "100"
     assert all(finished[6 + 2 * i] in ("completed", "mastered") for i in range(len(modules)))

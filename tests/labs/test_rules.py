@@ -250,6 +250,17 @@ def test_kubernetes_probes():
     assert lines("k8s-probes", "kubernetes", POD + probes) == []
 
 
+def test_kubernetes_probes_are_not_asked_of_jobs_that_run_to_completion():
+    job = (
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: migrate}\nspec:\n  template:\n    spec:\n"
+        "      restartPolicy: Never\n      containers:\n        - name: migrate\n          image: app:1.0\n"
+    )
+    assert lines("k8s-probes", "kubernetes", job) == []
+    pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n    - name: web\n      image: a:1\n"
+    assert lines("k8s-probes", "kubernetes", pod) == [6]  # a bare pod may serve: asked as before
+    assert lines("k8s-resources", "kubernetes", job) == [9]  # a Job still requests and limits what it uses
+
+
 def test_kubernetes_resources():
     assert [m for _, m in findings("k8s-resources", "kubernetes", POD)][0].count("requests.memory") == 1
     fixed = POD.replace("requests: {cpu: 100m}", "requests: {cpu: 100m, memory: 64Mi}")

@@ -44,6 +44,7 @@ ROW = st.one_of(
             "best_percent": st.one_of(st.none(), st.sampled_from([Decimal(0), Decimal("89.999999"), MASTERY_PERCENT])),
             "lessons_completed": st.integers(0, 7),
             "attempts": st.integers(0, 2),
+            "labs_passed": st.integers(0, 1),
         }
     ),
 )

@@ -23,6 +23,7 @@ BUILD_LOG = [
 def add_question(quiz: Quiz, kind: str, *, key: str, order: int, points=Decimal(1)) -> Question:
     """One question of ``kind`` with choices, explanation and per-choice feedback on the wrong ones."""
     question = Question.objects.create(
+        published=True,
         quiz=quiz,
         key=key,
         kind=kind,

@@ -13,7 +13,7 @@ from quizzes.models import Attempt, AttemptAllowance, Quiz
 from tests.quizzes.conftest import answer_data, build_quiz, questions_of
 
 USED_ALL = "You have used all your attempts"
-WHO_HELPS = "Your instructor or cohort lead can grant you another one."
+WHO_HELPS = "An instructor can grant you an extra attempt."  # no cohort: no lead to name
 
 
 def start(client, quiz):
@@ -67,7 +67,7 @@ def test_after_the_last_attempt_start_is_refused_and_the_page_names_who_can_help
 
     assert response.url == two_attempt_quiz.get_absolute_url()
     message = [str(m) for m in get_messages(response.wsgi_request)][0]
-    assert USED_ALL in message and "instructor or cohort lead" in message
+    assert USED_ALL in message and WHO_HELPS in message
     assert Attempt.objects.filter(user=learner).count() == 2
     page = client.get(two_attempt_quiz.get_absolute_url()).content.decode()
     assert USED_ALL in page and WHO_HELPS in page
@@ -111,7 +111,13 @@ def test_staff_grant_an_extra_attempt_in_the_admin(client, learner, instructor, 
     client.force_login(instructor)
     response = client.post(
         reverse("admin:quizzes_attemptallowance_add"),
-        {"quiz": two_attempt_quiz.pk, "user": learner.pk, "extra_attempts": 1, "reason": "Was ill on exam day"},
+        {
+            "quiz": two_attempt_quiz.pk,
+            "user": learner.pk,
+            "extra_attempts": 1,
+            "extra_minutes": 0,
+            "reason": "Was ill on exam day",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:3000]
     allowance = AttemptAllowance.objects.get()

@@ -66,7 +66,7 @@ def test_after_answering_the_feedback_shows_verdict_points_explanation_and_choic
     question = questions_of(attempt)[position - 1]
     url = reverse("quizzes:question", args=[attempt.public_id, position])
     fragment = client.post(url, answer_data(attempt, question, "wrong"), headers=HTMX).content.decode()
-    assert "Not quite" in fragment and "0 of 1 points" in fragment
+    assert "Not quite" in fragment and "0 of 1 point" in fragment
     assert question.explanation_html in fragment
     for choice in question.choices.filter(is_correct=False):
         assert choice.feedback in fragment
@@ -80,7 +80,7 @@ def test_a_partial_answer_says_partly_right_with_its_share_of_the_points(client,
     question = questions_of(attempt)[position - 1]
     url = reverse("quizzes:question", args=[attempt.public_id, position])
     fragment = client.post(url, answer_data(attempt, question, "partial"), headers=HTMX).content.decode()
-    assert "Partly right" in fragment and "0.50 of 1 points" in fragment
+    assert "Partly right" in fragment and "0.50 of 1 point" in fragment
 
 
 def test_the_last_question_offers_to_finish_and_counts_the_unanswered(client, attempt):

@@ -6,6 +6,7 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from progress.models import ModuleProgress
@@ -364,10 +365,12 @@ def test_an_answered_question_cannot_be_deleted_from_its_quiz_either(instructor_
 
 
 def fix_the_key(question: Question) -> None:
-    """The instructor's fix: the choice the learner picked was right after all."""
+    """The choice the learner picked was right after all, written behind the apps' back (plain SQL, a
+    restored dump): no content change is recorded, so nothing regrades until the Regrade page does.
+    (Every change through the models regrades at once: tests/progress/test_derived_results.py.)"""
     picked = Response.objects.get(question=question).answer["choices"][0]
-    question.choices.update(is_correct=False)
-    question.choices.filter(pk=picked).update(is_correct=True)
+    QuerySet.update(question.choices.all(), is_correct=False)
+    QuerySet.update(question.choices.filter(pk=picked), is_correct=True)
 
 
 def test_regrade_shows_a_dry_run_that_changes_nothing(instructor_client, answered):
@@ -434,8 +437,8 @@ def test_a_regrade_that_fails_halfway_changes_nothing(instructor_client, learner
         attempts.append(close_attempt(attempt))
     # Both picked the same wrong choice (the first wrong one): it was right after all.
     wrong = question.choices.filter(is_correct=False).order_by("order").first()
-    question.choices.update(is_correct=False)
-    question.choices.filter(pk=wrong.pk).update(is_correct=True)
+    QuerySet.update(question.choices.all(), is_correct=False)
+    QuerySet.update(question.choices.filter(pk=wrong.pk), is_correct=True)
     calls = []
 
     def fail_on_second(sender, attempt, **kwargs):
@@ -479,3 +482,65 @@ def test_the_question_list_filters_by_module_and_kind_and_searches(instructor_cl
     assert page.context["cl"].result_count == 1
     found = instructor_client.get(listing, {"q": "q3-true-false"})
     assert found.context["cl"].result_count == 1
+
+
+def field_row(page: str, field: str) -> str:
+    """The admin's row of ``field`` (its label, input and errors), or "" when the form lacks it."""
+    found = re.search(rf'<div class="form-row[^"]*field-{field}\b.*?(?=<div class="form-row|</fieldset>)', page, re.S)
+    return found.group(0) if found else ""
+
+
+def test_a_new_question_starts_by_choosing_its_kind_with_plain_links(instructor_client, quiz):
+    page = instructor_client.get(f"{QUESTION_ADD}?quiz={quiz.pk}").content.decode()
+
+    assert "Add question: choose its kind" in page
+    for value, label in QuestionKind.choices:
+        assert f'<a href="?quiz={quiz.pk}&amp;kind={value}"><strong>{label}</strong></a>' in page
+    assert "<form" not in page.split('id="content"')[1], "links, not a form that needs a script"
+
+
+@pytest.mark.parametrize("kind", list(QuestionKind))
+def test_the_form_shows_the_fields_of_the_chosen_kind_only(instructor_client, quiz, kind):
+    page = instructor_client.get(f"{QUESTION_ADD}?quiz={quiz.pk}&kind={kind}").content.decode()
+
+    assert bool(field_row(page, "numeric_answer")) == (kind == QuestionKind.NUMERIC)
+    assert bool(field_row(page, "artifact")) == (kind == QuestionKind.FAULTY_LINE)
+    assert ('name="choices-TOTAL_FORMS"' in page) == (kind != QuestionKind.NUMERIC), "no choices table for numeric"
+    assert 'class="collapse' not in page, "nothing the kind needs is folded away"
+    assert f'<option value="{kind}" selected>' in page
+
+
+def test_a_new_question_starts_unpublished(instructor_client, quiz):
+    page = instructor_client.get(f"{QUESTION_ADD}?quiz={quiz.pk}&kind=single").content.decode()
+    assert re.search(r'<input type="checkbox" name="published"(?![^>]*checked)[^>]*>', page)
+
+    choices, fields = GOOD[QuestionKind.SINGLE]
+    data = question_post(quiz, QuestionKind.SINGLE, choices, **fields)
+    del data["published"]  # the box left as it came
+    response = instructor_client.post(QUESTION_ADD, data)
+
+    assert response.status_code == 302
+    assert Question.objects.get(quiz=quiz).published is False
+    assert Question._meta.get_field("published").default is False
+
+
+@pytest.mark.parametrize(
+    ("kind", "fields", "field", "message"),
+    [
+        (QuestionKind.NUMERIC, {"numeric_answer": "", "tolerance": "0"}, "numeric_answer", "needs its answer"),
+        (QuestionKind.NUMERIC, {"numeric_answer": "10", "tolerance": ""}, "tolerance", "tolerance of zero or more"),
+        (QuestionKind.NUMERIC, {"numeric_answer": "10", "tolerance": "-1"}, "tolerance", "cannot be negative"),
+        (QuestionKind.NUMERIC, {"numeric_answer": "", "tolerance": "0", "variants": "[{]"}, "variants", ""),
+        (QuestionKind.FAULTY_LINE, {"artifact": "", "select_count": "1"}, "artifact", "needs an artifact"),
+    ],
+)
+def test_errors_sit_beside_their_fields(instructor_client, quiz, kind, fields, field, message):
+    response = instructor_client.post(QUESTION_ADD, question_post(quiz, kind, [], **fields))
+
+    page = response.content.decode()
+    row = field_row(page, field)
+    assert response.status_code == 200 and 'class="errorlist' in row, f"the error of {field} is in its row"
+    assert message in row
+    top = page.split('<fieldset class="module aligned')[0]
+    assert message == "" or message not in top, "not repeated at the top of the form"
+    assert not Question.objects.filter(quiz=quiz).exists()

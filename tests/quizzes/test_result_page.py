@@ -45,7 +45,7 @@ def test_the_result_shows_the_score_and_that_the_pass_mark_was_missed(client, le
     page = result_page(client, attempt).content.decode()
     # 1 + 0.5 + 0 + 0.5 + 1/3 + 1 + 0 + 0 of 8 points
     assert attempt.score == Decimal("3.333333")
-    assert "42%" in page
+    assert "41%" in page  # 41.7 %, floored
     assert "3.33 of 8 points" in page
     assert "Not passed (pass mark 70%)" in page
 
@@ -106,7 +106,8 @@ def test_after_the_last_attempt_the_result_names_who_can_help(client, learner):
     client.force_login(learner)
     page = result_page(client, attempt).content.decode()
     assert "Try again" not in page
-    assert "You have used all your attempts. Your instructor or cohort lead can grant you another one." in page
+    # no cohort: only an instructor can help (a member is told their cohort lead's name, test_time_limits)
+    assert "You have used all your attempts at this quiz. An instructor can grant you an extra attempt." in page
 
 
 def test_an_open_attempt_has_no_result_yet(client, learner, mixed_quiz):

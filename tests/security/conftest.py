@@ -28,6 +28,7 @@ def add_question(
     from quizzes.models import Choice, Question
 
     question = Question.objects.create(
+        published=True,
         quiz=quiz,
         key=f"sec-{order}-{kind.replace('_', '-')}",
         kind=kind,

@@ -40,6 +40,7 @@ LEAD_ACTIONS = "login 404 404 404 302 302 302"
 TABLE = {
     # name: (GET, POST)
     "healthz": (PUBLIC, GET_ONLY_PUBLIC),
+    "metrics": ("404 404 404 404 404 404 404", GET_ONLY_PUBLIC),  # METRICS is off unless set
     "courses:home": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:path": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:module": (PUBLIC, GET_ONLY_PUBLIC),
@@ -59,6 +60,7 @@ TABLE = {
     "progress:review_answer": (GET_ONLY_LOGIN, "login 200 404 404 404 404 404"),
     "progress:review_rate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),
     "progress:certificate": (PUBLIC, GET_ONLY_PUBLIC),  # deliberately public: it verifies the certificate
+    "progress:reissue_certificate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # the owner's own name
     "cohorts:list": (LOGGED_IN, GET_ONLY_LOGIN),
     "cohorts:join": (LOGGED_IN, "login 200 200 200 200 200 200"),  # an empty code is a form error
     "cohorts:overview": (LEADS, GET_ONLY_LOGIN),
@@ -70,6 +72,7 @@ TABLE = {
     "cohorts:member": (LEADS, GET_ONLY_LOGIN),
     "cohorts:roster": (LEADS, GET_ONLY_LOGIN),
     "cohorts:remove": (GET_ONLY_LOGIN, LEAD_ACTIONS),
+    "cohorts:grant": (LEADS, "login 404 404 404 400 400 400"),  # an empty form: errors shown, nothing granted
     "cohorts:rotate": (GET_ONLY_LOGIN, LEAD_ACTIONS),
     "cohorts:invitations": (GET_ONLY_LOGIN, LEAD_ACTIONS),
     "cohorts:leave": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # only members can leave
@@ -123,6 +126,7 @@ ADMIN_RULES = [
     ),
     (r"admin:(quizzes_attempt|progress_\w+)_(changelist|change|history)", "200", "200"),  # read-only
     (r"admin:(quizzes_attempt|progress_\w+)_add", "403", "403"),
+    (r"admin:progress_certificate_delete", "403", "403"),  # revoked with a reason, never deleted
     (r"admin:(quizzes_attempt|progress_\w+)_delete", "403", "200"),
     (r"admin:labs_lab_(changelist|add|change|delete|history|preview)", "200", "200"),
     (r"admin:labs_submission_(changelist|change|history)", "200", "200"),  # read-only

@@ -223,6 +223,19 @@ def _fixed(name: str) -> Callable:
     return lambda w: [reverse(name)]
 
 
+def _certificates(w) -> list[str]:
+    """The learner's certificate, another learner's, and a code that is nobody's."""
+    from progress.models import Certificate
+
+    mine = Certificate.objects.get_or_create(
+        user=w.learner, path=w.path, defaults={"name": "An old name", "path_title": w.path.title}
+    )[0]
+    theirs = Certificate.objects.get_or_create(
+        user=w.other_learner, path=w.path, defaults={"name": "Another old name", "path_title": w.path.title}
+    )[0]
+    return [reverse("progress:reissue_certificate", args=[c]) for c in (mine.code, theirs.code, "no-such-code")]
+
+
 def _labs(name: str) -> Callable:
     def urls(w) -> list[str]:
         lab = Lab.objects.select_related("module__path").filter(kind="dockerfile", published=True).first()
@@ -338,6 +351,7 @@ POST_ENDPOINTS = [
         "privacy-delete", LEARNER, _fixed("privacy-delete"), ("password",), lambda w: [[("password", w.password)]]
     ),
     Endpoint("progress:complete", LEARNER, _lessons("progress:complete")),
+    Endpoint("progress:reissue_certificate", LEARNER, _certificates),
     Endpoint("progress:undo", LEARNER, _lessons("progress:undo")),
     Endpoint("quizzes:start", LEARNER, _quizzes),
     Endpoint("quizzes:question", LEARNER, _attempts("quizzes:question"), ("answer",), _answers),
@@ -367,6 +381,17 @@ POST_ENDPOINTS = [
         examples=15,
     ),
     Endpoint("cohorts:remove", LEADS, _members("cohorts:remove"), may_change="subjects"),
+    Endpoint(
+        "cohorts:grant",
+        LEADS,
+        _members("cohorts:grant"),
+        ("quiz", "extra_attempts", "extra_minutes", "reason"),
+        lambda w: [
+            [("quiz", str(w.quiz.pk)), ("extra_attempts", "1"), ("extra_minutes", "0"), ("reason", "power cut")],
+            [("quiz", str(w.hidden_quiz.pk)), ("extra_attempts", "0"), ("extra_minutes", "5"), ("reason", "x")],
+        ],
+        may_change="subjects",
+    ),
     Endpoint("cohorts:rotate", LEADS, _cohorts("cohorts:rotate"), may_change="nobody"),
     Endpoint(
         "cohorts:invitations",
@@ -417,6 +442,7 @@ GET_ENDPOINTS = [
 # Every other URL pattern of the project only reads (GET); test_read_only_pages_refuse_a_post checks it.
 READ_ONLY = {
     "healthz",
+    "metrics",
     "privacy-export",
     "accounts:password_change_done",
     "accounts:password_reset_done",
@@ -647,6 +673,7 @@ def _read_only_urls(w) -> dict[str, str]:
     card = w.due_card
     return {
         "healthz": reverse("healthz"),
+        "metrics": reverse("metrics"),
         "privacy-export": reverse("privacy-export"),
         "accounts:password_change_done": reverse("accounts:password_change_done"),
         "accounts:password_reset_done": reverse("accounts:password_reset_done"),
