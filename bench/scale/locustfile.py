@@ -14,10 +14,11 @@ import random
 import re
 import time
 from itertools import count
+from pathlib import Path
 
 from locust import HttpUser, between, events, task
 
-PLAN = json.loads(open(os.environ["SCALE_PLAN"]).read())  # noqa: SIM115 - read once at import
+PLAN = json.loads(Path(os.environ["SCALE_PLAN"]).read_text())
 LOG = open(os.environ["SCALE_LOG"], "a", buffering=1)  # noqa: SIM115 - one line per write, kept open
 _learner_numbers = count()
 

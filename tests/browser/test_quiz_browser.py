@@ -129,6 +129,8 @@ def test_every_module_quiz_of_the_real_curriculum_can_be_taken_end_to_end(
         complete_lesson(learner, lesson)
     login(page, live_server, "dana", PASSWORD)
     modules = list(Module.objects.filter(path=live_curriculum, published=True).order_by("order"))
+    for module in modules:  # required labs count toward completion, which opens the next module
+        pass_labs(learner, module)
     assert len(modules) >= 6
     for module in modules:  # required labs count toward completion: the next module unlocks
         pass_labs(learner, module)

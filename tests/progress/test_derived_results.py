@@ -38,7 +38,7 @@ def colour_quiz(module=None) -> Quiz:
         kind=QuestionKind.SINGLE,
         prompt_md="Which colour?",
         explanation_md="Because.",
-        published=True,  # new questions start unpublished
+        published=True,
     )
     for order, (text, right) in enumerate([("Red", True), ("Green", False), ("Blue", False)], start=1):
         Choice.objects.create(question=question, key=text.lower(), text=text, is_correct=right, order=order)
