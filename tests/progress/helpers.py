@@ -122,12 +122,14 @@ def finish_lessons(user, module: Module, *, but: int = 0, labs: bool = True) -> 
 
 
 def pass_labs(user, module: Module) -> None:
-    """A passing graded submission of each of the module's published required labs (as a worker records it)."""
+    """A passing graded submission of each of the module's published required labs (as a worker records it).
+    Stored directly, not through ``Submission.submit``: a test that passes eleven labs in a minute is not
+    a learner pressing Check, and the rate limit would refuse it (or not) depending on the machine's speed."""
     from labs.models import Lab, Submission
 
     for lab in Lab.objects.published().required().filter(module=module):
         result = {"status": "pass", "score": 1, "max_score": 1, "percent": 100, "checks": [], "message": ""}
-        Submission.submit(user, lab, lab.solution, preview=False).record(result)
+        Submission.objects.create(user=user, lab=lab, artifact=lab.solution).record(result)
 
 
 def take_quiz(user, quiz: Quiz, *, wrong=(), skip=()) -> Attempt:
