@@ -310,7 +310,7 @@ def table(results: dict, overhead: dict, counts: dict, args) -> str:
         "",
         f"{os.cpu_count()} CPUs (load average {os.getloadavg()[1]:.1f} over the last 5 minutes: other work on the "
         "machine slows every figure), "
-        f"gunicorn {args.workers} workers, {args.graders} grading workers (nice 10), "
+        f"gunicorn {args.workers} workers, {args.graders} grading workers (nice 10, each grading in the idle class), "
         f"{args.learners} learners. Time to verdict: the POST of Check, then from the stored submission to its stored "
         "result (the database's timestamps); learners poll for it as HTMX does, after the delay the page names "
         "(about a second at first).",
