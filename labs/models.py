@@ -9,6 +9,7 @@ learner waits on "Checking…" for ever.
 from __future__ import annotations
 
 import logging
+import random
 import re
 import uuid
 from datetime import timedelta
@@ -309,6 +310,12 @@ class SubmissionQuerySet(models.QuerySet):
     def older_than(self, days: int):
         return self.filter(created_at__lt=timezone.now() - timedelta(days=days))
 
+    def for_polling(self):
+        """Only what the "Checking…" panel and ``sweep_if_stale`` read, and the lab's address: the
+        panel that every waiting learner's page asks for again and again (not the file, not the
+        result, not the lab's texts)."""
+        return self.select_related("lab__module__path").only(*POLLED_FIELDS)
+
 
 class Submission(models.Model):
     """One press of "Check": the learner's artifact as sent, and its graded result."""
@@ -346,6 +353,12 @@ class Submission(models.Model):
 
     objects = SubmissionQuerySet.as_manager()
 
+    # A page waiting for a verdict asks for it again after this long: every second at first, less often
+    # the longer the wait (a long queue does not empty faster for being asked), each delay spread by
+    # POLL_SPREAD either way so that a room that pressed Check in the same second stops asking in step.
+    POLL_DELAYS = ((timedelta(seconds=5), 1.0), (timedelta(seconds=30), 2.0), (None, 4.0))
+    POLL_SPREAD = 0.25
+
     class Meta:
         verbose_name = _("lab submission")
         verbose_name_plural = _("lab submissions")
@@ -364,6 +377,13 @@ class Submission(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.state != SubmissionState.GRADED
+
+    def poll_delay_ms(self, now=None) -> int:
+        """How long a page that shows this pending submission waits before it asks again (POLL_DELAYS)."""
+        waited = (now or timezone.now()) - self.created_at
+        seconds = next(delay for until, delay in self.POLL_DELAYS if until is None or waited < until)
+        spread = random.uniform(1 - self.POLL_SPREAD, 1 + self.POLL_SPREAD)  # noqa: S311 - timing, not secrecy
+        return round(seconds * spread * 1000)
 
     # --- the life of a submission: submit, enqueue, claim, record; sweep when a worker died ---
 
@@ -472,6 +492,23 @@ class Submission(models.Model):
                 return True
         return False
 
+
+# What ``SubmissionQuerySet.for_polling`` reads.
+POLLED_FIELDS = (
+    "public_id",
+    "user",
+    "lab",
+    "preview",
+    "state",
+    "max_score",
+    "tries",
+    "task_id",
+    "created_at",
+    "started_at",
+    "lab__slug",
+    "lab__module__slug",
+    "lab__module__path__slug",
+)
 
 # Written into a result in the grading's language (gettext at the point of use; these are only marked).
 STOPPED_MESSAGE = gettext_noop(

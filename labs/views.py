@@ -136,14 +136,25 @@ def check(request: HttpRequest, path_slug: str, module_slug: str, lab_slug: str)
 @login_required
 @require_GET
 def submission(request: HttpRequest, public_id) -> HttpResponse:
-    """One submission's result: the result panel for HTMX polling, else its lab page."""
-    shown = _own_submission(request, public_id)
+    """One submission's result: the result panel for HTMX polling, else its lab page.
+
+    Every learner waiting for a verdict asks for this again and again (``Submission.poll_delay_ms``),
+    so while the submission is pending the answer reads only the "Checking…" panel's few columns
+    (``for_polling``): not the file, not the result, not the lab's checks. The graded answer is the
+    last: its panel has no ``hx-get``, so the page stops asking, and it carries the history's new
+    score out of band."""
+    try:
+        polled = Submission.objects.of_learners().owned_by(request.user).for_polling().get(public_id=public_id)
+    except Submission.DoesNotExist:
+        raise Http404 from None
     if not request.htmx:
-        return redirect(f"{shown.lab.get_absolute_url()}?submission={shown.public_id}#result")
-    shown.sweep_if_stale()
+        return redirect(f"{polled.lab.get_absolute_url()}?submission={polled.public_id}#result")
+    polled.sweep_if_stale()
+    if polled.is_pending:
+        return render(request, "labs/lab.html#result", {"lab": polled.lab, "submission": polled, "refusal": ""})
+    shown = _own_submission(request, public_id)  # graded: the result, once
     lab = shown.lab
     checks = list(lab.checks.select_related("lesson__module__path"))
     context = {"lab": lab, "submission": shown, "rows": result_rows(shown, checks), "refusal": ""}
-    if not shown.is_pending:  # graded now: its score goes into the list of checks too
-        context.update(history=_history(request.user, lab), history_oob=True)
+    context.update(history=_history(request.user, lab), history_oob=True)  # its score goes into the list too
     return render(request, "labs/lab.html#result", context)

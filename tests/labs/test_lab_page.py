@@ -1,7 +1,12 @@
 """The learner's lab page: instructions, the editor, Check (with and without HTMX), results, history."""
 
+import re
+from datetime import timedelta
+
 import pytest
+from django.db import connection
 from django.test import override_settings
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from labs.models import Submission, SubmissionState
@@ -85,7 +90,8 @@ def test_a_pending_check_polls_with_htmx_and_offers_a_refresh_link(learner_clien
     html = learner_client.get(lab.get_absolute_url()).content.decode()
     poll = reverse("labs:submission", args=[submission.public_id])
     assert "Checking…" in html
-    assert f'hx-get="{poll}"' in html and 'hx-trigger="load delay:1s"' in html
+    assert f'hx-get="{poll}"' in html
+    assert 750 <= poll_delay(html) <= 1250  # about a second
     assert f'href="{lab.get_absolute_url()}?submission={submission.public_id}#result"' in html  # without JS
     fragment = learner_client.get(poll, HTTP_HX_REQUEST="true").content.decode()
     assert fragment.lstrip().startswith('<div id="lab-result"') and "Checking…" in fragment
@@ -105,6 +111,36 @@ def test_a_pending_check_polls_with_htmx_and_offers_a_refresh_link(learner_clien
     fragment = learner_client.get(poll, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-get" not in fragment.split('id="lab-history"')[0]  # polling stops
     assert "Passed" in fragment and 'hx-swap-oob="true"' in fragment
+
+
+def poll_delay(html: str) -> int:
+    """The milliseconds after which the result panel asks again (its hx-trigger)."""
+    return int(re.search(r'hx-trigger="load delay:(\d+)ms"', html).group(1))
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_pending_poll_reads_neither_the_file_nor_the_result_nor_the_checks(learner_client, learner, lab):
+    submission = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    poll = reverse("labs:submission", args=[submission.public_id])
+    with CaptureQueriesContext(connection) as queries:
+        fragment = learner_client.get(poll, HTTP_HX_REQUEST="true").content.decode()
+    assert "Checking…" in fragment and f'hx-get="{poll}"' in fragment
+    assert f'href="{lab.get_absolute_url()}?submission={submission.public_id}#result"' in fragment
+    sql = " ".join(query["sql"] for query in queries.captured_queries)
+    assert len(queries.captured_queries) == 3  # the session, the learner, the submission
+    assert '"labs_submission"."artifact"' not in sql and '"labs_submission"."result"' not in sql
+    assert '"labs_lab"."starter"' not in sql and "labs_check" not in sql
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_a_long_wait_is_polled_less_often_and_a_room_does_not_poll_in_step(learner, lab):
+    submission = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    start = submission.created_at
+    first = {submission.poll_delay_ms(start) for _ in range(50)}
+    assert all(750 <= delay <= 1250 for delay in first)
+    assert len(first) > 10  # spread out: thirty learners who pressed Check together drift apart
+    assert all(1500 <= submission.poll_delay_ms(start + timedelta(seconds=10)) <= 2500 for _ in range(20))
+    assert all(3000 <= submission.poll_delay_ms(start + timedelta(minutes=2)) <= 5000 for _ in range(20))
 
 
 def test_the_poll_url_without_htmx_goes_to_the_lab_page(learner_client, learner, lab):
