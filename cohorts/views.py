@@ -82,10 +82,10 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     plan = PathPlan.of(cohort.path)
     filters = _clean_filters(request, plan)
-    members = overview.members(
-        cohort, plan, sort=filters["sort"], state=filters["state"], module_id=filters["module"], text=filters["q"]
+    members = overview.members(cohort, plan, state=filters["state"], module_id=filters["module"], text=filters["q"])
+    page = overview.page(
+        members, plan, sort=filters["sort"], after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
-    page = Paginator(overview.page_values(members, plan), overview.PAGE_SIZE).get_page(request.GET.get("page"))
     base = {k: v for k, v in filters.items() if v and k != "sort"}
     sort_key, descending = filters["sort"].lstrip("-"), filters["sort"].startswith("-")
     headers = [
@@ -99,22 +99,19 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         }
         for column in overview.columns(plan)
     ]
+    query = {**base, "sort": filters["sort"]}
+    # Without a filter the members counted are the cohort's.
+    shown = members.count()
     table = fragments.render(
         "cohorts/overview.html#overview-table",
         {
             "cohort_slug": cohort.slug,
             "headers": headers,
-            "rows": overview.rows(plan, page.object_list),
-            "shown": page.paginator.count,
-            # Without a filter the paginator has counted the members already.
-            "member_count": page.paginator.count if not base else cohort.memberships.count(),
-            "page": {
-                "number": page.number,
-                "pages": page.paginator.num_pages,
-                "previous": page.previous_page_number() if page.has_previous() else None,
-                "next": page.next_page_number() if page.has_next() else None,
-            },
-            "page_query": urlencode({**base, "sort": filters["sort"]}),
+            "rows": overview.rows(plan, page.rows),
+            "shown": shown,
+            "member_count": shown if not base else cohort.memberships.count(),
+            "previous": "?" + urlencode({**query, "before": page.previous}) if page.previous else "",
+            "next": "?" + urlencode({**query, "after": page.next}) if page.next else "",
         },
     )
     if request.htmx and not request.htmx.history_restore_request:
@@ -138,7 +135,9 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def attention(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    items = cohort_attention.needs_attention(cohort, PathPlan.of(cohort.path))
+    page = cohort_attention.attention_page(
+        cohort, PathPlan.of(cohort.path), after=request.GET.get("after", ""), before=request.GET.get("before", "")
+    )
     return render(
         request,
         "cohorts/attention.html",
@@ -146,7 +145,9 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "cohorts",
             "tab": "attention",
             "cohort": cohort,
-            "items": items,
+            "items": page.items,
+            "previous": "?" + urlencode({"before": page.previous}) if page.previous else "",
+            "next": "?" + urlencode({"after": page.next}) if page.next else "",
             "inactive_days": cohort_attention.INACTIVE_DAYS,
             "overdue_many": cohort_attention.OVERDUE_MANY,
         },
