@@ -211,3 +211,24 @@ def lead_names_for(user, quiz) -> list[str]:
         .distinct()
     )
     return [lead.shown_name for lead in leads.order_by("display_name", "username")]
+
+class CohortStatistics(models.Model):
+    """The statistics of a cohort's answers (cohorts.questions.compute: each question's, and wrong
+    answers by misconception), computed by a task and shown with the time they were computed: over a
+    cohort of thousands they take seconds, which no page should. A page asks for a new computation when
+    they are older than ``MAX_AGE`` (cohorts.questions.snapshot)."""
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, primary_key=True, related_name="statistics")
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
+    requested_at = models.DateTimeField(_("computation requested"), null=True, blank=True)
+    # {question id: QuestionStats as a dict}, [MisconceptionStats as a dict], {question id: [...]}.
+    questions = models.JSONField(default=dict)
+    misconceptions = models.JSONField(default=list)
+    by_question = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("cohort statistics")
+        verbose_name_plural = _("cohort statistics")
+
+    def __str__(self) -> str:
+        return f"{self.cohort} · {self.computed_at}"

@@ -23,9 +23,9 @@ from django_htmx.middleware import HtmxDetails
 from cohorts import activity as cohort_activity
 from cohorts import attention as cohort_attention
 from cohorts import export, overview
+from cohorts import questions as cohort_statistics
 from cohorts.forms import GrantForm, JoinForm
 from cohorts.models import Cohort, Membership
-from cohorts.questions import cohort_misconceptions, cohort_questions
 from courses import catalog
 from devopslearn.lib import fragments
 from progress.states import PathPlan
@@ -33,7 +33,7 @@ from progress.views import learner_progress_page
 from quizzes.attempts import close_expired, grant
 from quizzes.feedback import feedback_for
 from quizzes.models import Attempt, AttemptAllowance, Question, Quiz
-from quizzes.statistics import EXPLANATIONS, question_statistics
+from quizzes.statistics import EXPLANATIONS
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -158,7 +158,8 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def questions(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    rows = cohort_questions(cohort, PathPlan.of(cohort.path))
+    stats = cohort_statistics.snapshot(cohort)
+    rows = cohort_statistics.cohort_questions(cohort, PathPlan.of(cohort.path), stats)
     return render(
         request,
         "cohorts/questions.html",
@@ -167,7 +168,9 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
             "tab": "questions",
             "cohort": cohort,
             "rows": rows,
-            "misconceptions": cohort_misconceptions(cohort, [question.pk for question, _ in rows]),
+            "misconceptions": stats.misconceptions,
+            "snapshot": stats,
+            "max_age": int(cohort_statistics.MAX_AGE.total_seconds() // 60),
             "explanations": EXPLANATIONS,
         },
     )
@@ -183,7 +186,7 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
         quiz__module__path=cohort.path,
     )
     choices = list(question.choices.all())
-    stats = question_statistics([question.pk], user_ids=cohort.memberships.values("user_id"))[question.pk]
+    snapshot = cohort_statistics.snapshot(cohort)
     return render(
         request,
         "cohorts/question.html",
@@ -194,8 +197,10 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
             "question": question,
             "choices": choices,
             "key": feedback_for(question, choices, None),
-            "stats": stats,
-            "misconceptions": cohort_misconceptions(cohort, [question.pk]),
+            "stats": snapshot.of(question.pk),
+            "misconceptions": snapshot.by_question.get(question.pk, []),
+            "snapshot": snapshot,
+            "max_age": int(cohort_statistics.MAX_AGE.total_seconds() // 60),
             "explanations": EXPLANATIONS,
         },
     )

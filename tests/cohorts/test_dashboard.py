@@ -12,7 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cohorts.questions import cohort_questions
+from cohorts.questions import cohort_questions, snapshot
 from demo.generator import Profile, generate_learners, load_profiles
 from demo.seeds import create_learners
 from progress.models import ModuleProgress, ReviewCard
@@ -207,7 +207,7 @@ def test_question_statistics_on_a_hand_computed_example(lead_client, cohort, cur
             is_correct=choice.is_correct,
         )
         ResponseChoice.objects.create(response=response, choice=choice)
-    rows = cohort_questions(cohort, PathPlan.of(cohort.path))
+    rows = cohort_questions(cohort, PathPlan.of(cohort.path), snapshot(cohort))
     assert len(rows) == 1
     found, stats = rows[0]
     assert found == question and stats.responses == 4
