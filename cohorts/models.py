@@ -212,6 +212,7 @@ def lead_names_for(user, quiz) -> list[str]:
     )
     return [lead.shown_name for lead in leads.order_by("display_name", "username")]
 
+
 class CohortStatistics(models.Model):
     """The statistics of a cohort's answers (cohorts.questions.compute: each question's, and wrong
     answers by misconception), computed by a task and shown with the time they were computed: over a

@@ -22,6 +22,9 @@ from progress.models import ModuleProgress
 from progress.states import ModuleStatus, PathPlan, State, path_percent, state_conditions, state_rank
 
 PAGE_SIZE = 50
+# A filtered overview counts its matches up to this many ("More than 500 learners shown"): a filter
+# by state is checked member by member, and a count of all would read the whole cohort on every page.
+COUNT_LIMIT = 500
 FAILED_TWICE = 2
 STUCK = "stuck"  # a filter beside the states: failed the module's quiz twice or more, not passed
 FILTER_STATES = [*State.ORDER, STUCK]

@@ -100,8 +100,10 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         for column in overview.columns(plan)
     ]
     query = {**base, "sort": filters["sort"]}
-    # Without a filter the members counted are the cohort's.
-    shown = members.count()
+    if base:  # counted up to a limit: a filter is checked member by member, the count must not read them all
+        shown, member_count = members[: overview.COUNT_LIMIT + 1].count(), cohort.memberships.count()
+    else:
+        shown = member_count = members.count()
     table = fragments.render(
         "cohorts/overview.html#overview-table",
         {
@@ -109,7 +111,8 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "headers": headers,
             "rows": overview.rows(plan, page.rows),
             "shown": shown,
-            "member_count": shown if not base else cohort.memberships.count(),
+            "member_count": member_count,
+            "count_limit": overview.COUNT_LIMIT if base else None,  # a filtered count stops there
             "previous": "?" + urlencode({**query, "before": page.previous}) if page.previous else "",
             "next": "?" + urlencode({**query, "after": page.next}) if page.next else "",
         },

@@ -162,3 +162,13 @@ def test_needs_attention_is_paged_longest_inactive_first(lead_client, members, m
         re.findall(r'<span class="small muted">(page\d\d)</span>', lead_client.get(url + back).content.decode())
         == seen[2:4]
     )
+
+
+def test_a_filtered_count_stops_at_its_limit(lead_client, members, monkeypatch):
+    monkeypatch.setattr(overview, "COUNT_LIMIT", 5)
+    url = f"/cohorts/{members.slug}/"
+    assert "More than 5 learners shown of 11." in lead_client.get(url, {"q": "page"}).content.decode()
+    page = lead_client.get(url, {"q": "an"}).content.decode()  # an, An, Giang, Lan
+    assert "4 learners shown of 11." in page and "More than" not in page
+    assert "1 learner shown of 11." in lead_client.get(url, {"q": "Khoa"}).content.decode()
+    assert "11 learners shown of 11." in lead_client.get(url).content.decode()  # no filter: counted whole
