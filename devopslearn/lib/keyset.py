@@ -5,7 +5,8 @@ The links are stable: "the fifty after Nguyen Lan (id 812)" still means the same
 join or leave. An ordering is one or more parts read one after the other (a nullable sort key has two:
 the rows with a value, then the rows without, so that missing values come last in either direction);
 within a part, rows are in the order of its keys, each ending with a unique one. Every part is read
-on every page (at most ``size + 1`` rows each), so a page costs the same statements wherever it is.
+on every page (at most ``size + 1`` rows each; a part the page cannot reach costs a statement that
+reads nothing), so a page costs the same statements wherever it is and however large the set.
 """
 
 import base64
@@ -89,6 +90,9 @@ def page(queryset, ordering: Ordering, values: list[str], *, after: str = "", be
     start = cursor[0] if cursor else 0
     indices = list(range(start, -1, -1)) if backwards else list(range(start, count))
     found: list[tuple[int, tuple]] = []
+    for index in range(count):
+        if index not in indices:  # before the cursor's part: read nothing, with the same statements
+            list(queryset.filter(pk__lt=0).values_list("pk")[:1])
     for index in indices:
         part = ordering.parts[index]
         names = [f"_keyset_{n}" for n in range(len(part.keys))]

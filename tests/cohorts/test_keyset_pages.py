@@ -10,6 +10,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from cohorts import attention, overview
@@ -85,9 +87,11 @@ def test_next_links_visit_every_member_once_in_order_and_previous_links_walk_bac
 ):
     monkeypatch.setattr(overview, "PAGE_SIZE", 3)
     url = f"/cohorts/{members.slug}/"
-    pages, query = [], f"?sort={sort}"
+    pages, query, statements = [], f"?sort={sort}", set()
     while query:
-        page = lead_client.get(url + query).content.decode()
+        with CaptureQueriesContext(connection) as captured:
+            page = lead_client.get(url + query).content.decode()
+        statements.add(len(captured))
         pages.append(ROW.findall(page))
         assert "11 learners shown of 11." in page
         query = link(page, "next")
@@ -96,10 +100,13 @@ def test_next_links_visit_every_member_once_in_order_and_previous_links_walk_bac
     back = []
     query = link(page, "prev")
     while query:
-        page = lead_client.get(url + query).content.decode()
+        with CaptureQueriesContext(connection) as captured:
+            page = lead_client.get(url + query).content.decode()
+        statements.add(len(captured))
         back.append(ROW.findall(page))
         query = link(page, "prev")
     assert back == pages[-2::-1]
+    assert len(statements) == 1, statements  # every page, wherever it is, the same statements
 
 
 def test_a_module_sort_walks_its_states_in_order(lead_client, members, monkeypatch, curriculum):
@@ -148,15 +155,18 @@ def test_needs_attention_is_paged_longest_inactive_first(lead_client, members, m
     monkeypatch.setattr(attention, "PAGE_SIZE", 2)
     members.memberships.update(joined_at=timezone.now() - timedelta(days=30))
     url = f"/cohorts/{members.slug}/attention/"
-    seen, query = [], ""
+    seen, query, statements = [], "", set()
     while True:
-        page = lead_client.get(url + query).content.decode()
+        with CaptureQueriesContext(connection) as captured:
+            page = lead_client.get(url + query).content.decode()
+        statements.add(len(captured))
         seen += re.findall(r'<span class="small muted">(page\d\d)</span>', page)
         query = link(page, "next")
         if not query:
             break
     # Never active (page01, page06), then the last active day, oldest first (30, 9, 9 days ago).
     assert seen == ["page01", "page06", "page04", "page02", "page07"]
+    assert len(statements) == 1, statements
     back = link(page, "prev")
     assert (
         re.findall(r'<span class="small muted">(page\d\d)</span>', lead_client.get(url + back).content.decode())
