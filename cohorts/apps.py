@@ -9,7 +9,7 @@ class CohortsConfig(AppConfig):
     def ready(self):
         from accounts import menu
         from accounts.backends import register_user_flag
-        from cohorts import privacy
+        from cohorts import privacy, receivers  # noqa: F401 - receivers: connect them
         from cohorts.models import LEADS_FLAG, lead_names_for, leads_flag
         from quizzes.attempts import register_granters
 

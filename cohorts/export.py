@@ -1,5 +1,5 @@
 """The cohort overview as a CSV file, streamed: one row per member, memory flat whatever the cohort
-size. The figures are the overview's own (cohorts.overview, progress.states).
+size. The figures are the overview's own (the kept figures of cohorts.models, progress.states).
 
 Times are the lead's: the file is streamed after the request's time zone is switched off, so the
 view hands the zone in, and the header names it. ``joined_at`` is ISO 8601 with the zone's offset;
@@ -14,10 +14,9 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 
 from cohorts.models import Cohort
-from cohorts.overview import quiz_average
 from devopslearn.lib.numbers import percent_text
 from devopslearn.lib.spreadsheet import csv_lines
-from progress.models import ModuleProgress, ProgressRow, ReviewCard, last_active_day
+from progress.models import ModuleProgress, ProgressRow, ReviewCard
 from progress.states import PathPlan, path_percent
 
 CHUNK = 2000
@@ -52,8 +51,8 @@ def member_rows(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterator[list
     module_ids = [m.pk for m in plan.modules]
     members = (
         cohort.memberships.order_by("user_id")
-        .values_list("user_id", "user__username", "user__display_name", "joined_at")
-        .annotate(last_active=last_active_day(), average=quiz_average(module_ids))
+        # The kept figures, as the overview shows them (cohorts.models.figures_of).
+        .values_list("user_id", "user__username", "user__display_name", "joined_at", "last_active_day", "quiz_average")
         .iterator(chunk_size=CHUNK)
     )
     in_cohort = cohort.memberships.values("user_id")

@@ -1,9 +1,10 @@
 """The cohort overview: every member with a state per module and three figures, filtered and sorted
-in the database, a page of fifty at a time.
+in the database, fifty at a time (keyset pages: the links name the row a page starts after).
 
 The columns are defined once (``columns``): the table's headers, the sort keys and the cells of a
-row all follow it. Each figure is computed by one expression or function, which both the sort and
-the shown value use (or, for the progress percentage, its SQL twin in progress.states).
+row all follow it. The three figures are kept on each membership (cohorts.models.figures_of defines
+them; an index serves each sort), so a page reads fifty members through an index whatever the
+cohort's size; a module's state is computed (it depends on the review cards due now).
 """
 
 from dataclasses import dataclass
@@ -11,16 +12,19 @@ from datetime import date
 from decimal import Decimal
 from typing import NamedTuple
 
-from django.db.models import Avg, OuterRef, Q, Subquery
-from django.db.models.functions import Lower
+from django.db.models import DateField, DateTimeField, DecimalField, F, IntegerField, Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
-from cohorts.models import Cohort
-from progress.models import ModuleProgress, last_active_day
-from progress.states import ModuleStatus, PathPlan, State, path_percent, state_conditions, state_rank, steps_done_sql
+from cohorts.models import Cohort, Membership
+from devopslearn.lib import keyset
+from progress.models import ModuleProgress
+from progress.states import ModuleStatus, PathPlan, State, path_percent, state_conditions, state_rank
 
 PAGE_SIZE = 50
+# A filtered overview counts its matches up to this many ("More than 500 learners shown"): a filter
+# by state is checked member by member, and a count of all would read the whole cohort on every page.
+COUNT_LIMIT = 500
 FAILED_TWICE = 2
 STUCK = "stuck"  # a filter beside the states: failed the module's quiz twice or more, not passed
 FILTER_STATES = [*State.ORDER, STUCK]
@@ -37,12 +41,6 @@ def failed_without_passing(status: ModuleStatus) -> int:
     row = status.row
     stuck = row is not None and row.failed_attempts >= FAILED_TWICE and not row.quiz_passed
     return row.failed_attempts if stuck else 0
-
-
-def quiz_average(module_ids: list[int], *, user_ref: str = "user_id") -> Subquery:
-    """The learner's average best quiz score (a percentage) over these modules' quizzes taken, or NULL."""
-    rows = ModuleProgress.objects.filter(user_id=OuterRef(user_ref), module_id__in=module_ids, attempts__gt=0)
-    return Subquery(rows.values("user_id").annotate(a=Avg("best_percent")).values("a")[:1])
 
 
 @dataclass(frozen=True)
@@ -63,33 +61,48 @@ def columns(plan: PathPlan) -> list[Column]:
     ]
 
 
-def _order_by(key: str, plan: PathPlan) -> list:
-    """The expressions that sort by the column (or the other sort) named ``key``; None if unknown."""
+USER = keyset.Key(F("user_id"), IntegerField())
+# The sorts by a kept figure: {sort key: (membership field, its type, whether it may be missing)}.
+KEPT = {
+    "progress": ("steps_done", IntegerField(), False),
+    "activity": ("last_active_day", DateField(), True),
+    "quiz": ("quiz_average", DecimalField(max_digits=9, decimal_places=6), True),
+    "joined": ("joined_at", DateTimeField(), False),
+}
+
+
+def _parts(key: str, plan: PathPlan) -> tuple[keyset.Part, ...] | None:
+    """The keyset parts that sort by the column (or the other sort) named ``key``; None if unknown.
+    Every order ends with the member's id, so that it is total and a link names one place."""
     if key == "name":
-        return [Lower("user__display_name"), Lower("user__username")]
-    if key == "joined":
-        return ["joined_at"]
-    if key == "progress":
-        return [steps_done_sql(plan.modules)]
-    if key == "activity":
-        return [last_active_day()]
-    if key == "quiz":
-        return [quiz_average([m.pk for m in plan.modules])]
+        text = keyset.Key(F("sort_name"), Membership._meta.get_field("sort_name"))
+        login = keyset.Key(F("sort_username"), Membership._meta.get_field("sort_username"))
+        return (keyset.Part(Q(), (text, login, USER)),)
+    if key in KEPT:
+        name, field, nullable = KEPT[key]
+        kept = keyset.Part(Q(**{f"{name}__isnull": False}) if nullable else Q(), (keyset.Key(F(name), field), USER))
+        # Missing values come last whichever the direction: a part of their own, after the others.
+        return (kept, keyset.Part(Q(**{f"{name}__isnull": True}), (USER,))) if nullable else (kept,)
     module = plan.module(key[1:]) if key.startswith("m") else None
     if module is not None:
-        return [state_rank(module, plan.edges[module.pk])]
+        rank = keyset.Key(state_rank(module, plan.edges[module.pk]), IntegerField())
+        return (keyset.Part(Q(), (rank, USER)),)
     return None
 
 
 def clean_sort(sort: str, plan: PathPlan) -> str:
     """``sort`` when it names a column or "joined" (with "-" for descending), else "name"."""
-    return sort if _order_by(sort.lstrip("-"), plan) is not None else "name"
+    return sort if _parts(sort.lstrip("-"), plan) is not None else "name"
 
 
-def members(
-    cohort: Cohort, plan: PathPlan, *, sort: str = "name", state: str = "", module_id: str = "", text: str = ""
-):
-    """The cohort's memberships, filtered and sorted in SQL, annotated with the figures a row shows."""
+def ordering(sort: str, plan: PathPlan) -> keyset.Ordering:
+    """The order ``sort`` names, as keyset parts (a "-" reverses each part; missing values stay last)."""
+    sort = clean_sort(sort, plan)
+    return keyset.Ordering(_parts(sort.lstrip("-"), plan), descending=sort.startswith("-"))
+
+
+def members(cohort: Cohort, plan: PathPlan, *, state: str = "", module_id: str = "", text: str = ""):
+    """The cohort's memberships, filtered in SQL (unordered: ``page`` orders them)."""
     found = cohort.memberships.all()
     if text:
         # What the pages show of a member, never the hidden e-mail address.
@@ -103,35 +116,16 @@ def members(
             else:
                 condition |= state_conditions(module, plan.edges[module.pk])[state]
         found = found.filter(condition)
-    descending = sort.startswith("-")
-    key = clean_sort(sort, plan).lstrip("-")
-    # Names are never NULL: their order is left plain, so that the index on the shown name serves it.
-    nulls_last = None if key == "name" else True
-    order = [
-        (expression.desc(nulls_last=nulls_last) if descending else expression.asc(nulls_last=nulls_last))
-        if not isinstance(expression, str)
-        else f"{'-' if descending else ''}{expression}"
-        for expression in _order_by(key, plan)
-    ]
-    return found.order_by(*order, "user_id")
+    return found
 
 
-def page_values(memberships, plan: PathPlan):
-    """The members as (user id, username, display name) values, in order: what the paginator slices.
-
-    The figures are left to ``rows``, for the page's fifty only: computed here they would be computed
-    for every member before the sort (SQLite evaluates the result columns of every row it sorts)."""
-    return memberships.values_list("user_id", "user__username", "user__display_name")
+# What a row shows of a membership, read with the page.
+VALUES = ["user_id", "user__username", "user__display_name", "last_active_day", "quiz_average"]
 
 
-def figures(plan: PathPlan, user_ids: list[int]) -> dict[int, tuple[date | None, Decimal | None]]:
-    """{user id: (last active day, quiz average)} of these learners: one statement."""
-    found = User.objects.filter(pk__in=user_ids).annotate(
-        last_active=last_active_day("pk"), average=quiz_average([m.pk for m in plan.modules], user_ref="pk")
-    )
-    return {
-        pk: (last_active, average) for pk, last_active, average in found.values_list("pk", "last_active", "average")
-    }
+def page(memberships, plan: PathPlan, *, sort: str = "name", after: str = "", before: str = "") -> keyset.Page:
+    """The page of ``memberships`` after (or before) a cursor, in the order ``sort`` names."""
+    return keyset.page(memberships, ordering(sort, plan), VALUES, after=after, before=before, size=PAGE_SIZE)
 
 
 class Cell(NamedTuple):
@@ -153,17 +147,14 @@ class MemberRow(NamedTuple):
 
 
 def rows(plan: PathPlan, values) -> list[MemberRow]:
-    """The page's rows: module states from the members' progress and their figures (two statements
-    for the page, whatever the cohort's size)."""
+    """The page's rows (``VALUES`` of each membership): module states from the members' progress
+    (one statement for the page, whatever the cohort's size) and their kept figures."""
     values = list(values)
-    user_ids = [user_id for user_id, *_ in values]
-    statuses = plan.statuses_for(user_ids)
-    shown = figures(plan, user_ids)
+    statuses = plan.statuses_for([user_id for user_id, *_ in values])
     labels = {state: str(label) for state, label in State.LABELS.items()}
     found = []
-    for user_id, username, display_name in values:
+    for user_id, username, display_name, last_active, average in values:
         mine = statuses[user_id]
-        last_active, average = shown[user_id]
         found.append(
             MemberRow(
                 user_id=user_id,

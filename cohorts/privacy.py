@@ -7,7 +7,14 @@ from cohorts.models import Cohort, Membership
 
 def export_memberships(user) -> list[dict]:
     return [
-        {"cohort": m.cohort.name, "joined_at": m.joined_at.isoformat()}
+        {
+            "cohort": m.cohort.name,
+            "joined_at": m.joined_at.isoformat(),
+            # Copies of the progress and activity exported above, kept for the lead's overview.
+            "steps_done": m.steps_done,
+            "quiz_average": None if m.quiz_average is None else str(m.quiz_average),
+            "last_active_day": m.last_active_day.isoformat() if m.last_active_day else None,
+        }
         for m in Membership.objects.filter(user=user).select_related("cohort")
     ]
 

@@ -1,26 +1,114 @@
 """The cohort's "Questions" tab: each question of the path's quizzes with the cohort's statistics, and
-the cohort's wrong answers grouped by the misconception they represent, across questions."""
+the cohort's wrong answers grouped by the misconception they represent, across questions.
 
-from cohorts.models import Cohort
+Statistics over a large cohort read every member's first attempt at every question: seconds of work
+that grows with the cohort. They are computed by a task (``cohorts.tasks.refresh_statistics``) and
+stored (``CohortStatistics``); the pages read the stored figures and say when they were computed, and
+ask for a new computation when they are older than ``MAX_AGE``."""
+
+import dataclasses
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from cohorts.models import Cohort, CohortStatistics
 from progress.states import PathPlan
 from quizzes.models import Question
-from quizzes.statistics import MisconceptionStats, misconception_statistics, question_statistics
+from quizzes.statistics import (
+    MisconceptionStats,
+    QuestionStats,
+    misconception_statistics,
+    misconceptions_by_question,
+    question_statistics,
+)
+
+logger = logging.getLogger(__name__)
+MAX_AGE = timedelta(minutes=10)
 
 
-def cohort_questions(cohort: Cohort, plan: PathPlan):
-    """(question, statistics) for each question the cohort answered, hardest (lowest facility) first."""
-    questions = list(
-        Question.objects.shown_to_learners()
-        .filter(quiz__module__in=[m.pk for m in plan.modules], quiz__lesson__isnull=True)
-        .select_related("quiz__module")
+def path_questions(plan: PathPlan):
+    """The questions of the path's quizzes shown to learners (module and lesson quizzes)."""
+    return Question.objects.shown_to_learners().filter(quiz__module__in=[m.pk for m in plan.modules])
+
+
+def compute(cohort: Cohort, plan: PathPlan) -> dict:
+    """The cohort's statistics, as ``CohortStatistics`` stores them (quizzes.statistics, over the
+    members' first finished attempts): a fixed number of queries, time that grows with the answers."""
+    ids = list(path_questions(plan).values_list("pk", flat=True))
+    members = cohort.memberships.values("user_id")
+    module_quizzes = list(path_questions(plan).filter(quiz__lesson__isnull=True).values_list("pk", flat=True))
+    return {
+        "questions": {str(pk): dataclasses.asdict(item) for pk, item in question_statistics(ids, members).items()},
+        "misconceptions": [dataclasses.asdict(item) for item in misconception_statistics(module_quizzes, members)],
+        "by_question": {
+            str(pk): [dataclasses.asdict(item) for item in items]
+            for pk, items in misconceptions_by_question(ids, members).items()
+        },
+    }
+
+
+@dataclass
+class Snapshot:
+    """The stored statistics of a cohort, as the pages read them."""
+
+    computed_at: datetime | None  # None: never computed yet
+    pending: bool  # a computation was asked for and has not finished
+    questions: dict[int, QuestionStats]
+    misconceptions: list[MisconceptionStats]
+    by_question: dict[int, list[MisconceptionStats]]
+
+    def of(self, question_id: int) -> QuestionStats:
+        return self.questions.get(question_id) or QuestionStats(question_id)
+
+
+def _read(cohort: Cohort) -> CohortStatistics | None:
+    return CohortStatistics.objects.filter(cohort=cohort).first()
+
+
+def snapshot(cohort: Cohort) -> Snapshot:
+    """The cohort's stored statistics; when they are missing or older than MAX_AGE, a computation is
+    enqueued first (once: the request that claims it enqueues; a claim older than MAX_AGE is taken
+    again, in case its task was lost)."""
+    now = timezone.now()
+    stored = _read(cohort)
+    if stored is None or stored.computed_at is None or stored.computed_at < now - MAX_AGE:
+        if stored is None:
+            CohortStatistics.objects.bulk_create([CohortStatistics(cohort=cohort)], ignore_conflicts=True)
+        unclaimed = Q(requested_at__isnull=True) | Q(requested_at__lt=now - MAX_AGE)
+        if CohortStatistics.objects.filter(unclaimed, cohort=cohort).update(requested_at=now):
+            from cohorts.tasks import refresh_statistics
+
+            try:
+                refresh_statistics.enqueue(cohort.pk)
+            except Exception:  # the queue is unreachable: the page says so; a later view asks again
+                logger.exception("could not enqueue the statistics of cohort %s", cohort.pk)
+        stored = _read(cohort)  # a task that ran at once (the immediate backend) has stored them
+    pending = stored.requested_at is not None and (
+        stored.computed_at is None or stored.requested_at > stored.computed_at
     )
-    stats = question_statistics([q.pk for q in questions], user_ids=cohort.memberships.values("user_id"))
-    rows = [(q, stats[q.pk]) for q in questions if stats[q.pk].responses]
+    return Snapshot(
+        computed_at=stored.computed_at,
+        pending=pending,
+        questions={int(pk): QuestionStats(**item) for pk, item in stored.questions.items()},
+        misconceptions=[MisconceptionStats(**item) for item in stored.misconceptions],
+        by_question={int(pk): [MisconceptionStats(**i) for i in items] for pk, items in stored.by_question.items()},
+    )
+
+
+def store(cohort: Cohort, started: datetime) -> None:
+    """Compute the cohort's statistics and store them as of ``started`` (the task's body)."""
+    plan = PathPlan.of(cohort.path)
+    data = compute(cohort, plan)
+    CohortStatistics.objects.update_or_create(cohort=cohort, defaults={"computed_at": started, **data})
+
+
+def cohort_questions(cohort: Cohort, plan: PathPlan, stats: Snapshot):
+    """(question, statistics) for each module quiz question the cohort answered, hardest (lowest
+    facility) first."""
+    questions = list(path_questions(plan).filter(quiz__lesson__isnull=True).select_related("quiz__module"))
+    rows = [(q, stats.of(q.pk)) for q in questions if stats.of(q.pk).responses]
     rows.sort(key=lambda item: (item[1].facility if item[1].facility is not None else 2, item[0].pk))
     return rows
-
-
-def cohort_misconceptions(cohort: Cohort, question_ids) -> list[MisconceptionStats]:
-    """The misconceptions behind the cohort's wrong answers to ``question_ids``, most picked first
-    (quizzes.statistics.misconception_statistics over the members' statistics responses)."""
-    return misconception_statistics(question_ids, user_ids=cohort.memberships.values("user_id"))

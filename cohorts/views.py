@@ -23,9 +23,9 @@ from django_htmx.middleware import HtmxDetails
 from cohorts import activity as cohort_activity
 from cohorts import attention as cohort_attention
 from cohorts import export, overview
+from cohorts import questions as cohort_statistics
 from cohorts.forms import GrantForm, JoinForm
 from cohorts.models import Cohort, Membership
-from cohorts.questions import cohort_misconceptions, cohort_questions
 from courses import catalog
 from devopslearn.lib import fragments
 from progress.states import PathPlan
@@ -33,7 +33,7 @@ from progress.views import learner_progress_page
 from quizzes.attempts import close_expired, grant
 from quizzes.feedback import feedback_for
 from quizzes.models import Attempt, AttemptAllowance, Question, Quiz
-from quizzes.statistics import EXPLANATIONS, question_statistics
+from quizzes.statistics import EXPLANATIONS
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -82,10 +82,10 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     plan = PathPlan.of(cohort.path)
     filters = _clean_filters(request, plan)
-    members = overview.members(
-        cohort, plan, sort=filters["sort"], state=filters["state"], module_id=filters["module"], text=filters["q"]
+    members = overview.members(cohort, plan, state=filters["state"], module_id=filters["module"], text=filters["q"])
+    page = overview.page(
+        members, plan, sort=filters["sort"], after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
-    page = Paginator(overview.page_values(members, plan), overview.PAGE_SIZE).get_page(request.GET.get("page"))
     base = {k: v for k, v in filters.items() if v and k != "sort"}
     sort_key, descending = filters["sort"].lstrip("-"), filters["sort"].startswith("-")
     headers = [
@@ -99,22 +99,22 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         }
         for column in overview.columns(plan)
     ]
+    query = {**base, "sort": filters["sort"]}
+    if base:  # counted up to a limit: a filter is checked member by member, the count must not read them all
+        shown, member_count = members[: overview.COUNT_LIMIT + 1].count(), cohort.memberships.count()
+    else:
+        shown = member_count = members.count()
     table = fragments.render(
         "cohorts/overview.html#overview-table",
         {
             "cohort_slug": cohort.slug,
             "headers": headers,
-            "rows": overview.rows(plan, page.object_list),
-            "shown": page.paginator.count,
-            # Without a filter the paginator has counted the members already.
-            "member_count": page.paginator.count if not base else cohort.memberships.count(),
-            "page": {
-                "number": page.number,
-                "pages": page.paginator.num_pages,
-                "previous": page.previous_page_number() if page.has_previous() else None,
-                "next": page.next_page_number() if page.has_next() else None,
-            },
-            "page_query": urlencode({**base, "sort": filters["sort"]}),
+            "rows": overview.rows(plan, page.rows),
+            "shown": shown,
+            "member_count": member_count,
+            "count_limit": overview.COUNT_LIMIT if base else None,  # a filtered count stops there
+            "previous": "?" + urlencode({**query, "before": page.previous}) if page.previous else "",
+            "next": "?" + urlencode({**query, "after": page.next}) if page.next else "",
         },
     )
     if request.htmx and not request.htmx.history_restore_request:
@@ -138,7 +138,9 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def attention(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    items = cohort_attention.needs_attention(cohort, PathPlan.of(cohort.path))
+    page = cohort_attention.attention_page(
+        cohort, PathPlan.of(cohort.path), after=request.GET.get("after", ""), before=request.GET.get("before", "")
+    )
     return render(
         request,
         "cohorts/attention.html",
@@ -146,7 +148,9 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
             "nav": "cohorts",
             "tab": "attention",
             "cohort": cohort,
-            "items": items,
+            "items": page.items,
+            "previous": "?" + urlencode({"before": page.previous}) if page.previous else "",
+            "next": "?" + urlencode({"after": page.next}) if page.next else "",
             "inactive_days": cohort_attention.INACTIVE_DAYS,
             "overdue_many": cohort_attention.OVERDUE_MANY,
         },
@@ -157,7 +161,8 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def questions(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
-    rows = cohort_questions(cohort, PathPlan.of(cohort.path))
+    stats = cohort_statistics.snapshot(cohort)
+    rows = cohort_statistics.cohort_questions(cohort, PathPlan.of(cohort.path), stats)
     return render(
         request,
         "cohorts/questions.html",
@@ -166,7 +171,9 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
             "tab": "questions",
             "cohort": cohort,
             "rows": rows,
-            "misconceptions": cohort_misconceptions(cohort, [question.pk for question, _ in rows]),
+            "misconceptions": stats.misconceptions,
+            "snapshot": stats,
+            "max_age": int(cohort_statistics.MAX_AGE.total_seconds() // 60),
             "explanations": EXPLANATIONS,
         },
     )
@@ -182,7 +189,7 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
         quiz__module__path=cohort.path,
     )
     choices = list(question.choices.all())
-    stats = question_statistics([question.pk], user_ids=cohort.memberships.values("user_id"))[question.pk]
+    snapshot = cohort_statistics.snapshot(cohort)
     return render(
         request,
         "cohorts/question.html",
@@ -193,8 +200,10 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
             "question": question,
             "choices": choices,
             "key": feedback_for(question, choices, None),
-            "stats": stats,
-            "misconceptions": cohort_misconceptions(cohort, [question.pk]),
+            "stats": snapshot.of(question.pk),
+            "misconceptions": snapshot.by_question.get(question.pk, []),
+            "snapshot": snapshot,
+            "max_age": int(cohort_statistics.MAX_AGE.total_seconds() // 60),
             "explanations": EXPLANATIONS,
         },
     )

@@ -34,6 +34,7 @@ from courses.models import LearningPath, Lesson, Module
 from labs.models import Lab
 from progress import rebuild, services
 from progress.models import ModuleProgress, ReviewCard
+from progress.signals import progress_changed
 from quizzes.attempts import regrade
 from quizzes.models import Choice, Question, Quiz, Response
 from quizzes.signals import answers_regraded
@@ -55,6 +56,12 @@ MODULE_SHAPE: dict[type, frozenset[str]] = {
 }
 # The fields that say which modules a path's certificate needs.
 PATH_SHAPE: dict[type, frozenset[str]] = {Module: frozenset({"published", "path_id"})}
+# The fields that say whether a question's review cards are shown (ReviewCardQuerySet.shown_to_learners),
+# beside those of MODULE_SHAPE: a change refreshes the kept earliest due time of the module's rows.
+CARDS_SHOWN: dict[type, frozenset[str]] = {
+    Question: frozenset({"published", "quiz_id"}),
+    Module: frozenset({"published"}),
+}
 
 
 @dataclass
@@ -65,9 +72,13 @@ class Invalidated:
     quizzes: set = field(default_factory=set)  # re-decide every attempt's pass
     modules: set = field(default_factory=set)  # recompute every learner's progress
     paths: set = field(default_factory=set)  # issue the certificates now earned
+    card_quizzes: set = field(default_factory=set)  # their modules' kept due times
+    card_modules: set = field(default_factory=set)  # their kept due times
 
     def __bool__(self) -> bool:
-        return bool(self.questions or self.quizzes or self.modules or self.paths)
+        return bool(
+            self.questions or self.quizzes or self.modules or self.paths or self.card_quizzes or self.card_modules
+        )
 
 
 def _places(change: Change, name: str) -> set:
@@ -92,6 +103,11 @@ def invalidated(changes: Iterable[Change]) -> Invalidated:
             found.modules |= _places(change, "module_id")
         if change.model in PATH_SHAPE and change.touches(PATH_SHAPE[change.model]):
             found.paths |= _places(change, "path_id")
+        if change.model in CARDS_SHOWN and change.touches(CARDS_SHOWN[change.model]):
+            if change.model is Question:
+                found.card_quizzes |= _places(change, "quiz_id")
+            else:
+                found.card_modules.add(change.pk)
     return found
 
 
@@ -111,6 +127,15 @@ def follow(stale: Invalidated, report: Report) -> Report:
     modules = list(Module.objects.filter(pk__in=stale.modules).select_related("path"))
     if modules:
         _refresh_modules(modules, report)
+    shown = stale.card_modules | set(Quiz.objects.filter(pk__in=stale.card_quizzes).values_list("module_id", flat=True))
+    if shown - stale.modules:  # rebuild refreshed the modules above
+        ModuleProgress.objects.filter(module_id__in=shown - stale.modules).refresh_earliest_due()
+    if stale.paths - {module.path_id for module in modules}:
+        # A path gained or lost a module: what its learners have done of it changed (rebuild announced
+        # the paths of the modules above).
+        progress_changed.send(
+            sender=Module, user_ids=None, path_ids=stale.paths - {module.path_id for module in modules}
+        )
     path_ids = stale.paths | {module.path_id for module in modules}
     for path in LearningPath.objects.filter(pk__in=path_ids):
         learners = ModuleProgress.objects.filter(module__path=path, completed_at__isnull=False)
@@ -199,3 +224,4 @@ def follow_regraded_answers(sender, responses: list[Response], **kwargs):
             card = ReviewCard(user_id=pair[0], question_id=pair[1], module_id=modules[pair[1]], due=now)
             card.schedule(services.rating_for(missed[pair]), now)
             card.save()
+    ModuleProgress.objects.filter(user_id__in=users, module_id__in=set(modules.values())).refresh_earliest_due()

@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Sum, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -80,6 +80,19 @@ class Standing(NamedTuple):
 
 
 class ModuleProgressQuerySet(models.QuerySet):
+    def refresh_earliest_due(self) -> int:
+        """Recompute the kept ``earliest_due`` of these rows from the learners' review cards of the
+        module shown to learners (ReviewCardQuerySet.shown_to_learners): one UPDATE."""
+        cards = (
+            ReviewCard.objects.shown_to_learners()
+            .filter(user_id=OuterRef("user_id"), module_id=OuterRef("module_id"))
+            .order_by()
+            .values("user_id")
+            .annotate(first=Min("due"))
+            .values("first")
+        )
+        return self.update(earliest_due=Subquery(cards[:1]))
+
     def as_rows(self):
         """The rows as ProgressRow tuples (values, not model instances)."""
         completed = ExpressionWrapper(Q(completed_at__isnull=False), output_field=BooleanField())
@@ -108,6 +121,11 @@ class ModuleProgress(models.Model):
     # a lesson is added later or a regrade turns a pass into a fail.
     completed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(null=True, blank=True)
+    # Kept: when the learner's first review card of the module shown to learners is due (NULL: none).
+    # A module's state depends on the cards due now (progress.states: cards_due is earliest_due <= now),
+    # so the time is kept, not the state. Refreshed with every card written (progress.services,
+    # progress.derived) and by rebuild_progress; tests/progress/test_kept_due.py checks it.
+    earliest_due = models.DateTimeField(null=True, blank=True, editable=False)
 
     objects = ModuleProgressQuerySet.as_manager()
 

@@ -20,6 +20,7 @@ from django.db.models import Count, Max, Min
 from courses.models import Lesson, Module
 from labs.models import Lab
 from progress.models import LessonCompletion, ModuleProgress
+from progress.signals import progress_changed
 from progress.states import is_complete
 from quizzes.models import SIX_PLACES, Attempt, Quiz
 
@@ -172,4 +173,6 @@ def rebuild(user_ids=None, modules: list[Module] | None = None) -> dict[str, int
             unchanged += 1
     ModuleProgress.objects.bulk_create(created, batch_size=1000)
     ModuleProgress.objects.bulk_update(updated, FIELDS, batch_size=1000)
+    existing.refresh_earliest_due()  # the kept due time of every row, the new ones too
+    progress_changed.send(sender=ModuleProgress, user_ids=user_ids, path_ids={m.path_id for m in modules})
     return {"created": len(created), "updated": len(updated), "unchanged": unchanged}

@@ -20,6 +20,7 @@ from progress.models import (
     ModuleProgress,
     ReviewCard,
 )
+from progress.signals import activity_recorded, progress_changed
 from progress.states import path_modules
 
 
@@ -29,7 +30,10 @@ def local_day(user, when=None) -> date:
 
 def record_activity(user, when=None, **counts: int) -> None:
     """Add to the learner's activity on the day it happened, in their time zone."""
-    DailyActivity.add(user.pk, local_day(user, when), counts)
+    day = local_day(user, when)
+    DailyActivity.add(user.pk, day, counts)
+    if any(counts.values()):
+        activity_recorded.send(sender=DailyActivity, user_id=user.pk, day=day)
 
 
 def progress_row(user, module: Module, *, lock: bool = True) -> ModuleProgress:
@@ -41,7 +45,10 @@ def progress_row(user, module: Module, *, lock: bool = True) -> ModuleProgress:
             with transaction.atomic():
                 row = ModuleProgress.objects.create(user=user, module=module)
         except IntegrityError:
-            row = queryset.get(user=user, module=module)
+            return queryset.get(user=user, module=module)
+        # The learner may have review cards of the module already (answers before the attempt closed).
+        ModuleProgress.objects.filter(pk=row.pk).refresh_earliest_due()
+        row.refresh_from_db(fields=["earliest_due"])
     return row
 
 
@@ -66,6 +73,7 @@ def update_progress(user, module: Module, *, sticky: bool = True) -> ModuleProgr
         row.completed_at = None
     refresh_row(row)
     row.save()
+    progress_changed.send(sender=ModuleProgress, user_ids=[user.pk], path_ids={module.path_id})
     if row.completed_at:
         maybe_issue_certificate(user, module)
     return row
@@ -203,13 +211,20 @@ def record_answer_for_review(user, question, fraction, when=None) -> ReviewCard 
         card = ReviewCard(user=user, question=question, module_id=question.quiz.module_id)
     card.schedule(rating_for(fraction), when)
     card.save()
+    cards_changed(user.pk, [card.module_id])
     return card
+
+
+def cards_changed(user_id: int, module_ids) -> None:
+    """Keep the learner's ``earliest_due`` of these modules in step with their review cards."""
+    ModuleProgress.objects.filter(user_id=user_id, module_id__in=module_ids).refresh_earliest_due()
 
 
 @transaction.atomic
 def review(card: ReviewCard, rating: Rating, when=None) -> ReviewCard:
     card.schedule(rating, when)
     card.save()
+    cards_changed(card.user_id, [card.module_id])
     record_activity(card.user, when, reviews=1)
     return card
 

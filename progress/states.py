@@ -24,7 +24,7 @@ from courses import catalog
 from courses.models import LearningPath, Module, prerequisite_map
 from devopslearn.lib.numbers import share_percent
 from labs.models import Lab
-from progress.models import ModuleProgress, ProgressRow, ReviewCard
+from progress.models import ModuleProgress, ProgressRow
 from quizzes.attempts import close_expired
 from quizzes.models import Attempt, Quiz
 
@@ -113,7 +113,6 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
     def completed(module_id):
         return Q(Exists(rows.filter(module_id=module_id, completed_at__isnull=False)))
 
-    due = ReviewCard.objects.filter(user_id=OuterRef(user_ref), module_id=module.pk).due(now or timezone.now())
     prerequisites_done = Q()
     for prerequisite_id in prerequisite_ids:
         prerequisites_done &= completed(prerequisite_id)
@@ -121,7 +120,10 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
         "completed": completed(module.pk),
         # A fact known without the database is a Python bool: the table is simplified with it.
         "mastery_score": Q(Exists(row.filter(best_percent__gte=MASTERY_PERCENT))) if module.quiz_id else True,
-        "cards_due": Q(Exists(due)),
+        # The row's kept earliest due time (ModuleProgress.earliest_due), read as ReviewCardQuerySet.due
+        # would count: a card is due when its due time has come. A learner without a row has no state
+        # that depends on it (only a completed module, which has a row, can be mastered).
+        "cards_due": Q(Exists(row.filter(earliest_due__lte=now or timezone.now()))),
         "prerequisites_done": prerequisites_done if prerequisite_ids else True,
         "started": Q(Exists(row.filter(Q(lessons_completed__gt=0) | Q(attempts__gt=0) | Q(labs_passed__gt=0)))),
     }

@@ -161,6 +161,30 @@ def misconception_statistics(question_ids=None, user_ids=None) -> list[Misconcep
     ]
 
 
+def misconceptions_by_question(question_ids, user_ids=None) -> dict[int, list[MisconceptionStats]]:
+    """{question id: ``misconception_statistics([question id], user_ids)``} for these questions, in one
+    query (the same counts, grouped by question as well)."""
+    base = statistics_responses(user_ids).filter(question_id__in=list(question_ids))
+    rows = (
+        ResponseChoice.objects.filter(response__in=base, choice__is_correct=False, choice__misconception__isnull=False)
+        .values("response__question_id", "choice__misconception__tag", "choice__misconception__description")
+        .annotate(picks=Count("id"), learners=Count("response__attempt__user", distinct=True))
+        .order_by("response__question_id", "-picks", "choice__misconception__tag")
+    )
+    found: dict[int, list[MisconceptionStats]] = {}
+    for row in rows:
+        found.setdefault(row["response__question_id"], []).append(
+            MisconceptionStats(
+                row["choice__misconception__tag"],
+                row["choice__misconception__description"],
+                row["picks"],
+                row["learners"],
+                1,
+            )
+        )
+    return found
+
+
 def pearson(n, sx, sxx, sr, srr, sxr) -> float | None:
     """100 x the correlation of x and r from their sums; None when undefined (n < 2 or no variance)."""
     if not n or n < 2 or sx is None:

@@ -1,0 +1,75 @@
+"""The lead's question statistics are computed by a task and stored with their time (issue 21):
+the pages read the stored figures, say when they were computed, and ask for a new computation once
+they are older than MAX_AGE (once, whoever views the page). The stored figures are what
+quizzes.statistics computes from the answers."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from cohorts import questions
+from cohorts.models import CohortStatistics
+from progress.states import PathPlan
+from quizzes.statistics import misconception_statistics, misconceptions_by_question, question_statistics
+from tests.cohorts.test_dashboard import populate
+from tests.progress.helpers import module_quiz, take_quiz
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_stored_statistics_are_what_the_answers_give(lead_client, cohort, curriculum):
+    populate(cohort, 12, seed=3)
+    page = lead_client.get(f"/cohorts/{cohort.slug}/questions/").content.decode()
+    assert "Statistics as of" in page
+    stored = questions.snapshot(cohort)
+    plan = PathPlan.of(curriculum)
+    ids = list(questions.path_questions(plan).values_list("pk", flat=True))
+    members = cohort.memberships.values("user_id")
+    assert stored.questions == question_statistics(ids, members)
+    assert stored.by_question == misconceptions_by_question(ids, members)
+    module_quizzes = list(questions.path_questions(plan).filter(quiz__lesson__isnull=True).values_list("pk", flat=True))
+    assert stored.misconceptions == misconception_statistics(module_quizzes, members)
+    for pk in ids:  # grouped by question, the counts of each question alone
+        alone = misconception_statistics([pk], members)
+        assert stored.by_question.get(pk, []) == alone
+    answered = [pk for pk in ids if stored.questions[pk].responses]
+    assert answered
+    detail = lead_client.get(f"/cohorts/{cohort.slug}/questions/{answered[0]}/").content.decode()
+    assert f"Responses: {stored.questions[answered[0]].responses}" in detail.replace("</li>", "").replace("<li>", "")
+
+
+def test_statistics_are_computed_again_once_older_than_max_age(lead_client, cohort, curriculum, learner):
+    quiz = module_quiz(curriculum.modules.order_by("order").first())
+    url = f"/cohorts/{cohort.slug}/questions/"
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        lead_client.get(url)
+        first = CohortStatistics.objects.get(cohort=cohort)
+        assert first.computed_at == start and not any(s["responses"] for s in first.questions.values())
+    take_quiz(learner, quiz, wrong=set())
+    with time_machine.travel(start + questions.MAX_AGE - timedelta(seconds=1), tick=False):
+        lead_client.get(url)  # still fresh: the answers wait for the next computation
+        assert CohortStatistics.objects.get(cohort=cohort).computed_at == start
+    later = start + questions.MAX_AGE + timedelta(seconds=1)
+    with time_machine.travel(later, tick=False):
+        page = lead_client.get(url).content.decode()
+        stored = CohortStatistics.objects.get(cohort=cohort)
+        assert stored.computed_at == later and any(s["responses"] for s in stored.questions.values())
+        assert "No answers yet" not in page
+
+
+def test_without_a_worker_the_page_says_so_and_asks_once(lead_client, cohort, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "labs"]}}
+    url = f"/cohorts/{cohort.slug}/questions/"
+    page = lead_client.get(url)
+    assert page.status_code == 200
+    assert "The statistics are being computed" in page.content.decode()
+    requested = CohortStatistics.objects.get(cohort=cohort).requested_at
+    lead_client.get(url)
+    assert CohortStatistics.objects.get(cohort=cohort).requested_at == requested  # asked once
+    # A computation asked for long ago and never done (a lost task) is asked for again.
+    with time_machine.travel(requested + questions.MAX_AGE + timedelta(minutes=1), tick=False):
+        lead_client.get(url)
+        assert CohortStatistics.objects.get(cohort=cohort).requested_at > requested
