@@ -41,9 +41,20 @@ from quizzes.signals import answers_regraded
 # The fields grading reads: a change to any of them regrades the question's stored answers.
 GRADED_FROM: dict[type, frozenset[str]] = {
     Question: frozenset(
-        {"kind", "points", "numeric_answer", "tolerance", "variants", "select_count", "artifact", "quiz_id"}
+        {
+            "kind",
+            "points",
+            "numeric_answer",
+            "tolerance",
+            "variants",
+            "select_count",
+            "artifact",
+            "quiz_id",
+            "accepted_answers",
+        }
     ),
-    Choice: frozenset({"is_correct", "order", "match_text", "text", "question_id"}),
+    # A choice's text in any language is an accepted short-text answer (quizzes.grading.short_text_match).
+    Choice: frozenset({"is_correct", "order", "match_text", "text", "text_en", "text_vi", "question_id"}),
 }
 # The fields that decide an attempt's pass: a change re-decides every attempt at the quiz.
 PASSED_FROM: dict[type, frozenset[str]] = {Quiz: frozenset({"pass_mark"})}
