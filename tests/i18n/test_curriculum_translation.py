@@ -240,3 +240,24 @@ def test_short_text_answers_are_accepted_in_both_languages(content):
             assert not grade(question, choices, {"text": "canary"}).is_correct
             matched = grade(question, choices, {"text": "canary"}).matched_choice
             assert matched is not None and matched.key == "b"  # a listed wrong answer, in either language
+
+
+def test_a_new_translated_answer_regrades_the_short_text_answers_given_before(content, learner):
+    from quizzes.attempts import start_attempt
+    from quizzes.models import Response
+    from tests.i18n.content import VIETNAMESE
+
+    load_content(content)
+    question = Question.objects.get(key="strategy-name")
+    attempt = start_attempt(learner, question.quiz)
+    result = grade(question, list(question.choices.all()), {"text": "xanh-lam"})
+    Response.graded(attempt, question, {"text": "xanh-lam"}, result).save()
+    assert not Response.objects.get(attempt=attempt, question=question).is_correct
+
+    quiz = VIETNAMESE["vi/01-deploying/quiz.yaml"].replace(
+        "      - key: b\n        feedback: Canary", "      - key: a\n        text: xanh-lam\n      - key: b\n        feedback: Canary"
+    )
+    report = load_content(write(content, {"vi/01-deploying/quiz.yaml": quiz}))
+
+    assert Response.objects.get(attempt=attempt, question=question).is_correct
+    assert any("Regraded" in line for line in report.notes)
