@@ -247,14 +247,16 @@ class Curriculum:
     untranslated: dict[str, list[Untranslated]] = field(default_factory=dict)  # by language
 
     def untranslated_lines(self, *, verbose: bool = False) -> list[str]:
-        """"vi: 3 lessons, 12 questions not translated" per language (``verbose``: and which)."""
+        """ "vi: 3 lessons, 12 questions not translated" per language (``verbose``: and which)."""
         lines = []
         for language, missing in self.untranslated.items():
             counts = Counter(item.kind for item in missing)
             if not counts:
                 lines.append(f"{language}: everything is translated")
                 continue
-            named = (f"{n} {kind if n != 1 or kind.endswith('instructions') else kind[:-1]}" for kind, n in counts.items())
+            named = (
+                f"{n} {kind if n != 1 or kind.endswith('instructions') else kind[:-1]}" for kind, n in counts.items()
+            )
             lines.append(f"{language}: " + ", ".join(named) + " not translated")
             if verbose:
                 lines += [f"  {language}: not translated: {item.label}" for item in missing]

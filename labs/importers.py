@@ -42,16 +42,16 @@ from courses.importers import (
     ContentError,
     ImportContext,
     Untranslated,
-    give,
-    translated_text,
     check_columns,
     check_fields,
+    give,
     line_of,
     read_text,
     read_yaml,
     require,
     require_mapping,
     require_slug,
+    translated_text,
 )
 from courses.models import Lesson, Module
 from labs import documents
@@ -254,7 +254,9 @@ class LabsFolderLoader:
                     raise ContentError(lab_file, where, f"check '{key}' is not in the English lab")
                 check_fields(lab_file, text, raw, ("key", "title", "explanation"), f"translated check '{key}'")
                 give(checks[key].values, "title", language, translated_text(lab_file, text, raw, "title"))
-                give(checks[key].values, "explanation_md", language, translated_text(lab_file, text, raw, "explanation"))
+                give(
+                    checks[key].values, "explanation_md", language, translated_text(lab_file, text, raw, "explanation")
+                )
             check_columns(lab_file, text, Lab, {"title": lab.values.get(f"title_{language}", "")})
             instructions = folder / "instructions.md"
             if instructions.exists():

@@ -12,7 +12,7 @@ from quizzes.models import CHOICE_KINDS, Attempt, Choice, Question, QuestionKind
 
 
 def lang(instance, name: str = "text") -> str:
-    """"en" when ``instance``'s ``name`` shows in English on a page in another language, else "":
+    """ "en" when ``instance``'s ``name`` shows in English on a page in another language, else "":
     the element holding it says so (``lang="en"``), for screen readers."""
     return translated.DEFAULT if translated.shown_in_english(instance, name) else ""
 

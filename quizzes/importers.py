@@ -11,24 +11,24 @@ from courses.importers import (
     Curriculum,
     ImportContext,
     Untranslated,
-    give,
-    translated_text,
     check_columns,
     check_fields,
+    give,
     line_of,
     read_text,
     read_yaml,
     require,
     require_mapping,
     require_slug,
+    translated_text,
 )
 from courses.models import Module
 from devopslearn.lib import translated
 from devopslearn.lib.numbers import plain_number
 from quizzes.models import (
-    PLACEHOLDER,
     MAX_ARTIFACT_LINES,
     MAX_LINE_LENGTH,
+    PLACEHOLDER,
     ArtifactLanguage,
     Choice,
     Misconception,
@@ -491,7 +491,9 @@ class QuizFileLoader:
             check_fields(path, text, entry, POOL_FIELDS, "a translated pool")
             key = str(entry.get("key", ""))
             if key not in pools:
-                raise ContentError(path, line_of(text, f"key: {key}", after="pools:"), f"pool '{key}' is not in the English quiz")
+                raise ContentError(
+                    path, line_of(text, f"key: {key}", after="pools:"), f"pool '{key}' is not in the English quiz"
+                )
             give(pools[key].values, "title", language, translated_text(path, text, entry, "title"))
         questions = {question.key: question for question in parsed.questions}
         seen: set[str] = set()
@@ -507,9 +509,7 @@ class QuizFileLoader:
             seen.add(key)
             check_fields(path, text, raw, TRANSLATED_QUESTION_FIELDS, f"translated question '{key}'")
             missing += self._translate_question(path, text, raw, questions[key], here, language, where)
-        missing += [
-            Untranslated("questions", f"question '{where}/{key}'") for key in questions if key not in seen
-        ]
+        missing += [Untranslated("questions", f"question '{where}/{key}'") for key in questions if key not in seen]
         return missing
 
     def _translate_question(self, path, text, raw, question: QuestionData, here, language, where) -> list:
@@ -533,7 +533,9 @@ class QuizFileLoader:
         accept = raw.get("accept")
         if accept is not None:
             if values["kind"] != QuestionKind.SHORT_TEXT:
-                raise ContentError(path, line("accept:"), f"question '{key}': 'accept' is for short_text questions only")
+                raise ContentError(
+                    path, line("accept:"), f"question '{key}': 'accept' is for short_text questions only"
+                )
             if not isinstance(accept, list) or not all(isinstance(a, str | int | float) for a in accept):
                 raise ContentError(path, line("accept:"), f"question '{key}': 'accept' must be a list of answers")
             values["accepted_answers"] = [
@@ -554,10 +556,15 @@ class QuizFileLoader:
             for name, field_name in (("text", "text"), ("feedback", "feedback"), ("match", "match_text")):
                 value = translated_text(path, text, entry, name)
                 give(choices[choice_key].values, field_name, language, value)
-            check_columns(path, text, Choice, {
-                name: choices[choice_key].values.get(translated.localized(name, language), "")
-                for name in ("text", "match_text")
-            })
+            check_columns(
+                path,
+                text,
+                Choice,
+                {
+                    name: choices[choice_key].values.get(translated.localized(name, language), "")
+                    for name in ("text", "match_text")
+                },
+            )
         for entry in _list(path, text, raw, "lines", line("lines:")):
             entry = require_mapping(path, entry, f"a translated line of question '{key}'")
             check_fields(path, text, entry, ("line", "feedback"), f"a translated line of question '{key}'")

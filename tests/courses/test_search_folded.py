@@ -70,11 +70,14 @@ def test_results_in_the_learners_language_come_first(client, learner, tmp_path):
     # (listed second), nowhere else: each reader gets the lesson of their language first.
     root = small_curriculum(tmp_path / "content")
     english = (root / "01-deploying/01-blue-green.md").read_text(encoding="utf-8")
-    write(root, {
-        "01-deploying/01-blue-green.md": english.replace("between them.", "between them, like a quokka."),
-        "vi/01-deploying/02-canary.md": "---\nkey: canary\ntitle: Phát hành canary\n---\n"
-        "## Một phần nhỏ trước\n\nCanary không cần hai môi trường, như một con quokka.\n",
-    })
+    write(
+        root,
+        {
+            "01-deploying/01-blue-green.md": english.replace("between them.", "between them, like a quokka."),
+            "vi/01-deploying/02-canary.md": "---\nkey: canary\ntitle: Phát hành canary\n---\n"
+            "## Một phần nhỏ trước\n\nCanary không cần hai môi trường, như một con quokka.\n",
+        },
+    )
     load_content(root)
     client.force_login(learner)
 

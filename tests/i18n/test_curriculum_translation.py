@@ -128,8 +128,14 @@ def test_a_translation_edited_in_the_admin_is_kept(content):
     lesson = Lesson.objects.get(key="blue-green")
     lesson.title_vi = "Blue/green (sửa trong admin)"
     lesson.save()
-    write(content, {"vi/01-deploying/01-blue-green.md": (content / "vi/01-deploying/01-blue-green.md").read_text()
-                    .replace("title: Triển khai blue/green", "title: Triển khai blue/green mới")})
+    write(
+        content,
+        {
+            "vi/01-deploying/01-blue-green.md": (content / "vi/01-deploying/01-blue-green.md")
+            .read_text()
+            .replace("title: Triển khai blue/green", "title: Triển khai blue/green mới")
+        },
+    )
 
     report = load_content(content)
     assert any("lesson 'deploying/blue-green'" in line and "edited in the admin" in line for line in report.skipped)
@@ -162,7 +168,12 @@ def test_an_admin_edit_made_in_vietnamese_does_not_touch_the_english(content):
 @pytest.mark.parametrize(
     ("name", "text", "line", "message"),
     [
-        ("vi/01-deploying/quiz.yaml", "questions:\n  - key: nope\n    prompt: x\n", 2, "question 'nope' is not in the English quiz"),
+        (
+            "vi/01-deploying/quiz.yaml",
+            "questions:\n  - key: nope\n    prompt: x\n",
+            2,
+            "question 'nope' is not in the English quiz",
+        ),
         (
             "vi/01-deploying/quiz.yaml",
             "questions:\n  - key: first-step\n    prompt: x\n    choices:\n      - key: z\n        text: y\n",
@@ -185,7 +196,12 @@ def test_an_admin_edit_made_in_vietnamese_does_not_touch_the_english(content):
         ),
         ("vi/01-deploying/01-blue-green.md", "---\nkey: other\ntitle: x\n---\nbody\n", 2, "'key' must be the English"),
         ("vi/01-deploying/09-extra.md", "---\nkey: x\n---\nbody\n", 1, "no English lesson is called '09-extra.md'"),
-        ("vi/01-deploying/module.yaml", "slug: deploying\nestimated_minutes: 5\n", 2, "unknown field 'estimated_minutes'"),
+        (
+            "vi/01-deploying/module.yaml",
+            "slug: deploying\nestimated_minutes: 5\n",
+            2,
+            "unknown field 'estimated_minutes'",
+        ),
         (
             "vi/01-deploying/quiz.yaml",
             "questions:\n  - key: first-step\n    prompt: x\n    accept: [y]\n",
@@ -207,9 +223,7 @@ def test_an_admin_edit_made_in_vietnamese_does_not_touch_the_english(content):
         ("vi/misconceptions.yaml", "unknown-tag: x\n", 1, "'unknown-tag' is not a tag of the English file"),
     ],
 )
-def test_a_translation_the_english_does_not_match_is_refused_with_its_file_and_line(
-    content, name, text, line, message
-):
+def test_a_translation_the_english_does_not_match_is_refused_with_its_file_and_line(content, name, text, line, message):
     write(content, {name: text})
 
     with pytest.raises(ContentError) as error:
@@ -255,7 +269,8 @@ def test_a_new_translated_answer_regrades_the_short_text_answers_given_before(co
     assert not Response.objects.get(attempt=attempt, question=question).is_correct
 
     quiz = VIETNAMESE["vi/01-deploying/quiz.yaml"].replace(
-        "      - key: b\n        feedback: Canary", "      - key: a\n        text: xanh-lam\n      - key: b\n        feedback: Canary"
+        "      - key: b\n        feedback: Canary",
+        "      - key: a\n        text: xanh-lam\n      - key: b\n        feedback: Canary",
     )
     report = load_content(write(content, {"vi/01-deploying/quiz.yaml": quiz}))
 

@@ -113,7 +113,7 @@ def test_a_short_text_question_keeps_its_english_answer_and_reads_the_vietnamese
 
     page = client.post(url, {"answer": "triển khai xanh/lam"}, follow=True).text
 
-    assert 'feedback feedback-right' in page
+    assert "feedback feedback-right" in page
     assert "Blue/green giữ hai môi trường" in page  # the translated explanation
 
 
@@ -157,7 +157,11 @@ def pages(learner) -> dict[str, tuple[str, str]]:
 def test_a_cached_fragment_is_never_served_in_the_other_language(reader, learner, path, name):
     url, english, vietnamese = pages(learner)[name]
 
-    for language, shown, hidden in [("en", english, vietnamese), ("vi", vietnamese, english), ("en", english, vietnamese)]:
+    for language, shown, hidden in [
+        ("en", english, vietnamese),
+        ("vi", vietnamese, english),
+        ("en", english, vietnamese),
+    ]:
         page = reader(language).get(url).text
         assert shown in page, (language, name)
         assert hidden not in page, (language, name)
@@ -172,7 +176,9 @@ def test_the_result_rows_are_cached_per_language(reader, learner, path):
     english, vietnamese, again = client.get(url).text, reader("vi").get(url).text, reader("en").get(url).text
 
     assert "What does a canary release do first?" in english and "Canary release làm gì" not in english
-    assert "Canary release làm gì trước tiên?" in vietnamese and "What does a canary release do first?" not in vietnamese
+    assert (
+        "Canary release làm gì trước tiên?" in vietnamese and "What does a canary release do first?" not in vietnamese
+    )
     assert again == english or "Canary release làm gì" not in again
 
 
@@ -180,7 +186,10 @@ def test_the_cohort_table_is_cached_per_language(client, lead, learner, path):
     make_cohort(path, slug="lop-dich", name="Lớp", leads=[lead], members=[learner])
     client.force_login(lead)
     url = reverse("cohorts:overview", args=["lop-dich"])
-    for language, shown, hidden in [("en", "Deploying safely", "Triển khai an toàn"), ("vi", "Triển khai an toàn", "Deploying safely")]:
+    for language, shown, hidden in [
+        ("en", "Deploying safely", "Triển khai an toàn"),
+        ("vi", "Triển khai an toàn", "Deploying safely"),
+    ]:
         lead.language = language
         lead.save(update_fields=["language"])
         page = client.get(url).text
