@@ -156,6 +156,17 @@ class VersionedQuerySet(models.QuerySet):
     """Bulk writes skip the save signals; these bump the content version and record the content
     change (courses.changes) themselves."""
 
+    def _post_init(self):
+        """django-modeltranslation's queryset (mixed in after this class) copies Meta.ordering into an
+        explicit ORDER BY, so that it can rename a translated field in it. An explicit ordering also
+        joins the GROUP BY of every values().annotate() (Django leaves Meta.ordering out of those):
+        "lessons per module" then counted 1 per lesson. No Meta.ordering here names a translated
+        field, so the copy is taken back and Django orders by Meta.ordering itself, as without it."""
+        explicit = bool(self.query.order_by)
+        super()._post_init()
+        if not explicit and list(self.query.order_by) == list(self.model._meta.ordering):
+            self.query.order_by = ()
+
     def update(self, **kwargs):
         attnames = frozenset(self.model._meta.get_field(name).attname for name in kwargs)
         content = bool(attnames - changes.BOOKKEEPING)
