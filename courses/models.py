@@ -164,7 +164,7 @@ class VersionedQuerySet(models.QuerySet):
         field, so the copy is taken back and Django orders by Meta.ordering itself, as without it."""
         explicit = bool(self.query.order_by)
         super()._post_init()
-        if not explicit and list(self.query.order_by) == list(self.model._meta.ordering):
+        if self.model is not None and not explicit and list(self.query.order_by) == list(self.model._meta.ordering):
             self.query.order_by = ()
 
     def update(self, **kwargs):

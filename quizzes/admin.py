@@ -59,8 +59,13 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
                 if form.instance.pk:
                     deleted.append(form.instance)
                 continue
-            # A field shown read-only (a faulty line's number and text) is read from the row itself.
-            kept.append({"order": form.instance.order, "text": form.instance.text, **form.cleaned_data})
+            # A field shown read-only (a faulty line's number and text) is read from the row itself;
+            # the rules read the English texts (text_en) under their own names.
+            data = dict(form.cleaned_data)
+            for name in ("text", "match_text", "feedback"):
+                if (column := translated.localized(name, translated.DEFAULT)) in data:
+                    data[name] = data[column] or ""  # an empty language field cleans to None
+            kept.append({"order": form.instance.order, "text": form.instance.text, **data})
         if deleted and question.pk and question.responses.exists():
             raise ValidationError(
                 _(
