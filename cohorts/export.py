@@ -12,6 +12,7 @@ from itertools import groupby
 from zoneinfo import ZoneInfo
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from cohorts.models import Cohort
 from devopslearn.lib.numbers import percent_text
@@ -22,7 +23,24 @@ from progress.states import PathPlan, path_percent
 CHUNK = 2000
 
 
-def header(plan: PathPlan, zone: ZoneInfo) -> list[str]:
+def header(plan: PathPlan, zone: ZoneInfo, *, slugs: bool = False) -> list[str]:
+    """The column names: readable, in the lead's language, with the modules' titles; ``slugs``: the
+    fixed machine-friendly names scripts read (``?headers=slugs``), whatever the language."""
+    if not slugs:
+        names = [
+            _("Username"),
+            _("Name"),
+            _("Joined (%(zone)s)") % {"zone": zone.key},
+            _("Progress (%)"),
+            _("Last active day (the learner's time zone)"),
+            _("Quiz average (%)"),
+        ]
+        for module in plan.modules:
+            names += [
+                _("%(module)s: state") % {"module": module.title},
+                _("%(module)s: best score (%%)") % {"module": module.title},
+            ]
+        return names
     names = [
         "username",
         "display_name",
@@ -83,7 +101,7 @@ def member_rows(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterator[list
         ]
 
 
-def stream(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterable[str]:
+def stream(cohort: Cohort, plan: PathPlan, zone: ZoneInfo, *, slugs: bool = False) -> Iterable[str]:
     """The file's lines (devopslearn.lib.spreadsheet.csv_lines: every text cell neutralised), with
-    times in ``zone``, the viewer's."""
-    return csv_lines(header(plan, zone), member_rows(cohort, plan, zone))
+    times in ``zone``, the viewer's; the header is made now, in the request's language."""
+    return csv_lines(header(plan, zone, slugs=slugs), member_rows(cohort, plan, zone))

@@ -243,11 +243,13 @@ def member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
 @require_GET
 def export_csv(request: HttpRequest, slug: str) -> StreamingHttpResponse:
     """The overview as CSV, streamed: one row per member, memory flat whatever the cohort size.
-    Times are in the lead's time zone, read now: the file streams after the request's zone is off."""
+    Times are in the lead's time zone, read now: the file streams after the request's zone is off.
+    The header is readable, in the lead's language; ``?headers=slugs`` gives the fixed names scripts read."""
     cohort = _cohort_for(request, slug)
     zone = timezone.get_current_timezone()
+    slugs = request.GET.get("headers") == "slugs"
     response = StreamingHttpResponse(
-        export.stream(cohort, PathPlan.of(cohort.path), zone), content_type="text/csv; charset=utf-8"
+        export.stream(cohort, PathPlan.of(cohort.path), zone, slugs=slugs), content_type="text/csv; charset=utf-8"
     )
     stamp = timezone.localdate().isoformat()
     response["Content-Disposition"] = f'attachment; filename="{cohort.slug}-{stamp}.csv"'

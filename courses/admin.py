@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from courses.changes import ContentChangesAdmin
 from courses.models import LearningPath, Lesson, Module
@@ -39,7 +40,7 @@ class ModuleForm(forms.ModelForm):
         return cleaned
 
 
-class LessonInline(admin.TabularInline):
+class LessonInline(TranslationTabularInline):
     model = Lesson
     fields = ("order", "title", "slug", "estimated_minutes", "published")
     extra = 0
@@ -49,14 +50,14 @@ class LessonInline(admin.TabularInline):
 
 
 @admin.register(LearningPath)
-class LearningPathAdmin(ContentChangesAdmin, admin.ModelAdmin):
+class LearningPathAdmin(ContentChangesAdmin, TranslationAdmin):
     list_display = ("title", "slug", "updated_at")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
 
 
 @admin.register(Module)
-class ModuleAdmin(ContentChangesAdmin, SafeIdFieldsMixin, admin.ModelAdmin):
+class ModuleAdmin(ContentChangesAdmin, SafeIdFieldsMixin, TranslationAdmin):
     form = ModuleForm
     list_display = ("title", "path", "order", "published", "estimated_minutes", "updated_at")
     list_filter = ("path", "published")
@@ -71,7 +72,7 @@ class ModuleAdmin(ContentChangesAdmin, SafeIdFieldsMixin, admin.ModelAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ContentChangesAdmin, admin.ModelAdmin):
+class LessonAdmin(ContentChangesAdmin, TranslationAdmin):
     list_display = ("title", "module", "order", "published", "reviewed", "estimated_minutes", "updated_at")
     list_filter = ("module__path", "module", "published", "beyond_workshop")
     list_select_related = ("module",)

@@ -10,6 +10,7 @@ import copy
 from collections.abc import Callable, Hashable
 
 from courses.models import ContentVersion, LearningPath, Lesson, Module
+from devopslearn.lib import translated
 
 _store: dict[Hashable, tuple[str, object]] = {}
 
@@ -78,9 +79,13 @@ def published_lessons(module: Module, marker: str) -> list[Lesson]:
 
 
 def lesson_with_body(lesson: Lesson, marker: str) -> Lesson:
-    """``lesson`` (from ``published_lessons``) with its rendered body, kept per worker like the rest."""
-    bodies = Lesson.objects.filter(pk=lesson.pk).values_list("body_html", flat=True)
-    body_html = cached(("lesson-body", lesson.pk), marker, lambda: bodies.first() or "")
+    """``lesson`` (from ``published_lessons``) with its rendered body in the page's language (and the
+    English one it falls back to), kept per worker like the rest, per language."""
+    language = translated.active()
+    columns = list(dict.fromkeys(translated.localized("body_html", code) for code in (language, translated.DEFAULT)))
+    bodies = Lesson.objects.filter(pk=lesson.pk).values_list(*columns)
+    body = cached(("lesson-body", lesson.pk, language), marker, lambda: bodies.first() or ("",) * len(columns))
     found = copy.copy(lesson)
-    found.body_html = body_html
+    for column, html in zip(columns, body, strict=True):
+        setattr(found, column, html or "")
     return found

@@ -27,6 +27,7 @@ from django.utils import translation
 
 from courses import changes
 from courses.models import ImportedContent, LearningPath, Lesson, Module, find_cycle
+from devopslearn.lib import translated
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?(.*)\Z", re.S)
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -47,6 +48,10 @@ class ModuleFileLoader(Protocol):
 
     def apply(self, parsed: Any, module: Module, context: ImportContext) -> None: ...
 
+    # Optional: read the translation of the file at ``path`` (it may be absent) into ``parsed``, as
+    # ``{field}_{language}`` values beside the English ones; return what is not translated.
+    # def translate(self, parsed: Any, path: Path, language: str) -> list[Untranslated]: ...
+
 
 class ContentFileLoader(Protocol):
     """A file at the top of the content folder (it may be absent). ``parse`` runs after every module
@@ -58,6 +63,8 @@ class ContentFileLoader(Protocol):
     def parse(self, path: Path, curriculum: Curriculum) -> Any: ...
 
     def apply(self, parsed: Any, context: ImportContext) -> None: ...
+
+    # Optional, as ModuleFileLoader.translate.
 
 
 _module_file_loaders: dict[str, ModuleFileLoader] = {}
@@ -221,6 +228,15 @@ class ModuleData:
     extras: dict[str, Any] = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class Untranslated:
+    """A text of the curriculum without a translation: ``kind`` is a plural noun ("lessons"),
+    ``label`` names it for the report ("lesson 'cicd-on-aws/buildspec'")."""
+
+    kind: str
+    label: str
+
+
 @dataclass
 class Curriculum:
     slug: str
@@ -228,6 +244,23 @@ class Curriculum:
     modules: list[ModuleData]
     extras: dict[str, Any] = field(default_factory=dict)  # the top-level files, by file name
     warnings: list[str] = field(default_factory=list)  # "file:line: message" that does not stop the import
+    untranslated: dict[str, list[Untranslated]] = field(default_factory=dict)  # by language
+
+    def untranslated_lines(self, *, verbose: bool = False) -> list[str]:
+        """ "vi: 3 lessons, 12 questions not translated" per language (``verbose``: and which)."""
+        lines = []
+        for language, missing in self.untranslated.items():
+            counts = Counter(item.kind for item in missing)
+            if not counts:
+                lines.append(f"{language}: everything is translated")
+                continue
+            named = (
+                f"{n} {kind if n != 1 or kind.endswith('instructions') else kind[:-1]}" for kind, n in counts.items()
+            )
+            lines.append(f"{language}: " + ", ".join(named) + " not translated")
+            if verbose:
+                lines += [f"  {language}: not translated: {item.label}" for item in missing]
+        return lines
 
 
 LESSON_FIELDS = (
@@ -396,7 +429,126 @@ def parse_curriculum(root: Path) -> Curriculum:
     curriculum.warnings += [warning for module in modules for lesson in module.lessons for warning in lesson.warnings]
     for filename, loader in _content_file_loaders.items():
         curriculum.extras[filename] = loader.parse(root / filename, curriculum)
+    for language in translated.others():
+        curriculum.untranslated[language] = read_translation(root, language, curriculum)
     return curriculum
+
+
+# --- translations (fixtures/content/<language>/, the same tree with the translated texts only) ----------
+
+PATH_TRANSLATION_FIELDS = ("title", "summary")
+MODULE_TRANSLATION_FIELDS = ("slug", "title", "summary", "objectives")
+LESSON_TRANSLATION_FIELDS = ("key", "title", "takeaways")
+
+
+def translated_text(path: Path, text: str, data: dict, key: str) -> str:
+    """A translated plain text field (empty when not given)."""
+    value = data.get(key)
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float) or isinstance(value, bool):
+        raise ContentError(path, line_of(text, f"{key}:"), f"field '{key}' must be text")
+    return str(value).strip()
+
+
+def translated_list(path: Path, text: str, data: dict, key: str, english: str) -> str:
+    """A translated list (objectives, takeaways): as many items as the English, one a line."""
+    if data.get(key) is None:
+        return ""
+    items = string_list(path, text, data, key)
+    count = len(lines_of(english))
+    if len(items) != count:
+        raise ContentError(
+            path, line_of(text, f"{key}:"), f"'{key}' has {len(items)} items; the English has {count} (same order)"
+        )
+    return "\n".join(items)
+
+
+def lines_of(text: str) -> list[str]:
+    return [line for line in (text or "").splitlines() if line.strip()]
+
+
+def give(values: dict, name: str, language: str, value: str) -> None:
+    """Put a translation beside the English value: ``title`` -> ``title_vi``."""
+    if value:
+        values[translated.localized(name, language)] = value
+
+
+def read_translation(root: Path, language: str, curriculum: Curriculum) -> list[Untranslated]:
+    """Read ``root/<language>/`` into the curriculum's values (``title_vi`` beside ``title``); every
+    problem is a ContentError naming the file and line; returns what is not translated."""
+    folder = root / language
+    missing: list[Untranslated] = []
+    path_file = folder / "path.yaml"
+    if path_file.exists():
+        text = read_text(path_file)
+        data = require_mapping(path_file, read_yaml(path_file, text) or {}, "path.yaml")
+        check_fields(path_file, text, data, PATH_TRANSLATION_FIELDS, "a translation of path.yaml")
+        for name in PATH_TRANSLATION_FIELDS:
+            give(curriculum.values, name, language, translated_text(path_file, text, data, name))
+    else:
+        missing.append(Untranslated("paths", f"path '{curriculum.slug}'"))
+    by_folder = {module.path.parent.name: module for module in curriculum.modules}
+    if folder.is_dir():
+        for stray in sorted(p for p in folder.iterdir() if p.is_dir() and p.name not in by_folder):
+            raise ContentError(stray, 1, f"no English module folder is called '{stray.name}'")
+    for name, module in by_folder.items():
+        missing += _translate_module(module, folder / name, language)
+    for filename, loader in _content_file_loaders.items():
+        if hasattr(loader, "translate"):
+            missing += loader.translate(curriculum.extras[filename], folder / filename, language)
+    return missing
+
+
+def _translate_module(module: ModuleData, folder: Path, language: str) -> list[Untranslated]:
+    missing: list[Untranslated] = []
+    path = folder / "module.yaml"
+    if path.exists():
+        text = read_text(path)
+        data = require_mapping(path, read_yaml(path, text) or {}, "module.yaml")
+        check_fields(path, text, data, MODULE_TRANSLATION_FIELDS, "a translation of module.yaml")
+        if str(data.get("slug", "")) != module.slug:
+            raise ContentError(path, line_of(text, "slug:"), f"'slug' must be the English module's: {module.slug}")
+        for name in ("title", "summary"):
+            give(module.values, name, language, translated_text(path, text, data, name))
+        objectives = translated_list(path, text, data, "objectives", module.values["objectives"])
+        give(module.values, "objectives", language, objectives)
+        check_columns(path, text, Module, {"title": module.values.get(translated.localized("title", language), "")})
+    else:
+        missing.append(Untranslated("modules", f"module '{module.slug}'"))
+    lessons = {lesson.path.name: lesson for lesson in module.lessons}
+    if folder.is_dir():
+        for stray in sorted(folder.glob("*.md")):
+            if stray.name not in lessons:
+                raise ContentError(stray, 1, f"no English lesson is called '{stray.name}' in {module.path.parent.name}")
+    for name, lesson in lessons.items():
+        if (folder / name).exists():
+            _translate_lesson(lesson, folder / name, language)
+        else:
+            missing.append(Untranslated("lessons", f"lesson '{module.slug}/{lesson.key}'"))
+    for filename, loader in _module_file_loaders.items():
+        if filename in module.extras and hasattr(loader, "translate"):
+            missing += loader.translate(module.extras[filename], folder / filename, language)
+    return missing
+
+
+def _translate_lesson(lesson: LessonData, path: Path, language: str) -> None:
+    text = read_text(path)
+    match = FRONT_MATTER.match(text)
+    if not match:
+        raise ContentError(path, 1, "a translated lesson starts with front matter (key, title, takeaways)")
+    meta = require_mapping(path, read_yaml(path, match.group(1), first_line=2) or {}, "the front matter")
+    check_fields(path, text, meta, LESSON_TRANSLATION_FIELDS, "a translated lesson's front matter")
+    if str(meta.get("key", "")) != lesson.key:
+        raise ContentError(path, line_of(text, "key:"), f"'key' must be the English lesson's: {lesson.key}")
+    body = match.group(2).strip()
+    if not body:
+        raise ContentError(path, text.count("\n") + 1, "the translated lesson has no body after the front matter")
+    values = lesson.values
+    give(values, "title", language, translated_text(path, text, meta, "title"))
+    give(values, "takeaways", language, translated_list(path, text, meta, "takeaways", values["takeaways"]))
+    give(values, "body_md", language, body)
+    check_columns(path, text, Lesson, {"title": values.get(translated.localized("title", language), "")})
 
 
 _TABLE_DELIMITER = re.compile(r"[|:\-\s]+")
@@ -442,6 +594,7 @@ class ImportContext:
     skipped: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    translations: list[str] = field(default_factory=list)  # Curriculum.untranslated_lines
     rerendered: int = 0
 
     def count(self, instance: ImportedContent, outcome: str) -> None:
@@ -475,8 +628,22 @@ class ImportContext:
                 self.rerendered += instance.refresh_rendering()
                 return instance, "skipped"
         previous = instance.import_hash
+        translated_fields = translated.fields_of(type(instance))
+        # A translation the files no longer give is emptied (the English shows), like any imported value.
+        values = {
+            **{
+                translated.localized(name, language): ""
+                for name in type(instance).IMPORT_FIELDS
+                if name in translated_fields
+                for language in translated.others()
+            },
+            **values,
+        }
         for name, value in values.items():
-            setattr(instance, name, value)
+            # A translated field's own name is its English text (assigning ``title`` would write
+            # the active language's column); a translation comes named ``title_vi``.
+            column = translated.localized(name, translated.DEFAULT) if name in translated_fields else name
+            setattr(instance, column, value)
         slugs = {name: sorted(item.slug for item in items) for name, items in (related or {}).items()}
         if outcome == "updated" and not edited and instance.fingerprint(slugs) == previous:
             self.count(instance, "unchanged")
@@ -493,6 +660,7 @@ class ImportContext:
     def summary(self) -> str:
         totals = ", ".join(f"{self.counts[outcome]} {outcome}" for outcome in OUTCOMES)
         lines = [f"Content: {totals}."]
+        lines += [f"  {line}" for line in self.translations]
         for kind, counts in self.kinds.items():
             lines.append(f"  {kind}: " + ", ".join(f"{counts[o]} {o}" for o in OUTCOMES if counts[o]))
         lines += [f"  skipped: {item} (use --overwrite to replace it)" for item in self.skipped]
@@ -515,13 +683,19 @@ def _check_slug_free(lesson: LessonData, owners: dict[str, Lesson], will_write: 
         )
 
 
-def load_content(root: Path | str, *, overwrite: bool = False) -> ImportContext:
+def load_content(root: Path | str, *, overwrite: bool = False, verbose: bool = False) -> ImportContext:
     """Read and check every file under ``root``, then create or update the rows in one transaction,
     with what is derived from them (grades, progress, certificates: one batch of content changes,
     courses.changes); the report's notes say what followed."""
     curriculum = parse_curriculum(Path(root))
-    context = ImportContext(overwrite=overwrite, warnings=list(curriculum.warnings))
-    with changes.batch() as followed:
+    context = ImportContext(
+        overwrite=overwrite,
+        warnings=list(curriculum.warnings),
+        translations=curriculum.untranslated_lines(verbose=verbose),
+    )
+    # The English texts go to the English columns whoever runs the import (a row created with
+    # title=... writes the active language's column).
+    with changes.batch() as followed, translation.override(translated.DEFAULT):
         _write(curriculum, context)
     context.notes += followed.lines
     return context

@@ -5,12 +5,14 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import Q
+from django.db.models import BooleanField, ExpressionWrapper, Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from courses import changes
+from devopslearn.lib import translated
+from devopslearn.lib.fold import fold
 from devopslearn.lib.markdown import plain_text, render_markdown
 
 
@@ -45,17 +47,52 @@ class ImportedContent(models.Model):
         return instance
 
     def import_values(self) -> dict:
+        """The imported fields' values, whatever the active language: a translated field by its
+        English column under its own name, and each translation (``title_vi``) when it is given, so
+        that a row imported before it had translations still matches its hash."""
+        translated_fields = translated.fields_of(type(self))
         values = {}
         for name in self.IMPORT_FIELDS:
-            value = self._meta.get_field(name).to_python(getattr(self, name))
-            if isinstance(value, str):
-                # A textarea sends \r\n and forms strip: neither is an edit.
-                value = value.replace("\r\n", "\n").strip()
-            elif isinstance(value, Decimal):
-                value = format(value.normalize(), "f")
-            if name in self.LATER_IMPORT_FIELDS and value == self.LATER_IMPORT_FIELDS[name]:
-                continue
-            values[name] = value
+            names = [name]
+            if name in translated_fields:
+                names = [translated.localized(name, translated.DEFAULT)]
+                names += [translated.localized(name, language) for language in translated.others()]
+            for number, column in enumerate(names):
+                value = self._meta.get_field(column).to_python(getattr(self, column))
+                if value is None and column != name:  # a language column is nullable: empty is ""
+                    value = ""
+                if isinstance(value, str):
+                    # A textarea sends \r\n and forms strip: neither is an edit.
+                    value = value.replace("\r\n", "\n").strip()
+                elif isinstance(value, Decimal):
+                    value = format(value.normalize(), "f")
+                if number and not value:  # a translation not given
+                    continue
+                if name in self.LATER_IMPORT_FIELDS and value == self.LATER_IMPORT_FIELDS[name]:
+                    continue
+                values[name if not number else column] = value
+        return values
+
+    def each_language(self, name: str) -> list[tuple[str, str]]:
+        """(language, source text) of field ``name`` for every language it is written in: English
+        always, a translation when given (its rendering stays empty otherwise, so the English shows)."""
+        found = []
+        for language in translated.languages():
+            text = getattr(self, translated.localized(name, language)) or ""
+            if text or language == translated.DEFAULT:
+                found.append((language, text))
+        return found
+
+    def rendered_in_each_language(self, render: dict) -> dict:
+        """{rendering column: value} for every language: ``render`` maps a rendering field to
+        (its source field, a function of the source text); a language without the source gets ""
+        (which reads as the English rendering)."""
+        values = {}
+        for target, (source, function) in render.items():
+            given = dict(self.each_language(source))
+            for language in translated.languages():
+                column = translated.localized(target, language)
+                values[column] = function(given[language]) if language in given else ""
         return values
 
     def fingerprint(self, overrides: dict | None = None) -> str:
@@ -118,6 +155,17 @@ class ContentVersion(models.Model):
 class VersionedQuerySet(models.QuerySet):
     """Bulk writes skip the save signals; these bump the content version and record the content
     change (courses.changes) themselves."""
+
+    def _post_init(self):
+        """django-modeltranslation's queryset (mixed in after this class) copies Meta.ordering into an
+        explicit ORDER BY, so that it can rename a translated field in it. An explicit ordering also
+        joins the GROUP BY of every values().annotate() (Django leaves Meta.ordering out of those):
+        "lessons per module" then counted 1 per lesson. No Meta.ordering here names a translated
+        field, so the copy is taken back and Django orders by Meta.ordering itself, as without it."""
+        explicit = bool(self.query.order_by)
+        super()._post_init()
+        if self.model is not None and not explicit and list(self.query.order_by) == list(self.model._meta.ordering):
+            self.query.order_by = ()
 
     def update(self, **kwargs):
         attnames = frozenset(self.model._meta.get_field(name).attname for name in kwargs)
@@ -290,25 +338,41 @@ class LessonQuerySet(VersionedQuerySet):
         return self.filter(published=True, module__published=True)
 
     def search(self, query: str):
-        """Lessons whose title or text match ``query``, best first: PostgreSQL full-text search
-        (English stemming, web-search syntax) on PostgreSQL, every word as a substring elsewhere."""
+        """Lessons whose title or text match ``query`` in any language, accents ignored (the folded
+        search columns: ``trien khai`` finds ``triển khai``), those that match in the page's language
+        first. PostgreSQL: full-text search of the folded words (GIN-indexed, courses 0005), plus
+        English stemming of the English text; elsewhere every folded word as a substring."""
         lessons = self.select_related("module__path")
+        own = translated.localized("search_text", translated.active())
+        columns = [translated.localized("search_text", language) for language in translated.languages()]
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
 
-            vector = SearchVector("title", weight="A", config="english") + SearchVector(
-                "body_text", weight="B", config="english"
+            folded = SearchQuery(fold(query), search_type="websearch", config="simple")
+            english = SearchQuery(query, search_type="websearch", config="english")
+            vector = SearchVector("title_en", weight="A", config="english") + SearchVector(
+                "body_text_en", weight="B", config="english"
             )
-            search = SearchQuery(query, search_type="websearch", config="english")
+            # the expression of the GIN indexes of courses 0005
+            matches = {column: SearchVectorExact(SearchVector(column, config="simple"), folded) for column in columns}
+            found = Q(SearchVectorExact(vector, english))
+            for condition in matches.values():
+                found |= Q(condition)
             return (
-                lessons.annotate(rank=SearchRank(vector, search))
-                .filter(rank__gt=0)
-                .order_by("-rank", "module__order", "order")
+                lessons.annotate(rank=SearchRank(vector, english), in_language=matches[own])
+                .filter(found)
+                .order_by("-in_language", "-rank", "module__order", "order")
             )
+        terms = fold(query).split()
+        in_language = Q(*(Q(**{f"{own}__contains": term}) for term in terms))
         condition = Q()
-        for term in query.split():
-            condition &= Q(title__icontains=term) | Q(body_text__icontains=term)
-        return lessons.filter(condition).order_by("module__order", "order")
+        for column in columns:
+            condition |= Q(*(Q(**{f"{column}__contains": term}) for term in terms))
+        return (
+            lessons.filter(condition)
+            .annotate(in_language=ExpressionWrapper(in_language, BooleanField()))
+            .order_by("-in_language", "module__order", "order")
+        )
 
 
 class Lesson(ImportedContent):
@@ -337,6 +401,9 @@ class Lesson(ImportedContent):
     body_md = models.TextField(_("body (markdown)"))
     body_html = models.TextField(_("body (rendered)"), editable=False, blank=True)
     body_text = models.TextField(editable=False, blank=True)
+    # The title and text folded for search (devopslearn.lib.fold), a column per language beside the
+    # text: LessonQuerySet.search reads it on both databases (PostgreSQL through a GIN index).
+    search_text = models.TextField(editable=False, blank=True)
     takeaways = models.TextField(_("key takeaways"), blank=True, help_text=_("One takeaway a line."))
     sources = models.CharField(
         _("source reports"), max_length=500, blank=True, help_text=_("The workshop reports this lesson draws on.")
@@ -371,18 +438,28 @@ class Lesson(ImportedContent):
     def save(self, *args, **kwargs):
         if not self.key:
             self.key = self.slug
-        for name, value in self.rendered_values().items():
+        rendered = self.rendered_values()
+        for name, value in rendered.items():
             setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "body_html", "body_text"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *rendered}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("courses:lesson", args=[self.module.path.slug, self.module.slug, self.slug])
 
     def rendered_values(self) -> dict:
-        html = render_markdown(self.body_md)
-        return {"body_html": html, "body_text": plain_text(html)}
+        values = {}
+        for language, source in self.each_language("body_md"):
+            html = render_markdown(source)
+            title = translated.in_language(self, "title", language) or ""
+            values[translated.localized("body_html", language)] = html
+            values[translated.localized("body_text", language)] = plain_text(html)
+            values[translated.localized("search_text", language)] = fold(f"{title}\n{plain_text(html)}")
+        for language in translated.languages():
+            for name in ("body_html", "body_text", "search_text"):
+                values.setdefault(translated.localized(name, language), "")
+        return values
 
     def body_html_safe(self):
         """The stored, sanitised rendering: the only lesson HTML ever marked safe."""

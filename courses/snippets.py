@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from devopslearn.lib.fold import accent_pattern
 from devopslearn.lib.markdown import passages
 
 SNIPPET_WIDTH = 200  # characters of a snippet, about two lines of a result card at 1280 px
@@ -30,10 +31,11 @@ class Snippet:
 
 
 def terms_pattern(terms: list[str]) -> re.Pattern | None:
-    """One case-insensitive pattern for ``terms`` (longest first, so "CodeBuild" wins over "Code")."""
+    """One case-insensitive pattern for ``terms`` (longest first, so "CodeBuild" wins over "Code"),
+    accents ignored as the search ignores them ("trien" marks "triển")."""
     if not terms:
         return None
-    return re.compile("|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    return re.compile("|".join(accent_pattern(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
 
 
 def marked(text: str, pattern: re.Pattern | None) -> list[Piece]:

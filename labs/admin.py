@@ -8,6 +8,7 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from courses.changes import ContentChangesAdmin
 from labs import documents
@@ -30,7 +31,7 @@ class CheckInlineFormSet(forms.BaseInlineFormSet):
                 form.add_error("rules", problems)
 
 
-class CheckInline(admin.StackedInline):
+class CheckInline(TranslationStackedInline):
     model = Check
     formset = CheckInlineFormSet
     fields = (("order", "key", "title"), ("tool", "rules"), ("points", "required"), "lesson", "explanation_md")
@@ -71,7 +72,7 @@ class LabForm(forms.ModelForm):
 
 
 @admin.register(Lab)
-class LabAdmin(ContentChangesAdmin, admin.ModelAdmin):
+class LabAdmin(ContentChangesAdmin, TranslationAdmin):
     form = LabForm
     list_display = ("title", "module", "kind", "required", "pass_mark", "check_count", "published", "edited")
     list_filter = ("kind", "required", "published", "module")

@@ -41,14 +41,17 @@ from pathlib import Path
 from courses.importers import (
     ContentError,
     ImportContext,
+    Untranslated,
     check_columns,
     check_fields,
+    give,
     line_of,
     read_text,
     read_yaml,
     require,
     require_mapping,
     require_slug,
+    translated_text,
 )
 from courses.models import Lesson, Module
 from labs import documents
@@ -218,6 +221,49 @@ class LabsFolderLoader:
                 seen[value] = lab
             labs.append(lab)
         return labs
+
+    def translate(self, parsed: list[LabData], path: Path, language: str) -> list[Untranslated]:
+        """The labs' translation (fixtures/content/<language>/<module>/labs/<lab>/): lab.yaml with the
+        title and each check's title and explanation by the English check keys, and instructions.md.
+        Starters, solutions, tools and rules come from the English lab."""
+        labs = {lab.path.parent.name: lab for lab in parsed}
+        if path.is_dir():
+            for stray in sorted(p for p in path.iterdir() if p.is_dir() and p.name not in labs):
+                raise ContentError(stray, 1, f"no English lab folder is called '{stray.name}'")
+        missing: list[Untranslated] = []
+        for name, lab in labs.items():
+            label = f"lab '{lab.path.parent.parent.parent.name}/{lab.key}'"
+            folder = path / name
+            lab_file = folder / "lab.yaml"
+            if not lab_file.exists():
+                missing.append(Untranslated("labs", label))
+                continue
+            text = read_text(lab_file)
+            data = require_mapping(lab_file, read_yaml(lab_file, text) or {}, "lab.yaml")
+            check_fields(lab_file, text, data, ("title", "checks"), "a translated lab.yaml")
+            give(lab.values, "title", language, translated_text(lab_file, text, data, "title"))
+            checks = {check.key: check for check in lab.checks}
+            raw_checks = data.get("checks") or []
+            if not isinstance(raw_checks, list):
+                raise ContentError(lab_file, line_of(text, "checks:"), "'checks' must be a list")
+            for raw in raw_checks:
+                raw = require_mapping(lab_file, raw, "a translated check")
+                key = str(raw.get("key", ""))
+                where = line_of(text, f"key: {key}", after="checks")
+                if key not in checks:
+                    raise ContentError(lab_file, where, f"check '{key}' is not in the English lab")
+                check_fields(lab_file, text, raw, ("key", "title", "explanation"), f"translated check '{key}'")
+                give(checks[key].values, "title", language, translated_text(lab_file, text, raw, "title"))
+                give(
+                    checks[key].values, "explanation_md", language, translated_text(lab_file, text, raw, "explanation")
+                )
+            check_columns(lab_file, text, Lab, {"title": lab.values.get(f"title_{language}", "")})
+            instructions = folder / "instructions.md"
+            if instructions.exists():
+                give(lab.values, "instructions_md", language, read_text(instructions).strip())
+            else:
+                missing.append(Untranslated("lab instructions", label))
+        return missing
 
     def apply(self, parsed: list[LabData], module: Module, context: ImportContext) -> None:
         existing = {lab.key: lab for lab in Lab.objects.filter(module=module)}

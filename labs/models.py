@@ -147,17 +147,18 @@ class Lab(ImportedContent):
     def save(self, *args, **kwargs):
         if not self.key:
             self.key = self.slug
-        for name, value in self.rendered_values().items():
+        rendered = self.rendered_values()
+        for name, value in rendered.items():
             setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "instructions_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *rendered}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("labs:lab", args=[self.module.path.slug, self.module.slug, self.slug])
 
     def rendered_values(self) -> dict:
-        return {"instructions_html": render_markdown(self.instructions_md)}
+        return self.rendered_in_each_language({"instructions_html": ("instructions_md", render_markdown)})
 
     def instructions_html_safe(self):
         """The stored, sanitised rendering: the only lab HTML ever marked safe."""
@@ -210,10 +211,11 @@ class Check(ImportedContent):
         return self.title
 
     def save(self, *args, **kwargs):
-        for name, value in self.rendered_values().items():
+        rendered = self.rendered_values()
+        for name, value in rendered.items():
             setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "explanation_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *rendered}
         super().save(*args, **kwargs)
 
     def import_values(self) -> dict:
@@ -222,7 +224,7 @@ class Check(ImportedContent):
         return values
 
     def rendered_values(self) -> dict:
-        return {"explanation_html": render_markdown(self.explanation_md)}
+        return self.rendered_in_each_language({"explanation_html": ("explanation_md", render_markdown)})
 
     def explanation_html_safe(self):
         return mark_safe(self.explanation_html)  # noqa: S308 - sanitised by render_markdown when saved

@@ -31,20 +31,37 @@ from django.utils.translation import ngettext
 
 from courses.changes import CREATED, DELETED, Change, Report, content_changed
 from courses.models import LearningPath, Lesson, Module
+from devopslearn.lib import translated
 from labs.models import Lab
 from progress import rebuild, services
 from progress.models import ModuleProgress, ReviewCard
 from progress.signals import progress_changed
 from quizzes.attempts import regrade
-from quizzes.models import Choice, Question, Quiz, Response
+from quizzes.models import Choice, Question, QuestionKind, Quiz, Response
 from quizzes.signals import answers_regraded
 
 # The fields grading reads: a change to any of them regrades the question's stored answers.
 GRADED_FROM: dict[type, frozenset[str]] = {
     Question: frozenset(
-        {"kind", "points", "numeric_answer", "tolerance", "variants", "select_count", "artifact", "quiz_id"}
+        {
+            "kind",
+            "points",
+            "numeric_answer",
+            "tolerance",
+            "variants",
+            "select_count",
+            "artifact",
+            "quiz_id",
+            "accepted_answers",
+        }
     ),
     Choice: frozenset({"is_correct", "order", "match_text", "text", "question_id"}),
+}
+# A choice's text in each language is an accepted answer of a short-text question (quizzes.grading.
+# short_text_match), and grades nothing else: a change to it regrades short-text questions only (a first
+# load of the translations changes every choice's Vietnamese text).
+GRADED_FROM_IF_SHORT_TEXT: dict[type, frozenset[str]] = {
+    Choice: frozenset(translated.localized("text", language) for language in translated.languages())
 }
 # The fields that decide an attempt's pass: a change re-decides every attempt at the quiz.
 PASSED_FROM: dict[type, frozenset[str]] = {Quiz: frozenset({"pass_mark"})}
@@ -69,6 +86,7 @@ class Invalidated:
     """What a batch of content changes invalidates, by id."""
 
     questions: set = field(default_factory=set)  # regrade their answers
+    short_text_questions: set = field(default_factory=set)  # regrade their answers if they are short-text ones
     quizzes: set = field(default_factory=set)  # re-decide every attempt's pass
     modules: set = field(default_factory=set)  # recompute every learner's progress
     paths: set = field(default_factory=set)  # issue the certificates now earned
@@ -77,7 +95,13 @@ class Invalidated:
 
     def __bool__(self) -> bool:
         return bool(
-            self.questions or self.quizzes or self.modules or self.paths or self.card_quizzes or self.card_modules
+            self.questions
+            or self.short_text_questions
+            or self.quizzes
+            or self.modules
+            or self.paths
+            or self.card_quizzes
+            or self.card_modules
         )
 
 
@@ -97,6 +121,8 @@ def invalidated(changes: Iterable[Change]) -> Invalidated:
                     found.questions.add(change.pk)
             else:  # a choice added, changed or removed regrades its question
                 found.questions |= _places(change, "question_id")
+        elif change.model in GRADED_FROM_IF_SHORT_TEXT and change.touches(GRADED_FROM_IF_SHORT_TEXT[change.model]):
+            found.short_text_questions |= _places(change, "question_id")
         if change.model in PASSED_FROM and change.touches(PASSED_FROM[change.model]) and rows_existed:
             found.quizzes.add(change.pk)
         if change.model in MODULE_SHAPE and change.touches(MODULE_SHAPE[change.model]):
@@ -121,6 +147,8 @@ def follow(stale: Invalidated, report: Report) -> Report:
     if not stale:
         return report
     question_ids = set(Question.objects.filter(pk__in=stale.questions).values_list("pk", flat=True))
+    short_text = Question.objects.filter(pk__in=stale.short_text_questions, kind=QuestionKind.SHORT_TEXT)
+    question_ids |= set(short_text.values_list("pk", flat=True))
     question_ids |= set(Question.objects.filter(quiz_id__in=stale.quizzes).values_list("pk", flat=True))
     if question_ids:
         _regrade(question_ids, report)

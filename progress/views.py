@@ -11,8 +11,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dates import MONTHS_3, WEEKDAYS_ABBR
 from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
@@ -25,7 +26,7 @@ from fsrs import Rating
 from courses import catalog
 from courses.models import LearningPath
 from courses.views import lesson_context, lesson_sidebar
-from devopslearn.lib import fragments
+from devopslearn.lib import fragments, translated
 from progress import services
 from progress.models import Certificate, DailyActivity, LessonCompletion, ReviewCard
 from progress.states import RULE, ModuleStatus, PathPlan, learner_statuses, path_percent
@@ -205,19 +206,33 @@ def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slu
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
     """Public: anyone with the link can verify the certificate (or read that it was revoked); it shows
     nothing else of the learner. Its owner also reads how to bring the name up to date."""
-    cert = get_object_or_404(Certificate.objects.select_related("user"), code=code)
+    cert = get_object_or_404(Certificate.objects.select_related("user", "path"), code=code)
     # The dates are the learner's calendar days, the same for every viewer whatever their own time zone.
     zone = cert.user.zone if cert.user is not None else UTC
     owner = request.user.is_authenticated and request.user.pk == cert.user_id
     revocation = cert.changes.filter(kind="revoked").last() if owner and cert.is_revoked else None
+    # The certificate reads in its learner's language (their preference, else this page's), printed too.
+    language = (cert.user.language if cert.user is not None else "") or translated.active()
+    with translation.override(language):
+        document = render_to_string(
+            "progress/certificate.html#document",
+            {
+                "certificate": cert,
+                "language": language,
+                "path_title": cert.path_title
+                if language == translated.DEFAULT
+                else translated.in_language(cert.path, "title", language) or cert.path_title,
+                "issued_on": localdate(cert.issued_at, zone),
+                "last_issued_on": localdate(cert.last_issued_at, zone) if cert.last_issued_at else None,
+                "revoked_on": localdate(cert.revoked_at, zone) if cert.revoked_at else None,
+            },
+        )
     return render(
         request,
         "progress/certificate.html",
         {
             "certificate": cert,
-            "issued_on": localdate(cert.issued_at, zone),
-            "last_issued_on": localdate(cert.last_issued_at, zone) if cert.last_issued_at else None,
-            "revoked_on": localdate(cert.revoked_at, zone) if cert.revoked_at else None,
+            "document": document,
             "owner": owner,
             "current_name": request.user.shown_name if owner else "",
             "out_of_date": owner and cert.name_is_out_of_date(request.user),

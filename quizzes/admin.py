@@ -10,8 +10,10 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from courses.changes import ContentChangesAdmin
+from devopslearn.lib import translated
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percentage_text
 from devopslearn.lib.sql import storable
@@ -57,8 +59,13 @@ class ChoiceInlineFormSet(forms.BaseInlineFormSet):
                 if form.instance.pk:
                     deleted.append(form.instance)
                 continue
-            # A field shown read-only (a faulty line's number and text) is read from the row itself.
-            kept.append({"order": form.instance.order, "text": form.instance.text, **form.cleaned_data})
+            # A field shown read-only (a faulty line's number and text) is read from the row itself;
+            # the rules read the English texts (text_en) under their own names.
+            data = dict(form.cleaned_data)
+            for name in ("text", "match_text", "feedback"):
+                if (column := translated.localized(name, translated.DEFAULT)) in data:
+                    data[name] = data[column] or ""  # an empty language field cleans to None
+            kept.append({"order": form.instance.order, "text": form.instance.text, **data})
         if deleted and question.pk and question.responses.exists():
             raise ValidationError(
                 _(
@@ -103,7 +110,7 @@ def raise_problems(problems: list[str]) -> None:
         raise ValidationError(problems)
 
 
-class ChoiceInline(SafeIdFieldsMixin, admin.TabularInline):
+class ChoiceInline(SafeIdFieldsMixin, TranslationTabularInline):
     """The choices; of a find-the-faulty-line question, its lines: on the add page list the faulty and
     the tempting lines by number ("order"); once saved, every line of the artifact is a row."""
 
@@ -119,9 +126,12 @@ class ChoiceInline(SafeIdFieldsMixin, admin.TabularInline):
         return 0 if obj else 4
 
     def get_fields(self, request, obj=None):
-        if obj is not None and obj.is_faulty_line:
-            return ("order", "text", "is_correct", "feedback", "misconception")
-        return self.fields
+        if obj is not None and obj.is_faulty_line:  # the line's text is the artifact's: never translated
+            return ("order", "text", "is_correct", *self.replace_orig_field(("feedback",)), "misconception")
+        return self.replace_orig_field(self.fields)
+
+    def get_fieldsets(self, request, obj=None):
+        return [(None, {"fields": self.get_fields(request, obj)})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_faulty_line:
@@ -130,8 +140,9 @@ class ChoiceInline(SafeIdFieldsMixin, admin.TabularInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        if "text" in formset.form.base_fields:  # a faulty line's text comes from the artifact
-            formset.form.base_fields["text"].required = False
+        for name in ("text_en", "text_vi"):  # a faulty line's text comes from the artifact
+            if name in formset.form.base_fields:
+                formset.form.base_fields[name].required = False
         return formset
 
 
@@ -214,7 +225,7 @@ class PoolInlineFormSet(forms.BaseInlineFormSet):
         raise_problems(problems)
 
 
-class PoolInline(admin.TabularInline):
+class PoolInline(TranslationTabularInline):
     """The quiz's question pools; one with a count is a slot: each attempt draws that many of its
     published questions. Without any count, every published question is asked."""
 
@@ -232,7 +243,7 @@ class PoolInline(admin.TabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(ContentChangesAdmin, admin.ModelAdmin):
+class QuizAdmin(ContentChangesAdmin, TranslationAdmin):
     list_display = ("title", "module", "lesson", "pass_mark", "published", "question_count", "asks")
     list_filter = ("module__path", "module", "published")
     list_select_related = ("module", "lesson")
@@ -326,10 +337,14 @@ class QuestionForm(forms.ModelForm):
             "artifact",
             "artifact_language",
             "select_count",
+            "accepted_answers",
         )
         widgets = {
-            "prompt_md": forms.Textarea(attrs={"rows": 8, "class": "vLargeTextField"}),
-            "explanation_md": forms.Textarea(attrs={"rows": 6, "class": "vLargeTextField"}),
+            **{
+                f"{name}_{language}": forms.Textarea(attrs={"rows": rows, "class": "vLargeTextField"})
+                for name, rows in (("prompt_md", 8), ("explanation_md", 6))
+                for language in translated.languages()
+            },
             "artifact": forms.Textarea(attrs={"rows": 16, "class": "vLargeTextField", "spellcheck": "false"}),
             "variants": forms.Textarea(attrs={"rows": 4, "class": "vLargeTextField"}),
         }
@@ -350,6 +365,12 @@ class QuestionForm(forms.ModelForm):
 
     def clean_variants(self):
         return self.cleaned_data.get("variants") or []
+
+    def clean_accepted_answers(self):
+        answers = self.cleaned_data.get("accepted_answers") or []
+        if not isinstance(answers, list) or not all(isinstance(answer, str) and answer.strip() for answer in answers):
+            raise ValidationError(_('Write a list of answers in quotes, like ["blue/green", "xanh/lam"].'))
+        return [answer.strip() for answer in answers]
 
     def clean_tolerance(self):
         tolerance = self.cleaned_data.get("tolerance")
@@ -414,8 +435,13 @@ class QuestionForm(forms.ModelForm):
             if kind != QuestionKind.NUMERIC:
                 problem("variants", _("Only numeric questions have variants: empty the variants field."))
             else:
+                # every language's prompt and explanation use only the variants' placeholders
+                texts = {
+                    name: "\n".join(cleaned.get(f"{name}_{language}") or "" for language in translated.languages())
+                    for name in ("prompt_md", "explanation_md")
+                }
                 variants, variant_problems = check_variants(
-                    cleaned["variants"], cleaned.get("prompt_md", ""), cleaned.get("explanation_md", "")
+                    cleaned["variants"], texts["prompt_md"], texts["explanation_md"]
                 )
                 for message in variant_problems:
                     problem("variants", message)
@@ -449,7 +475,7 @@ KIND_HELP = {
 
 
 @admin.register(Question)
-class QuestionAdmin(ContentChangesAdmin, admin.ModelAdmin):
+class QuestionAdmin(ContentChangesAdmin, TranslationAdmin):
     form = QuestionForm
     list_display = ("key", "quiz", "kind", "pool", "scenario", "points", "published", "responses_count", "facility")
     list_filter = ("quiz__module", "kind", "scenario", "published")
@@ -472,6 +498,16 @@ class QuestionAdmin(ContentChangesAdmin, admin.ModelAdmin):
             ),
         },
     )
+    SHORT_TEXT = (
+        _("More accepted answers"),
+        {
+            "fields": ("accepted_answers",),
+            "description": _(
+                "The correct choices' texts are accepted in every language; list here further answers "
+                'learners may type, like ["triển khai xanh/lam"].'
+            ),
+        },
+    )
     NUMERIC = (
         _("The answer"),
         {
@@ -487,8 +523,15 @@ class QuestionAdmin(ContentChangesAdmin, admin.ModelAdmin):
     def get_fieldsets(self, request, obj=None):
         """The fields of the chosen kind only: a numeric question's answer, a faulty-line question's artifact."""
         kind = self.chosen_kind(request, obj)
-        extra = {QuestionKind.FAULTY_LINE: [self.FAULTY_LINE], QuestionKind.NUMERIC: [self.NUMERIC]}.get(kind, [])
-        return [self.MAIN, self.TEXT, *extra]
+        extra = {
+            QuestionKind.FAULTY_LINE: [self.FAULTY_LINE],
+            QuestionKind.NUMERIC: [self.NUMERIC],
+            QuestionKind.SHORT_TEXT: [self.SHORT_TEXT],
+        }.get(kind, [])
+        return [
+            (name, {**options, "fields": self.replace_orig_field(options["fields"])})
+            for name, options in [self.MAIN, self.TEXT, *extra]
+        ]
 
     def get_inlines(self, request, obj=None):
         """No choices for a numeric question: it has none."""
@@ -627,7 +670,7 @@ class QuestionAdmin(ContentChangesAdmin, admin.ModelAdmin):
 
 
 @admin.register(Misconception)
-class MisconceptionAdmin(ContentChangesAdmin, admin.ModelAdmin):
+class MisconceptionAdmin(ContentChangesAdmin, TranslationAdmin):
     """The misconception tags; its statistics page groups learners' wrong answers by tag."""
 
     list_display = ("tag", "description", "choices_count")

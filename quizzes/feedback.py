@@ -5,9 +5,16 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from devopslearn.lib import translated
 from devopslearn.lib.numbers import number_rule
-from quizzes.grading import correct_answer_text, match_options, normalize_text
+from quizzes.grading import correct_answer_text, match_options, short_text_match
 from quizzes.models import CHOICE_KINDS, Attempt, Choice, Question, QuestionKind, Response
+
+
+def lang(instance, name: str = "text") -> str:
+    """ "en" when ``instance``'s ``name`` shows in English on a page in another language, else "":
+    the element holding it says so (``lang="en"``), for screen readers."""
+    return translated.DEFAULT if translated.shown_in_english(instance, name) else ""
 
 
 @dataclass
@@ -16,6 +23,7 @@ class Option:
     text: str
     checked: bool = False
     number: int = 0  # a faulty-line question: the line number
+    lang: str = ""  # "en" for an English text on a page in another language
 
 
 @dataclass
@@ -23,6 +31,7 @@ class Item:
     token: str
     text: str
     selected: str = ""
+    lang: str = ""
 
 
 @dataclass
@@ -48,7 +57,11 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
         picked = set(getlist("answer"))
         fields.options = [
             Option(
-                token := attempt.token("c", c.pk), c.text, token in picked, c.order if question.is_faulty_line else 0
+                token := attempt.token("c", c.pk),
+                c.text,
+                token in picked,
+                c.order if question.is_faulty_line else 0,
+                "" if question.is_faulty_line else lang(c),  # an artifact's line is never translated
             )
             for c in choices
         ]
@@ -58,7 +71,8 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
     elif question.kind == QuestionKind.ORDERING:
         fields.positions = list(range(1, len(choices) + 1))
         fields.items = [
-            Item(token := attempt.token("o", c.pk), c.text, str(data.get(f"position-{token}", ""))) for c in choices
+            Item(token := attempt.token("o", c.pk), c.text, str(data.get(f"position-{token}", "")), lang(c))
+            for c in choices
         ]
     elif question.kind == QuestionKind.MATCHING:
         # ``choices`` come in this attempt's shuffled order; the right-hand sides get an order of
@@ -66,9 +80,10 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
         options = sorted(match_options(choices), key=lambda c: attempt.token("m", c.pk))
         if [c.pk for c in options] == [c.pk for c in choices]:
             options = options[1:] + options[:1]
-        fields.targets = [Option(attempt.token("m", c.pk), c.match_text) for c in options]
+        fields.targets = [Option(attempt.token("m", c.pk), c.match_text, lang=lang(c, "match_text")) for c in options]
         fields.items = [
-            Item(token := attempt.token("i", c.pk), c.text, str(data.get(f"match-{token}", ""))) for c in choices
+            Item(token := attempt.token("i", c.pk), c.text, str(data.get(f"match-{token}", "")), lang(c))
+            for c in choices
         ]
     else:
         fields.value = str(data.get("answer", "")).replace("\x00", "")[:200]
@@ -82,6 +97,7 @@ class ChoiceFeedback:
     text: str
     is_correct: bool
     feedback: str
+    lang: str = ""  # "en": the feedback shows in English on a page in another language
 
 
 @dataclass
@@ -109,6 +125,7 @@ class Feedback:
     explanation_html: str
     lines: list[LineFeedback] = field(default_factory=list)  # faulty line: the artifact, marked
     artifact_language: str = ""
+    explanation_lang: str = ""  # "en": the explanation shows in English on a page in another language
 
     @property
     def heading(self) -> str:
@@ -144,7 +161,7 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
             lines.append(LineFeedback(choice.order, choice.text, selected, choice.is_correct, text))
     elif question.kind in CHOICE_KINDS:
         chosen = [
-            ChoiceFeedback(by_id[pk].text, by_id[pk].is_correct, by_id[pk].feedback)
+            ChoiceFeedback(by_id[pk].text, by_id[pk].is_correct, by_id[pk].feedback, lang(by_id[pk], "feedback"))
             for pk in answer.get("choices", [])
             if pk in by_id
         ]
@@ -175,9 +192,9 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
             )
     elif question.kind == QuestionKind.SHORT_TEXT:
         text = answer.get("text", "")
-        matched = next((c for c in choices if normalize_text(c.text) == normalize_text(text)), None) if text else None
+        matched = short_text_match(question, choices, text) if text else None
         if matched is not None and matched.feedback:
-            chosen = [ChoiceFeedback(matched.text, matched.is_correct, matched.feedback)]
+            chosen = [ChoiceFeedback(matched.text, matched.is_correct, matched.feedback, lang(matched, "feedback"))]
     your = ""
     if response is not None and response.answered:
         if question.kind == QuestionKind.NUMERIC:
@@ -193,6 +210,7 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         chosen=chosen,
         pairs=pairs,
         explanation_html=question.explanation_html,
+        explanation_lang=lang(question, "explanation_md"),
         lines=lines,
         artifact_language=question.get_artifact_language_display() if question.artifact_language else "",
     )

@@ -11,6 +11,7 @@ from decimal import Decimal, InvalidOperation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from devopslearn.lib import translated
 from devopslearn.lib.numbers import NumberError, parse_number, plain_number
 from quizzes.models import CHOICE_KINDS, SIX_PLACES, Choice, Question, QuestionKind
 
@@ -40,6 +41,20 @@ def normalize_text(text: str) -> str:
     folded = "".join(unicodedata.normalize("NFKC", text).casefold().split())
     # Casefolding and removing spaces can leave a letter and its combining mark apart ("U¯"): join them again.
     return unicodedata.normalize("NFKC", folded)
+
+
+def short_text_match(question: Question, choices: list[Choice], given: str) -> Choice | None:
+    """The listed answer a short-text answer matches, whatever the page's language: a choice's text
+    in any language (the English accepted answers stay accepted in Vietnamese), else, for an answer
+    of the question's further accepted answers (Question.accepted_answers), its first correct choice."""
+    given = normalize_text(given)
+    for choice in choices:
+        texts = {translated.in_language(choice, "text", language) or "" for language in translated.languages()}
+        if any(text and normalize_text(text) == given for text in texts):
+            return choice
+    if any(normalize_text(answer) == given for answer in question.accepted_answers or []):
+        return next((choice for choice in choices if choice.is_correct), None)
+    return None
 
 
 def choice_text(question: Question, choice: Choice) -> str:
@@ -170,8 +185,7 @@ def grade(question: Question, choices: list[Choice], answer: dict) -> Grade:
         )
         return Grade(ONE if ok else ZERO, plain_number(value.quantize(SIX_PLACES)) if value.is_finite() else "")
     if kind == QuestionKind.SHORT_TEXT:
-        given = normalize_text(answer.get("text", ""))
-        matched = next((choice for choice in choices if normalize_text(choice.text) == given), None)
+        matched = short_text_match(question, choices, answer.get("text", ""))
         ok = matched is not None and matched.is_correct
         return Grade(
             ONE if ok else ZERO,

@@ -10,20 +10,25 @@ from courses.importers import (
     ContentError,
     Curriculum,
     ImportContext,
+    Untranslated,
     check_columns,
     check_fields,
+    give,
     line_of,
     read_text,
     read_yaml,
     require,
     require_mapping,
     require_slug,
+    translated_text,
 )
 from courses.models import Module
+from devopslearn.lib import translated
 from devopslearn.lib.numbers import plain_number
 from quizzes.models import (
     MAX_ARTIFACT_LINES,
     MAX_LINE_LENGTH,
+    PLACEHOLDER,
     ArtifactLanguage,
     Choice,
     Misconception,
@@ -68,6 +73,9 @@ LINE_FIELDS = ("line", "correct", "feedback", "misconception")
 POOL_FIELDS = ("key", "title")
 DRAW_FIELDS = ("pool", "count")
 VARIANT_FIELDS = ("values", "answer", "tolerance")
+TRANSLATED_QUIZ_FIELDS = ("title", "pools", "questions")
+TRANSLATED_QUESTION_FIELDS = ("key", "prompt", "explanation", "unit", "choices", "lines", "accept")
+TRANSLATED_CHOICE_FIELDS = ("key", "text", "feedback", "match")
 TAG = re.compile(r"^[a-z0-9-]{1,60}$")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -101,6 +109,7 @@ class QuizData:
     pools: list[PoolData] = field(default_factory=list)
     # (tag, line) of every misconception a choice names: misconceptions.yaml must define each.
     misconceptions: list[tuple[str, int]] = field(default_factory=list)
+    module: str = ""  # the module's slug, for the report
 
 
 def _decimal(path: Path, data: dict, key: str, line: int) -> Decimal | None:
@@ -162,7 +171,7 @@ class QuizFileLoader:
         questions = data.get("questions")
         if not isinstance(questions, list) or not questions:
             raise ContentError(path, line_of(text, "questions"), "a quiz needs a list of questions")
-        quiz = QuizData(path=path, values=values, questions=[])
+        quiz = QuizData(path=path, values=values, questions=[], module=module_slug)
         seen: set[str] = set()
         for order, raw in enumerate(questions, start=1):
             raw = require_mapping(path, raw, f"question {order}")
@@ -212,6 +221,7 @@ class QuizFileLoader:
                 "artifact_language": "",
                 "select_count": 1,
                 "variants": [],
+                "accepted_answers": [],  # the translations' accept lists (translate)
             },
         )
         check_columns(path, text, Question, {"unit": question.values["unit"]})
@@ -463,6 +473,119 @@ class QuizFileLoader:
                 raise ContentError(path, where, f"pool '{key}' is listed in pools but no question is in it")
         quiz.pools = list(pools.values())
 
+    def translate(self, parsed: QuizData, path: Path, language: str) -> list[Untranslated]:
+        """The quiz's translation (fixtures/content/<language>/<module>/quiz.yaml): its title, its
+        pools' titles, and each question's prompt, explanation, unit, choices' texts, feedback and
+        matches, a faulty line's feedback, and a short-text question's further accepted answers, by
+        the English keys. Everything else comes from the English file."""
+        where = parsed.module
+        if not path.exists():
+            return [Untranslated("questions", f"question '{where}/{q.key}'") for q in parsed.questions]
+        text = read_text(path)
+        data = require_mapping(path, read_yaml(path, text) or {}, "quiz.yaml")
+        check_fields(path, text, data, TRANSLATED_QUIZ_FIELDS, "a translated quiz.yaml")
+        give(parsed.values, "title", language, translated_text(path, text, data, "title"))
+        pools = {pool.key: pool for pool in parsed.pools}
+        for entry in _list(path, text, data, "pools", line_of(text, "pools:")):
+            entry = require_mapping(path, entry, "a pool")
+            check_fields(path, text, entry, POOL_FIELDS, "a translated pool")
+            key = str(entry.get("key", ""))
+            if key not in pools:
+                raise ContentError(
+                    path, line_of(text, f"key: {key}", after="pools:"), f"pool '{key}' is not in the English quiz"
+                )
+            give(pools[key].values, "title", language, translated_text(path, text, entry, "title"))
+        questions = {question.key: question for question in parsed.questions}
+        seen: set[str] = set()
+        missing: list[Untranslated] = []
+        for raw in _list(path, text, data, "questions", line_of(text, "questions:")):
+            raw = require_mapping(path, raw, "a translated question")
+            key = str(raw.get("key", ""))
+            here = line_of(text, f"key: {key}", after="questions:")
+            if key not in questions:
+                raise ContentError(path, here, f"question '{key}' is not in the English quiz")
+            if key in seen:
+                raise ContentError(path, here, f"question '{key}' is translated twice")
+            seen.add(key)
+            check_fields(path, text, raw, TRANSLATED_QUESTION_FIELDS, f"translated question '{key}'")
+            missing += self._translate_question(path, text, raw, questions[key], here, language, where)
+        missing += [Untranslated("questions", f"question '{where}/{key}'") for key in questions if key not in seen]
+        return missing
+
+    def _translate_question(self, path, text, raw, question: QuestionData, here, language, where) -> list:
+        key, values = question.key, question.values
+
+        def line(needle: str) -> int:
+            return line_of(text, needle, here, after=f"key: {key}")
+
+        for name, field_name in (("prompt", "prompt_md"), ("explanation", "explanation_md")):
+            given = translated_text(path, text, raw, name)
+            english = set(PLACEHOLDER.findall(values[field_name]))
+            if given and values["variants"] and set(PLACEHOLDER.findall(given)) != english:
+                raise ContentError(
+                    path,
+                    line(f"{name}:"),
+                    f"question '{key}': the {name} must keep the English placeholders "
+                    f"{', '.join('{' + n + '}' for n in sorted(english)) or '(none)'} as they are",
+                )
+            give(values, field_name, language, given)
+        give(values, "unit", language, translated_text(path, text, raw, "unit"))
+        accept = raw.get("accept")
+        if accept is not None:
+            if values["kind"] != QuestionKind.SHORT_TEXT:
+                raise ContentError(
+                    path, line("accept:"), f"question '{key}': 'accept' is for short_text questions only"
+                )
+            if not isinstance(accept, list) or not all(isinstance(a, str | int | float) for a in accept):
+                raise ContentError(path, line("accept:"), f"question '{key}': 'accept' must be a list of answers")
+            values["accepted_answers"] = [
+                *values["accepted_answers"],
+                *(str(answer).strip() for answer in accept if str(answer).strip()),
+            ]
+        choices = {choice.key: choice for choice in question.choices}
+        for entry in _list(path, text, raw, "choices", line("choices:")):
+            entry = require_mapping(path, entry, f"a translated choice of question '{key}'")
+            choice_key = str(entry.get("key", ""))
+            if choice_key not in choices or values["kind"] == QuestionKind.FAULTY_LINE:
+                raise ContentError(
+                    path,
+                    line(f"key: {choice_key}"),
+                    f"question '{key}': choice '{choice_key}' is not in the English question",
+                )
+            check_fields(path, text, entry, TRANSLATED_CHOICE_FIELDS, f"a translated choice of question '{key}'")
+            for name, field_name in (("text", "text"), ("feedback", "feedback"), ("match", "match_text")):
+                value = translated_text(path, text, entry, name)
+                give(choices[choice_key].values, field_name, language, value)
+            check_columns(
+                path,
+                text,
+                Choice,
+                {
+                    name: choices[choice_key].values.get(translated.localized(name, language), "")
+                    for name in ("text", "match_text")
+                },
+            )
+        for entry in _list(path, text, raw, "lines", line("lines:")):
+            entry = require_mapping(path, entry, f"a translated line of question '{key}'")
+            check_fields(path, text, entry, ("line", "feedback"), f"a translated line of question '{key}'")
+            number = entry.get("line")
+            choice = choices.get(line_key(number)) if isinstance(number, int) else None
+            if values["kind"] != QuestionKind.FAULTY_LINE or choice is None:
+                raise ContentError(
+                    path, line(f"line: {number}"), f"question '{key}': line {number} is not in the English artifact"
+                )
+            give(choice.values, "feedback", language, translated_text(path, text, entry, "feedback"))
+        missing = []
+        if not values.get(translated.localized("prompt_md", language)):
+            missing.append(Untranslated("questions", f"question '{where}/{key}'"))
+        if values["kind"] not in (QuestionKind.SHORT_TEXT, QuestionKind.FAULTY_LINE):
+            missing += [
+                Untranslated("choices", f"choice '{where}/{key}/{choice.key}'")
+                for choice in question.choices
+                if not choice.values.get(translated.localized("text", language))
+            ]
+        return missing
+
     def apply(self, parsed: QuizData, module: Module, context: ImportContext) -> None:
         quiz, outcome = context.sync(
             Quiz.objects.filter(module=module, key="module").first(),
@@ -528,8 +651,8 @@ class MisconceptionFileLoader:
 
     filename = "misconceptions.yaml"
 
-    def parse(self, path: Path, curriculum: Curriculum) -> dict[str, str]:
-        defined: dict[str, str] = {}
+    def parse(self, path: Path, curriculum: Curriculum) -> dict[str, dict]:
+        defined: dict[str, dict] = {}
         text = ""
         if path.exists():
             text = read_text(path)
@@ -544,7 +667,7 @@ class MisconceptionFileLoader:
                 if not isinstance(description, str) or not description.strip() or "\n" in description.strip():
                     raise ContentError(path, where, f"'{tag}' needs a one-line description (plain text)")
                 check_columns(path, text, Misconception, {"description": description.strip()})
-                defined[tag] = description.strip()
+                defined[tag] = {"description": description.strip()}
         used: set[str] = set()
         for module in curriculum.modules:
             quiz = module.extras.get(QuizFileLoader.filename)
@@ -561,12 +684,26 @@ class MisconceptionFileLoader:
         ]
         return defined
 
-    def apply(self, parsed: dict[str, str], context: ImportContext) -> None:
+    def translate(self, parsed: dict[str, dict], path: Path, language: str) -> list[Untranslated]:
+        """misconceptions.yaml of a translation: the same tags, each with its description translated."""
+        given: dict = {}
+        if path.exists():
+            text = read_text(path)
+            given = require_mapping(path, read_yaml(path, text) or {}, "misconceptions.yaml")
+            for tag, description in given.items():
+                if tag not in parsed:
+                    raise ContentError(path, line_of(text, f"{tag}:"), f"'{tag}' is not a tag of the English file")
+                if not isinstance(description, str) or "\n" in description.strip():
+                    raise ContentError(path, line_of(text, f"{tag}:"), f"'{tag}' needs a one-line description")
+                give(parsed[tag], "description", language, description.strip())
+        return [Untranslated("misconceptions", f"misconception '{tag}'") for tag in parsed if not given.get(tag)]
+
+    def apply(self, parsed: dict[str, dict], context: ImportContext) -> None:
         existing = Misconception.objects.in_bulk(list(parsed), field_name="tag")
-        for tag, description in parsed.items():
+        for tag, values in parsed.items():
             context.sync(
                 existing.get(tag),
                 lambda tag=tag: Misconception(tag=tag),
-                {"description": description},
+                values,
                 f"misconception '{tag}'",
             )

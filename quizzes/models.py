@@ -16,6 +16,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
+from devopslearn.lib import translated
 from devopslearn.lib.markdown import plain_text, render_markdown
 from devopslearn.lib.numbers import plain_number
 
@@ -273,6 +274,7 @@ class Question(ImportedContent):
         "artifact_language",
         "select_count",
         "variants",
+        "accepted_answers",
     )
     LATER_IMPORT_FIELDS = {
         "pool_id": None,
@@ -281,6 +283,7 @@ class Question(ImportedContent):
         "artifact_language": "",
         "select_count": 1,
         "variants": [],
+        "accepted_answers": [],
     }
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="questions")
@@ -340,6 +343,15 @@ class Question(ImportedContent):
             '"tolerance": 0.05}]; {deploys} in the prompt and explanation takes the drawn variant\'s value.'
         ),
     )
+    accepted_answers = models.JSONField(
+        _("more accepted answers"),
+        default=list,
+        blank=True,
+        help_text=_(
+            "Short text: answers accepted besides the correct choices' texts, in any language "
+            '(from the translations\' accept lists), like ["triển khai xanh/lam"].'
+        ),
+    )
     # Each variant's prompt and explanation, rendered: [{"prompt_html": ..., "explanation_html": ...}].
     variants_html = models.JSONField(default=list, editable=False, blank=True)
 
@@ -365,28 +377,51 @@ class Question(ImportedContent):
             self.key = f"q-{secrets.token_hex(4)}"
         if self.variants:  # the question's own answer is its first variant's, for pages that know no variant
             self.numeric_answer, self.tolerance = self.variant_key(0)
-        for name, value in self.rendered_values().items():
+        rendered = self.rendered_values()
+        for name, value in rendered.items():
             setattr(self, name, value)
         if kwargs.get("update_fields") is not None:
-            kwargs["update_fields"] = {*kwargs["update_fields"], "prompt_html", "explanation_html", "variants_html"}
+            kwargs["update_fields"] = {*kwargs["update_fields"], *rendered}
         super().save(*args, **kwargs)
 
     def rendered_values(self) -> dict:
-        """The stored renderings, so that load_content can refresh ones an older renderer made. With
-        variants, the question's own prompt and explanation are its first variant's."""
-        rendered = [
-            {
-                "prompt_html": render_markdown(fill_placeholders(self.prompt_md, variant_values(variant))),
-                "explanation_html": render_markdown(fill_placeholders(self.explanation_md, variant_values(variant))),
-            }
-            for variant in self.variants or []
-        ]
-        first = rendered[0] if rendered else {}
-        return {
-            "prompt_html": first.get("prompt_html") or render_markdown(self.prompt_md),
-            "explanation_html": first.get("explanation_html") or render_markdown(self.explanation_md),
-            "variants_html": rendered,
-        }
+        """The stored renderings in each language, so that load_content can refresh ones an older
+        renderer made. With variants, the question's own prompt and explanation are its first
+        variant's. A language without a translated prompt gets none (the English shows); one with a
+        prompt but no explanation renders the English explanation beside it (a variant never shows
+        another variant's numbers)."""
+        values = {}
+        for language in translated.languages():
+            prompt_md = translated.in_language(self, "prompt_md", language) or ""
+            explanation_md = translated.in_language(self, "explanation_md", language) or ""
+            if language != translated.DEFAULT and not (prompt_md or explanation_md):
+                values.update(
+                    {
+                        translated.localized("prompt_html", language): "",
+                        translated.localized("explanation_html", language): "",
+                        translated.localized("variants_html", language): [],
+                    }
+                )
+                continue
+            english = translated.DEFAULT
+            prompt_md = prompt_md or translated.in_language(self, "prompt_md", english) or ""
+            explanation_md = explanation_md or translated.in_language(self, "explanation_md", english) or ""
+            rendered = [
+                {
+                    "prompt_html": render_markdown(fill_placeholders(prompt_md, variant_values(variant))),
+                    "explanation_html": render_markdown(fill_placeholders(explanation_md, variant_values(variant))),
+                }
+                for variant in self.variants or []
+            ]
+            first = rendered[0] if rendered else {}
+            values[translated.localized("prompt_html", language)] = first.get("prompt_html") or render_markdown(
+                prompt_md
+            )
+            values[translated.localized("explanation_html", language)] = first.get(
+                "explanation_html"
+            ) or render_markdown(explanation_md)
+            values[translated.localized("variants_html", language)] = rendered
+        return values
 
     @property
     def prompt_text(self) -> str:
@@ -423,13 +458,16 @@ class Question(ImportedContent):
                 by_line[choice.order] = choice
             else:
                 choice.delete()
+        # A line's text is the artifact's, never translated: it is the English column, whoever edits.
+        english = translated.localized("text", translated.DEFAULT)
         for number, text in enumerate(lines, start=1):
             choice = by_line.get(number)
             if choice is None:
-                Choice.objects.create(question=self, key=line_key(number), order=number, text=text)
-            elif (choice.key, choice.text) != (line_key(number), text):
-                choice.key, choice.text = line_key(number), text
-                choice.save(update_fields=["key", "text", "updated_at"])
+                Choice.objects.create(question=self, key=line_key(number), order=number, **{english: text})
+            elif (choice.key, getattr(choice, english)) != (line_key(number), text):
+                choice.key = line_key(number)
+                setattr(choice, english, text)
+                choice.save(update_fields=["key", english, "updated_at"])
 
     def with_variant(self, index: int | None) -> "Question":
         """This question as variant ``index`` asks it: a copy whose prompt, explanation, answer and

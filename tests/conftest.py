@@ -103,6 +103,18 @@ def ensure_curriculum():
     return path
 
 
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's language: a request's language stays active in the thread after
+    it (Django's LocaleMiddleware does not switch it off), and the curriculum's translated fields
+    read and write the active language's column (``lesson.title = ...`` in Vietnamese sets title_vi)."""
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """Load the real curriculum once per test database; each test's transaction rolls back over it,

@@ -29,7 +29,7 @@ def test_the_csv_states_times_in_the_leads_zone(client, curriculum, zone, joined
     cohort.memberships.update(joined_at=datetime(2026, 11, 29, 11, 20, tzinfo=UTC))
     client.force_login(lead)
     roster = client.get(f"/cohorts/{cohort.slug}/roster/").content.decode()
-    response = client.get(f"/cohorts/{cohort.slug}/export.csv")
+    response = client.get(f"/cohorts/{cohort.slug}/export.csv?headers=slugs")
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
     assert rows[0][2] == f"joined_at ({zone})"
     assert rows[1][2] == joined

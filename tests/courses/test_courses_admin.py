@@ -52,9 +52,9 @@ def test_the_lesson_source_is_a_textarea_and_the_rendering_is_read_only(instruct
     html = instructor_client.get(change_url(lesson)).content.decode()
 
     textareas = {t.get("name") for t in elements(html).find("textarea")}
-    assert "body_md" in textareas
+    assert {"body_md_en", "body_md_vi", "takeaways_vi"} <= textareas  # the Vietnamese text beside the English
     fields = form_fields(html, "lesson_form")
-    assert "body_html" not in fields and "body_text" not in fields
+    assert not {"body_html_en", "body_html_vi", "body_text_en", "search_text_vi"} & set(fields)
     assert "key" not in fields, "the key that ties the lesson to its file is read-only"
     assert '<h2 id="section-the-problem-devops-set-out-to-fix">' in html  # the read-only preview
     assert "Open the lesson as learners see it" in html
@@ -63,8 +63,8 @@ def test_the_lesson_source_is_a_textarea_and_the_rendering_is_read_only(instruct
 def test_an_instructor_edits_a_lesson_and_load_content_then_keeps_the_edit(instructor_client, curriculum):
     lesson = Lesson.objects.get(module__path=curriculum, slug="what-devops-is")
     data = form_fields(instructor_client.get(change_url(lesson)).content.decode(), "lesson_form")
-    data["body_md"] = [
-        data["body_md"][0].replace("\n", "\r\n") + "\r\n\r\n## An instructor's note\r\n\r\nMind the gap."
+    data["body_md_en"] = [
+        data["body_md_en"][0].replace("\n", "\r\n") + "\r\n\r\n## An instructor's note\r\n\r\nMind the gap."
     ]
 
     response = instructor_client.post(change_url(lesson), data)
@@ -84,12 +84,29 @@ def test_an_instructor_edits_a_lesson_and_load_content_then_keeps_the_edit(instr
 def test_saving_a_lesson_unchanged_through_the_admin_is_not_an_edit(instructor_client, curriculum):
     lesson = Lesson.objects.get(module__path=curriculum, slug="what-devops-is")
     data = form_fields(instructor_client.get(change_url(lesson)).content.decode(), "lesson_form")
-    data["body_md"] = [data["body_md"][0].replace("\n", "\r\n")]  # what a browser's textarea sends
+    data["body_md_en"] = [data["body_md_en"][0].replace("\n", "\r\n")]  # what a browser's textarea sends
 
     assert instructor_client.post(change_url(lesson), data).status_code == 302
 
     lesson.refresh_from_db()
     assert not lesson.edited_since_import
+
+
+def test_an_instructor_writes_the_vietnamese_text_and_load_content_then_keeps_it(instructor_client, curriculum):
+    lesson = Lesson.objects.get(module__path=curriculum, slug="what-devops-is")
+    data = form_fields(instructor_client.get(change_url(lesson)).content.decode(), "lesson_form")
+    data["title_vi"], data["body_md_vi"] = ["DevOps là gì"], ["## Vấn đề\r\n\r\nMột đoạn **dịch**."]
+
+    assert instructor_client.post(change_url(lesson), data).status_code == 302
+
+    lesson.refresh_from_db()
+    assert (lesson.title_vi, lesson.body_html_vi) == (
+        "DevOps là gì",
+        '<h2 id="section-van-e">Vấn đề</h2>\n<p>Một đoạn <strong>dịch</strong>.</p>',
+    )
+    assert lesson.title_en == "What DevOps is: culture before tools"  # the English stays
+    report = load_content(CONTENT)
+    assert any("devops-mindset/devops-culture" in line for line in report.skipped)
 
 
 def test_an_instructor_changes_a_modules_prerequisites(instructor_client, curriculum):

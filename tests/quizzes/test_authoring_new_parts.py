@@ -51,8 +51,8 @@ def faulty_post(quiz, lines: list[dict], **fields) -> dict:
     data.update(management("choices", len(lines)))
     for n, line in enumerate(lines):
         data[f"choices-{n}-order"] = str(line["line"])
-        data[f"choices-{n}-text"] = ""
-        data[f"choices-{n}-feedback"] = line.get("feedback", "")
+        data[f"choices-{n}-text_en"] = ""
+        data[f"choices-{n}-feedback_en"] = line.get("feedback", "")
         data[f"choices-{n}-misconception"] = str(line.get("misconception", ""))
         if line.get("correct"):
             data[f"choices-{n}-is_correct"] = "on"
@@ -87,7 +87,7 @@ def test_editing_the_artifact_updates_the_lines_and_adds_new_ones(instructor_cli
     for n, choice in enumerate(question.choices.order_by("order")):
         data[f"choices-{n}-id"] = str(choice.pk)
         data[f"choices-{n}-question"] = str(question.pk)
-        data[f"choices-{n}-feedback"] = choice.feedback
+        data[f"choices-{n}-feedback_en"] = choice.feedback
         if choice.is_correct:
             data[f"choices-{n}-is_correct"] = "on"
 
@@ -161,7 +161,7 @@ def quiz_post(quiz, pools: list[dict], questions=()) -> dict:
         "module": str(quiz.module_id),
         "lesson": "",
         "key": quiz.key,
-        "title": quiz.title,
+        "title_en": quiz.title,
         "pass_mark": "70",
         "shuffle_choices": "on",
         "published": "on",
@@ -170,7 +170,7 @@ def quiz_post(quiz, pools: list[dict], questions=()) -> dict:
     }
     for n, pool in enumerate(pools):
         for name in ("id", "key", "title", "draw_count", "order"):
-            data[f"pools-{n}-{name}"] = str(pool.get(name, ""))
+            data[f"pools-{n}-{name}_en" if name == "title" else f"pools-{n}-{name}"] = str(pool.get(name, ""))
         data[f"pools-{n}-quiz"] = str(quiz.pk)
     for n, question in enumerate(questions):
         data.update(
@@ -262,8 +262,8 @@ def test_a_question_cannot_join_another_quizs_pool(instructor_client, quiz):
 # --- variants, misconceptions and numbers ----------------------------------------------------------
 
 PROMPT = {
-    "prompt_md": "A team deployed {deploys} times in {days} days.",
-    "explanation_md": "{deploys}/{days} = {answer}",
+    "prompt_md_en": "A team deployed {deploys} times in {days} days.",
+    "explanation_md_en": "{deploys}/{days} = {answer}",
 }
 
 

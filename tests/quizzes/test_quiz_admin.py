@@ -37,19 +37,19 @@ def question_post(quiz: Quiz, kind: str, choices: list[dict], **fields) -> dict:
         "order": "1",
         "points": "1",
         "published": "on",
-        "prompt_md": f"Which is right? *({kind})*",
-        "explanation_md": f"Because of the **{kind}** rule.",
+        "prompt_md_en": f"Which is right? *({kind})*",
+        "explanation_md_en": f"Because of the **{kind}** rule.",
         "numeric_answer": "",
         "tolerance": "",
-        "unit": "",
+        "unit_en": "",
         **management("choices", len(choices)),
         **fields,
     }
     for n, choice in enumerate(choices):
         data[f"choices-{n}-order"] = str(choice.get("order", n + 1))
-        data[f"choices-{n}-text"] = choice["text"]
-        data[f"choices-{n}-match_text"] = choice.get("match", "")
-        data[f"choices-{n}-feedback"] = choice.get("feedback", "")
+        data[f"choices-{n}-text_en"] = choice["text"]
+        data[f"choices-{n}-match_text_en"] = choice.get("match", "")
+        data[f"choices-{n}-feedback_en"] = choice.get("feedback", "")
         if choice.get("correct"):
             data[f"choices-{n}-is_correct"] = "on"
     return data
@@ -71,7 +71,7 @@ GOOD = {
         ],
         {},
     ),
-    QuestionKind.NUMERIC: ([], {"numeric_answer": "10", "tolerance": "0.5", "unit": "%"}),
+    QuestionKind.NUMERIC: ([], {"numeric_answer": "10", "tolerance": "0.5", "unit_en": "%"}),
     QuestionKind.SHORT_TEXT: ([{"text": "buildspec.yml", "correct": True}, {"text": "appspec.yml"}], {}),
 }
 
@@ -134,7 +134,7 @@ def test_the_instructor_creates_a_quiz(instructor_client, quiz):
             "module": str(module.pk),
             "lesson": "",
             "key": "module",
-            "title": "Pipelines: module quiz",
+            "title_en": "Pipelines: module quiz",
             "pass_mark": "80",
             "shuffle_choices": "on",
             "max_attempts": "3",
@@ -271,11 +271,11 @@ def change_post(question: Question, **overrides) -> dict:
         "order": str(question.order),
         "points": str(question.points),
         "published": "on" if question.published else "",
-        "prompt_md": question.prompt_md,
-        "explanation_md": question.explanation_md,
+        "prompt_md_en": question.prompt_md,
+        "explanation_md_en": question.explanation_md,
         "numeric_answer": "",
         "tolerance": "",
-        "unit": "",
+        "unit_en": "",
         **management("choices", len(choices), len(choices)),
     }
     for n, choice in enumerate(choices):
@@ -283,9 +283,9 @@ def change_post(question: Question, **overrides) -> dict:
             f"choices-{n}-id": str(choice.pk),
             f"choices-{n}-question": str(question.pk),
             f"choices-{n}-order": str(choice.order),
-            f"choices-{n}-text": choice.text,
-            f"choices-{n}-match_text": choice.match_text,
-            f"choices-{n}-feedback": choice.feedback,
+            f"choices-{n}-text_en": choice.text,
+            f"choices-{n}-match_text_en": choice.match_text,
+            f"choices-{n}-feedback_en": choice.feedback,
         }
         if choice.is_correct:
             data[f"choices-{n}-is_correct"] = "on"
@@ -342,7 +342,7 @@ def test_an_answered_question_cannot_be_deleted_from_its_quiz_either(instructor_
         "module": str(quiz.module_id),
         "lesson": "",
         "key": quiz.key,
-        "title": quiz.title,
+        "title_en": quiz.title,
         "pass_mark": str(quiz.pass_mark),
         "shuffle_choices": "on",
         "published": "on",

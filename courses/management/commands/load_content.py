@@ -13,18 +13,23 @@ class Command(BaseCommand):
         parser.add_argument(
             "--check", action="store_true", help="Only read and check the files (errors and warnings); write nothing."
         )
+        parser.add_argument(
+            "--verbose", action="store_true", help="List each text without a translation, not only their counts."
+        )
 
-    def handle(self, *args, path, overwrite, check, **options):
+    def handle(self, *args, path, overwrite, check, verbose, **options):
         try:
             if check:
                 curriculum = parse_curriculum(path)
             else:
-                report = load_content(path, overwrite=overwrite)
+                report = load_content(path, overwrite=overwrite, verbose=verbose)
         except ContentError as error:
             raise CommandError(str(error)) from error
         if check:
             lessons = sum(len(module.lessons) for module in curriculum.modules)
             self.stdout.write(f"Content is valid: {len(curriculum.modules)} modules, {lessons} lessons.")
+            for line in curriculum.untranslated_lines(verbose=verbose):
+                self.stdout.write(f"  {line}")
             for warning in curriculum.warnings:
                 self.stdout.write(f"  warning: {warning}")
         else:
