@@ -16,6 +16,7 @@ class Option:
     text: str
     checked: bool = False
     number: int = 0  # a faulty-line question: the line number
+    letter: str = ""  # a matching question's right-hand side: its letter in the list beside the menus
 
 
 @dataclass
@@ -66,7 +67,9 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
         options = sorted(match_options(choices), key=lambda c: attempt.token("m", c.pk))
         if [c.pk for c in options] == [c.pk for c in choices]:
             options = options[1:] + options[:1]
-        fields.targets = [Option(attempt.token("m", c.pk), c.match_text) for c in options]
+        fields.targets = [
+            Option(attempt.token("m", c.pk), c.match_text, letter=option_letter(n)) for n, c in enumerate(options)
+        ]
         fields.items = [
             Item(token := attempt.token("i", c.pk), c.text, str(data.get(f"match-{token}", ""))) for c in choices
         ]
@@ -77,11 +80,29 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
     return fields
 
 
+def option_letter(index: int) -> str:
+    """A, B, ... Z, then AA, AB, ...: the name of a matching question's option in the list and the menus."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 @dataclass
 class ChoiceFeedback:
     text: str
     is_correct: bool
     feedback: str
+    selected: bool = True
+
+    @property
+    def mark(self) -> str:
+        """right (chosen and right), wrong (chosen and wrong), missed (right, not chosen) or "" (neither)."""
+        if self.selected:
+            return "right" if self.is_correct else "wrong"
+        return "missed" if self.is_correct else ""
 
 
 @dataclass
@@ -104,11 +125,18 @@ class Feedback:
     verdict: str  # right, partial, wrong, unanswered
     your_answer: str
     correct_answer: str
-    chosen: list[ChoiceFeedback]
+    chosen: list[ChoiceFeedback]  # a short answer: the feedback of the accepted or known wrong answer it matched
     pairs: list[tuple[str, str, str, bool]]  # item, given, right, ok (matching and ordering)
     explanation_html: str
     lines: list[LineFeedback] = field(default_factory=list)  # faulty line: the artifact, marked
     artifact_language: str = ""
+    marked: list[ChoiceFeedback] = field(default_factory=list)  # single, multiple, true/false: every choice
+
+    @property
+    def shows_right_answer(self) -> bool:
+        """The right answer in words is shown only where the marked choices, lines or table do not
+        already show it (a number, a short answer, an unanswered ordering or matching question)."""
+        return self.verdict != "right" and not (self.marked or self.lines or self.pairs)
 
     @property
     def heading(self) -> str:
@@ -122,18 +150,12 @@ class Feedback:
 
 def feedback_for(question: Question, choices: list[Choice], response: Response | None) -> Feedback:
     by_id = {c.pk: c for c in choices}
-    if response is None or not response.answered:
-        verdict = "unanswered"
-    elif response.is_correct:
-        verdict = "right"
-    elif response.fraction > 0:
-        verdict = "partial"
-    else:
-        verdict = "wrong"
+    verdict = response.verdict if response is not None else "unanswered"
     chosen: list[ChoiceFeedback] = []
     pairs: list[tuple[str, str, str, bool]] = []
     answer = response.answer if response is not None else {}
     lines: list[LineFeedback] = []
+    marked: list[ChoiceFeedback] = []
     if question.is_faulty_line:  # every line, marked; the feedback beside the selected and the faulty ones
         picked = set(answer.get("choices", []))
         for choice in sorted(choices, key=lambda c: c.order):
@@ -142,11 +164,11 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
             if selected and not choice.is_correct and not text:
                 text = generic_line_feedback()
             lines.append(LineFeedback(choice.order, choice.text, selected, choice.is_correct, text))
-    elif question.kind in CHOICE_KINDS:
-        chosen = [
-            ChoiceFeedback(by_id[pk].text, by_id[pk].is_correct, by_id[pk].feedback)
-            for pk in answer.get("choices", [])
-            if pk in by_id
+    elif question.kind in CHOICE_KINDS:  # every choice, in the order shown, marked
+        picked = set(answer.get("choices", []))
+        marked = [
+            ChoiceFeedback(c.text, c.is_correct, c.feedback if c.pk in picked or c.is_correct else "", c.pk in picked)
+            for c in choices
         ]
     elif question.kind == QuestionKind.ORDERING:
         right = sorted(choices, key=lambda c: (c.order, c.pk))
@@ -178,14 +200,12 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         matched = next((c for c in choices if normalize_text(c.text) == normalize_text(text)), None) if text else None
         if matched is not None and matched.feedback:
             chosen = [ChoiceFeedback(matched.text, matched.is_correct, matched.feedback)]
-    your = ""
+    your = ""  # in words only where nothing else shows it: the other kinds mark it in place
     if response is not None and response.answered:
         if question.kind == QuestionKind.NUMERIC:
             your = answer.get("number", "") + (f" {question.unit}" if question.unit else "")
         elif question.kind == QuestionKind.SHORT_TEXT:
             your = answer.get("text", "")
-        else:
-            your = response.answer_text
     return Feedback(
         verdict=verdict,
         your_answer=your,
@@ -195,4 +215,5 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         explanation_html=question.explanation_html,
         lines=lines,
         artifact_language=question.get_artifact_language_display() if question.artifact_language else "",
+        marked=marked,
     )
