@@ -1,4 +1,7 @@
+import json
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.forms.utils import flatatt
@@ -6,7 +9,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from accounts import throttle
+from accounts import throttle, zones
 from accounts.models import IDENTITY_KEY_MAX, identity_key
 from devopslearn.lib import languages
 
@@ -39,6 +42,30 @@ class UniqueIdentityMixin:
         return email
 
 
+class QuickSelect(forms.Select):
+    """A select whose options are rendered in one pass, not a template per option: the time-zone
+    list has about 600 of them, which took Django's widget templates a quarter of a second."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
+        selected = str(value) if value is not None else ""
+
+        def options(choices):
+            return format_html_join(
+                "",
+                '<option value="{}"{}>{}</option>',
+                ((key, mark_safe(" selected") if str(key) == selected else "", label) for key, label in choices),  # noqa: S308 - a constant
+            )
+
+        parts = [
+            format_html('<optgroup label="{}">{}</optgroup>', key, options(label))
+            if isinstance(label, list | tuple)
+            else options([(key, label)])
+            for key, label in self.choices
+        ]
+        return format_html("<select{}>{}</select>", flatatt(final_attrs), mark_safe("".join(parts)))  # noqa: S308 - escaped parts
+
+
 class SignupForm(UniqueIdentityMixin, auth_forms.UserCreationForm):
     """A new account. The address is confirmed by mail before it becomes the account's (views.signup),
     so an address that already has an account is not refused here: that would tell anybody which
@@ -48,16 +75,25 @@ class SignupForm(UniqueIdentityMixin, auth_forms.UserCreationForm):
 
     class Meta(auth_forms.UserCreationForm.Meta):  # keeps UsernameField, which applies NFKC
         model = User
-        fields = ("username", "email", "display_name")
+        fields = ("username", "email", "display_name", "time_zone")
         help_texts = {"username": _("Letters, digits and @/./+/-/_ only; you log in with it.")}
+        widgets = {"time_zone": QuickSelect}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["time_zone"].required = False  # a form posted without it keeps the site's default
+        if not self.is_bound:  # static/js/app.js then proposes the browser's zone; without it the default stays
+            self.fields["time_zone"].widget.attrs.update(
+                {"data-browser-zone": "", "data-zone-aliases": json.dumps(zones.aliases(), separators=(",", ":"))}
+            )
         self.fields["email"].required = True
         self.fields["email"].help_text = _("We send a link to confirm it.")
         self.fields["username"].widget.attrs.update(autocomplete="username", autofocus=True)
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["display_name"].widget.attrs.update(autocomplete="name")
+
+    def clean_time_zone(self):
+        return self.cleaned_data.get("time_zone") or settings.DEFAULT_USER_TIME_ZONE
 
     def save(self, commit=True):
         user = super().save(commit=False)
@@ -65,21 +101,6 @@ class SignupForm(UniqueIdentityMixin, auth_forms.UserCreationForm):
         if commit:
             user.save()
         return user
-
-
-class QuickSelect(forms.Select):
-    """A select whose options are rendered in one pass, not a template per option: the time-zone
-    list has about 600 of them, which took Django's widget templates a quarter of a second."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, {**(attrs or {}), "name": name})
-        selected = str(value) if value is not None else ""
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            ((key, mark_safe(" selected") if str(key) == selected else "", label) for key, label in self.choices),  # noqa: S308 - a constant
-        )
-        return format_html("<select{}>{}</select>", flatatt(final_attrs), options)
 
 
 class AccountForm(UniqueIdentityMixin, forms.ModelForm):
@@ -108,6 +129,9 @@ class AccountForm(UniqueIdentityMixin, forms.ModelForm):
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["email"].help_text = _("A new address takes effect when you open the link we mail to it.")
         self.fields["language"].choices = language_choices()
+        # An account saved with a legacy zone name (US/Pacific) is offered its canonical zone.
+        if self.initial.get("time_zone"):
+            self.initial["time_zone"] = zones.canonical(self.initial["time_zone"])
 
     @property
     def new_email(self) -> str | None:

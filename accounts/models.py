@@ -1,6 +1,5 @@
 import unicodedata
 import zoneinfo
-from functools import cache
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -8,6 +7,8 @@ from django.contrib.auth.models import UserManager as BaseUserManager
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
+
+from accounts import zones
 
 _DEFERRED = object()  # a field the instance was loaded without
 IDENTITY_KEY_MAX = 600  # a 150-character username folds to at most 450 characters
@@ -26,9 +27,9 @@ def identity_key(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold()
 
 
-@cache
-def time_zone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+def time_zone_choices() -> list:
+    """Canonical zones grouped by region (accounts.zones): no legacy names such as US/Pacific."""
+    return zones.grouped_choices()
 
 
 class UserQuerySet(models.QuerySet):

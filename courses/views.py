@@ -128,7 +128,7 @@ def _module_body(*, marker, status, lessons, done_ids, **inputs) -> dict:
         "lessons": [(lesson, lesson.pk in done_ids) for lesson in lessons],
         "next_lesson": next((lesson for lesson in lessons if lesson.pk not in done_ids), None),
         "quiz": quiz,
-        "question_count": quiz_catalog.question_count(quiz, marker) if quiz else 0,
+        "question_counts": quiz_catalog.question_counts(quiz, marker) if quiz else (0, 0),
         "rule": RULE,
         "module_rule": completion_sentence(status),
     }

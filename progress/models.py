@@ -39,10 +39,10 @@ class LessonCompletion(models.Model):
         return set(cls.objects.filter(user_id=user_id, lesson_id__in=lesson_ids).values_list("lesson_id", flat=True))
 
     @classmethod
-    def minutes_by_lesson(cls, user_id: int, path_id: int) -> dict[int, int]:
-        """{lesson id: its estimated minutes} for the lessons of a path the user completed."""
+    def completed_in_path(cls, user_id: int, path_id: int) -> list[int]:
+        """The ids of the lessons of a path the user completed."""
         completed = cls.objects.filter(user_id=user_id, lesson__module__path_id=path_id)
-        return dict(completed.values_list("lesson_id", "lesson__estimated_minutes"))
+        return sorted(completed.values_list("lesson_id", flat=True))
 
 
 class ProgressRow(NamedTuple):
@@ -184,7 +184,7 @@ class ModuleProgress(models.Model):
         return standing
 
 
-ACTIVITY_COUNTS = ("lessons_completed", "questions_answered", "attempts_closed", "reviews")
+ACTIVITY_COUNTS = ("lessons_completed", "questions_answered", "attempts_closed", "reviews", "practice_answers")
 
 
 class DailyActivityQuerySet(models.QuerySet):
@@ -211,6 +211,7 @@ class DailyActivity(models.Model):
     questions_answered = models.PositiveIntegerField(default=0)
     attempts_closed = models.PositiveIntegerField(default=0)
     reviews = models.PositiveIntegerField(default=0)
+    practice_answers = models.PositiveIntegerField(default=0)  # PracticeAnswer: activity, never a score
 
     objects = DailyActivityQuerySet.as_manager()
 
@@ -239,8 +240,9 @@ class DailyActivity(models.Model):
 
     @classmethod
     def history(cls, user_id: int, since: date, today: date) -> tuple[dict[date, int], int]:
-        """({day: actions} for the user's active days from ``since`` to ``today``, questions answered
-        over all time). A day is active when it has an action (``total``, as ``active()`` says in SQL).
+        """({day: actions} for the user's active days from ``since`` to ``today``, how many days the
+        user was active over all time). A day is active when it has an action (``total``, as
+        ``active()`` says in SQL).
 
         Days are stored as the learner lived them, in the time zone they had then; after a move to a
         zone behind it (Auckland to London), a stored day can be later than ``today``: it counts as
@@ -251,8 +253,7 @@ class DailyActivity(models.Model):
             if total := sum(counts):
                 shown = min(day, today)
                 totals[shown] = totals.get(shown, 0) + total
-        answered = cls.objects.filter(user_id=user_id).aggregate(n=Sum("questions_answered"))["n"] or 0
-        return totals, answered
+        return totals, cls.objects.filter(user_id=user_id).active().count()
 
 
 def review_scheduler() -> Scheduler:
@@ -394,6 +395,34 @@ class ReviewCard(models.Model):
                 rng.shuffle(shuffled)
             ids = shuffled
         return {str(self.question_id): ids}
+
+
+class PracticeAnswer(models.Model):
+    """An answer given while practising missed questions outside the review schedule (right after a
+    quiz, or before the next card is due). It changes no review card, no attempt, no score and no
+    question statistic (those read quiz responses only); it counts as activity for the streak."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="practice_answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="+")
+    answer = models.JSONField(default=dict)
+    fraction = models.DecimalField(max_digits=9, decimal_places=6, default=Decimal(0))
+    answered_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("practice answer")
+        verbose_name_plural = _("practice answers")
+        indexes = [models.Index(fields=["user", "question"], name="progress_practice_user_q_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.question_id}"
+
+    @classmethod
+    def load_own(cls, answer_id, user_id: int, question_id: int) -> "PracticeAnswer | None":
+        """The user's own practice answer to this question, or None (anybody else's is not found)."""
+        try:
+            return cls.objects.get(pk=int(answer_id), user_id=user_id, question_id=question_id)
+        except (cls.DoesNotExist, TypeError, ValueError):
+            return None
 
 
 class CertificateQuerySet(models.QuerySet):

@@ -1,10 +1,18 @@
 """What this app keeps about a person, for the data export and account deletion (accounts.personal_data).
 
-Completions, progress rows, review cards and activity go with the account (they cascade);
+Completions, progress rows, review cards, practice answers and activity go with the account (they cascade);
 certificates are deleted explicitly (their user is SET_NULL so that other rows never block it)."""
 
 from accounts import personal_data
-from progress.models import Certificate, CertificateChange, DailyActivity, LessonCompletion, ModuleProgress, ReviewCard
+from progress.models import (
+    Certificate,
+    CertificateChange,
+    DailyActivity,
+    LessonCompletion,
+    ModuleProgress,
+    PracticeAnswer,
+    ReviewCard,
+)
 
 
 def export_completions(user) -> list[dict]:
@@ -43,8 +51,21 @@ def export_activity(user) -> list[dict]:
             "questions_answered": d.questions_answered,
             "attempts_closed": d.attempts_closed,
             "reviews": d.reviews,
+            "practice_answers": d.practice_answers,
         }
         for d in DailyActivity.objects.filter(user=user).order_by("day")
+    ]
+
+
+def export_practice_answers(user) -> list[dict]:
+    return [
+        {
+            "question": p.question.key,
+            "answer": p.answer,
+            "fraction": str(p.fraction),
+            "answered_at": p.answered_at.isoformat(),
+        }
+        for p in PracticeAnswer.objects.filter(user=user).select_related("question").order_by("answered_at", "id")
     ]
 
 
@@ -80,6 +101,7 @@ def register() -> None:
     personal_data.register("lesson_completions", export=export_completions, models=[LessonCompletion])
     personal_data.register("module_progress", export=export_module_progress, models=[ModuleProgress])
     personal_data.register("review_cards", export=export_review_cards, models=[ReviewCard])
+    personal_data.register("practice_answers", export=export_practice_answers, models=[PracticeAnswer])
     personal_data.register("activity", export=export_activity, models=[DailyActivity])
     personal_data.register(
         "certificates",

@@ -19,7 +19,7 @@ from django.utils.timezone import localdate
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.middleware import HtmxDetails
 from fsrs import Rating
 
@@ -27,14 +27,14 @@ from courses import catalog
 from courses.models import LearningPath
 from courses.views import lesson_context, lesson_sidebar
 from devopslearn.lib import fragments, translated
-from progress import services
-from progress.models import Certificate, DailyActivity, LessonCompletion, ReviewCard
+from progress import practice, services
+from progress.models import Certificate, DailyActivity, LessonCompletion, PracticeAnswer, ReviewCard
 from progress.states import RULE, ModuleStatus, PathPlan, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
 from quizzes.attempts import ordered_choices
 from quizzes.feedback import feedback_for, form_fields
 from quizzes.grading import AnswerError, grade, parse_answer
-from quizzes.models import Response
+from quizzes.models import Attempt, Response
 
 CALENDAR_WEEKS = 12
 HISTORY_DAYS = 400  # the calendar and the streak look this far back
@@ -45,8 +45,9 @@ class HtmxHttpRequest(HttpRequest):
 
 
 def calendar(totals: dict[date, int], today: date) -> dict:
-    """The last 12 weeks as an SVG grid (weeks across, weekdays down): a square per day with a
-    level for how busy it was, and the month labels above."""
+    """The days since the Monday 11 weeks before this week's, to today (78 to 84 days), as an SVG
+    grid (weeks across, weekdays down): a square per day with a level for how busy it was, and the
+    month labels above. The page names the number of days shown, not "12 weeks"."""
     start = today - timedelta(days=today.weekday() + 7 * (CALENDAR_WEEKS - 1))
     weekdays = [str(name) for _, name in sorted(WEEKDAYS_ABBR.items())]  # translated once, not 84 times
     months_abbr = {number: str(name).title() for number, name in MONTHS_3.items()}
@@ -110,8 +111,8 @@ def progress_body(learner, path: LearningPath, statuses: list[ModuleStatus], mar
     """The progress page's content, for the learner (``cohort`` None) or read-only for a cohort's lead.
     A fixed number of queries."""
     today = services.local_day(learner)
-    totals, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=HISTORY_DAYS), today=today)
-    completed = LessonCompletion.minutes_by_lesson(learner.pk, path.pk)
+    totals, days_active = DailyActivity.history(learner.pk, since=today - timedelta(days=HISTORY_DAYS), today=today)
+    completed = LessonCompletion.completed_in_path(learner.pk, path.pk)
     certificate = Certificate.of(learner.pk, path.pk)
     inputs = {
         "marker": marker,
@@ -121,8 +122,8 @@ def progress_body(learner, path: LearningPath, statuses: list[ModuleStatus], mar
         "today": today,
         "recent": {day: n for day, n in totals.items() if (today - day).days < 7 * CALENDAR_WEEKS},
         "streak": streak(set(totals), today),
-        "minutes": sum(completed.values()) + answered,  # about a minute a question
-        "completed": sorted(completed),
+        "days_active": days_active,  # counted, not estimated: lessons' reading times are not study time
+        "completed": completed,
         "certificate_url": certificate.get_absolute_url() if certificate else "",
     }
     return fragments.render("progress/progress.html#progress-body", inputs, _progress_body)
@@ -139,6 +140,7 @@ def _progress_body(*, marker, cohort, statuses, today, recent, completed, **inpu
         "due_cards": sum(s.due for s in statuses),
         "calendar": calendar(recent, today),
         "continue_to": _continue_to(statuses, set(completed), marker) if cohort is None else None,
+        "lessons_completed": len(completed),
         "rule": RULE,
     }
 
@@ -317,8 +319,11 @@ def _review_page(request: HttpRequest, card: ReviewCard | None, due_count: int |
         due_count = mine.due().count()
     context = _card_context(card, due_count=due_count, **extra)
     context.update(nav="review")
-    if card is None:
-        context["upcoming"] = mine.shown_to_learners().filter(due__gt=timezone.now()).order_by("due").first()
+    if card is None:  # not a dead end: the cards not due yet can be practised now, their schedule kept
+        upcoming = list(
+            mine.shown_to_learners().filter(due__gt=timezone.now()).order_by("due", "id").values_list("due", flat=True)
+        )
+        context.update(upcoming_due=upcoming[0] if upcoming else None, upcoming_count=len(upcoming))
     template = "progress/review.html#card-panel" if request.htmx else "progress/review.html"
     return render(request, template, context)
 
@@ -391,3 +396,91 @@ def review_rate(request: HttpRequest, card_id: int) -> HttpResponse:
     if not request.htmx:
         return redirect("progress:review")
     return _review_page(request, *_next_due(request.user))
+
+
+# --- practice now (outside the review schedule) ----------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_missed(request: HtmxHttpRequest, public_id, position: int) -> HttpResponse:
+    """The questions the learner missed in one of their closed attempts, practised now."""
+    attempt = Attempt.load_own(public_id, request.user.pk)
+    marker = catalog.current_marker()
+    quiz = quiz_catalog.quiz(attempt.quiz_id, marker) if attempt is not None else None
+    if attempt is None or attempt.is_open or quiz is None or not quiz.is_shown_to_learners:
+        raise Http404
+    return _practice(
+        request,
+        practice.missed_in(attempt),
+        position,
+        marker=marker,
+        variant=attempt.asked,  # the variant the attempt asked
+        here=lambda n: reverse("progress:practice_missed", args=[attempt.public_id, n]),
+        done=(reverse("quizzes:result", args=[attempt.public_id]), _("Back to my result")),
+        title=_("Practise what you missed in %(quiz)s") % {"quiz": quiz.title},
+        empty=_("Nothing to practise: you answered every question of this attempt right."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def practice_upcoming(request: HtmxHttpRequest, position: int) -> HttpResponse:
+    """The learner's review cards that are not due yet, practised now (their schedule stays)."""
+    return _practice(
+        request,
+        practice.upcoming_for(request.user),
+        position,
+        marker=catalog.current_marker(),
+        variant=lambda question: question,  # as the review page asks it
+        here=lambda n: reverse("progress:practice_upcoming", args=[n]),
+        done=(reverse("progress:review"), _("Back to review")),
+        title=_("Practise your upcoming review cards"),
+        empty=_("Nothing to practise: you have no review card waiting."),
+    )
+
+
+def _practice(
+    request, question_ids: list[int], position: int, *, marker, variant, here, done, title, empty
+) -> HttpResponse:
+    """One question of a practice set: its form, or the feedback of the answer just given."""
+    found = quiz_catalog.questions(question_ids, marker)
+    shown = [variant(found[pk]) for pk in question_ids if pk in found and found[pk].published]
+    if not shown:
+        messages.info(request, empty)
+        return redirect(done[0])
+    if not 1 <= position <= len(shown):
+        raise Http404
+    question = shown[position - 1]
+    asked = practice.Asked(request.user.pk, question)
+    choices = ordered_choices(asked, question, list(question.choices.all()))
+    given, error, submitted = None, "", None
+    if request.method == "POST":
+        try:
+            given = practice.answer(request.user, asked, request.POST)
+        except AnswerError as problem:
+            error, submitted = str(problem), request.POST
+        else:
+            if not request.htmx:
+                return redirect(f"{here(position)}?answer={given.pk}")
+    elif "answer" in request.GET:
+        given = PracticeAnswer.load_own(request.GET["answer"], request.user.pk, question.pk)
+    context = {
+        "nav": "review",
+        "title": title,
+        "question": question,
+        "position": position,
+        "total": len(shown),
+        "action": here(position),
+        "next_url": here(position + 1) if position < len(shown) else "",
+        "done_url": done[0],
+        "done_label": done[1],
+        "error": error,
+    }
+    if given is not None:
+        response = practice.as_response(asked, given)
+        context.update(response=response, feedback=feedback_for(question, choices, response))
+    else:
+        context["fields"] = form_fields(asked, question, choices, submitted)
+    template = "progress/practice.html#practice-panel" if request.htmx else "progress/practice.html"
+    return render(request, template, context)

@@ -53,6 +53,11 @@ def question(question_id: int, marker: str) -> Question | None:
     return questions([question_id], marker).get(question_id)
 
 
-def question_count(quiz: Quiz, marker: str) -> int:
-    """How many published questions the quiz has."""
-    return catalog.cached(("question-count", quiz.pk), marker, lambda: quiz.questions.published().count())
+def question_counts(quiz: Quiz, marker: str) -> tuple[int, int]:
+    """(how many questions an attempt asks, how many published questions it draws them from)."""
+
+    def counts() -> tuple[int, int]:
+        published = quiz.questions.published().count()
+        return (quiz.questions_per_attempt() if quiz.drawn_pools() else published), published
+
+    return catalog.cached(("question-counts", quiz.pk), marker, counts)

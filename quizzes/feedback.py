@@ -24,6 +24,7 @@ class Option:
     checked: bool = False
     number: int = 0  # a faulty-line question: the line number
     lang: str = ""  # "en" for an English text on a page in another language
+    letter: str = ""  # a matching question's right-hand side: its letter in the list beside the menus
 
 
 @dataclass
@@ -80,7 +81,10 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
         options = sorted(match_options(choices), key=lambda c: attempt.token("m", c.pk))
         if [c.pk for c in options] == [c.pk for c in choices]:
             options = options[1:] + options[:1]
-        fields.targets = [Option(attempt.token("m", c.pk), c.match_text, lang=lang(c, "match_text")) for c in options]
+        fields.targets = [
+            Option(attempt.token("m", c.pk), c.match_text, lang=lang(c, "match_text"), letter=option_letter(n))
+            for n, c in enumerate(options)
+        ]
         fields.items = [
             Item(token := attempt.token("i", c.pk), c.text, str(data.get(f"match-{token}", "")), lang(c))
             for c in choices
@@ -92,12 +96,30 @@ def form_fields(attempt: Attempt, question: Question, choices: list[Choice], sub
     return fields
 
 
+def option_letter(index: int) -> str:
+    """A, B, ... Z, then AA, AB, ...: the name of a matching question's option in the list and the menus."""
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 @dataclass
 class ChoiceFeedback:
     text: str
     is_correct: bool
     feedback: str
     lang: str = ""  # "en": the feedback shows in English on a page in another language
+    selected: bool = True
+
+    @property
+    def mark(self) -> str:
+        """right (chosen and right), wrong (chosen and wrong), missed (right, not chosen) or "" (neither)."""
+        if self.selected:
+            return "right" if self.is_correct else "wrong"
+        return "missed" if self.is_correct else ""
 
 
 @dataclass
@@ -120,12 +142,19 @@ class Feedback:
     verdict: str  # right, partial, wrong, unanswered
     your_answer: str
     correct_answer: str
-    chosen: list[ChoiceFeedback]
+    chosen: list[ChoiceFeedback]  # a short answer: the feedback of the accepted or known wrong answer it matched
     pairs: list[tuple[str, str, str, bool]]  # item, given, right, ok (matching and ordering)
     explanation_html: str
     lines: list[LineFeedback] = field(default_factory=list)  # faulty line: the artifact, marked
     artifact_language: str = ""
     explanation_lang: str = ""  # "en": the explanation shows in English on a page in another language
+    marked: list[ChoiceFeedback] = field(default_factory=list)  # single, multiple, true/false: every choice
+
+    @property
+    def shows_right_answer(self) -> bool:
+        """The right answer in words is shown only where the marked choices, lines or table do not
+        already show it (a number, a short answer, an unanswered ordering or matching question)."""
+        return self.verdict != "right" and not (self.marked or self.lines or self.pairs)
 
     @property
     def heading(self) -> str:
@@ -139,18 +168,12 @@ class Feedback:
 
 def feedback_for(question: Question, choices: list[Choice], response: Response | None) -> Feedback:
     by_id = {c.pk: c for c in choices}
-    if response is None or not response.answered:
-        verdict = "unanswered"
-    elif response.is_correct:
-        verdict = "right"
-    elif response.fraction > 0:
-        verdict = "partial"
-    else:
-        verdict = "wrong"
+    verdict = response.verdict if response is not None else "unanswered"
     chosen: list[ChoiceFeedback] = []
     pairs: list[tuple[str, str, str, bool]] = []
     answer = response.answer if response is not None else {}
     lines: list[LineFeedback] = []
+    marked: list[ChoiceFeedback] = []
     if question.is_faulty_line:  # every line, marked; the feedback beside the selected and the faulty ones
         picked = set(answer.get("choices", []))
         for choice in sorted(choices, key=lambda c: c.order):
@@ -159,11 +182,17 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
             if selected and not choice.is_correct and not text:
                 text = generic_line_feedback()
             lines.append(LineFeedback(choice.order, choice.text, selected, choice.is_correct, text))
-    elif question.kind in CHOICE_KINDS:
-        chosen = [
-            ChoiceFeedback(by_id[pk].text, by_id[pk].is_correct, by_id[pk].feedback, lang(by_id[pk], "feedback"))
-            for pk in answer.get("choices", [])
-            if pk in by_id
+    elif question.kind in CHOICE_KINDS:  # every choice, in the order shown, marked
+        picked = set(answer.get("choices", []))
+        marked = [
+            ChoiceFeedback(
+                c.text,
+                c.is_correct,
+                c.feedback if c.pk in picked or c.is_correct else "",
+                lang=lang(c, "feedback"),
+                selected=c.pk in picked,
+            )
+            for c in choices
         ]
     elif question.kind == QuestionKind.ORDERING:
         right = sorted(choices, key=lambda c: (c.order, c.pk))
@@ -195,14 +224,12 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         matched = short_text_match(question, choices, text) if text else None
         if matched is not None and matched.feedback:
             chosen = [ChoiceFeedback(matched.text, matched.is_correct, matched.feedback, lang(matched, "feedback"))]
-    your = ""
+    your = ""  # in words only where nothing else shows it: the other kinds mark it in place
     if response is not None and response.answered:
         if question.kind == QuestionKind.NUMERIC:
             your = answer.get("number", "") + (f" {question.unit}" if question.unit else "")
         elif question.kind == QuestionKind.SHORT_TEXT:
             your = answer.get("text", "")
-        else:
-            your = response.answer_text
     return Feedback(
         verdict=verdict,
         your_answer=your,
@@ -213,4 +240,5 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         explanation_lang=lang(question, "explanation_md"),
         lines=lines,
         artifact_language=question.get_artifact_language_display() if question.artifact_language else "",
+        marked=marked,
     )

@@ -751,11 +751,34 @@ class Response(models.Model):
     def is_partial(self) -> bool:
         return 0 < self.fraction < 1
 
+    @property
+    def verdict(self) -> str:
+        return verdict(self.is_correct, self.fraction, answered=self.answered)
+
+
+def verdict(is_correct: bool, fraction, *, answered: bool = True) -> str:
+    """What an answer earned, in one word: right, partial, wrong, or unanswered (left blank at closing).
+    The feedback's heading, the question chips and the result's filter read it."""
+    if not answered:
+        return "unanswered"
+    if is_correct:
+        return "right"
+    return "partial" if fraction > 0 else "wrong"
+
 
 def answered_question_ids(attempt_id: int) -> set[int]:
     """The questions of an attempt that have an answer (not left blank at closing)."""
     answered = Response.objects.filter(attempt_id=attempt_id, answered=True)
     return set(answered.values_list("question_id", flat=True))
+
+
+def answered_verdicts(attempt_id: int) -> dict[int, str]:
+    """{question id: verdict} of the questions of an attempt that have an answer, in one query."""
+    answered = Response.objects.filter(attempt_id=attempt_id, answered=True)
+    return {
+        qid: verdict(ok, fraction)
+        for qid, ok, fraction in answered.values_list("question_id", "is_correct", "fraction")
+    }
 
 
 def load_response(attempt_id: int, question_id: int) -> "Response | None":

@@ -17,12 +17,12 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from courses import catalog
 from devopslearn.lib import fragments
-from progress.states import learner_statuses
+from progress.states import completion_sentence, learner_statuses
 from quizzes import attempts
 from quizzes import catalog as quiz_catalog
 from quizzes.feedback import feedback_for, form_fields
 from quizzes.grading import AnswerError
-from quizzes.models import Attempt, Question, Quiz, Response, answered_question_ids, load_response
+from quizzes.models import Attempt, Question, Quiz, Response, answered_verdicts, load_response
 
 
 def _quiz_for_learner(request: HttpRequest, quiz_id: int):
@@ -95,15 +95,24 @@ def start(request: HttpRequest, quiz_id: int) -> HttpResponse:
     return redirect(attempt.get_absolute_url())
 
 
-def _navigation(attempt: Attempt, position: int, answered: set, *, oob: bool) -> dict:
-    """The numbered links to the attempt's questions (the page), or, for an htmx answer, only the
-    answered question's link, swapped into the list out of band."""
+def _navigation(attempt: Attempt, position: int, verdicts: dict[int, str], *, oob: bool) -> dict:
+    """The numbered chips of the attempt's questions, each with its verdict once answered, and the
+    progress bar (the page); or, for an htmx answer, only the answered question's chip and the bar,
+    swapped in out of band."""
+    progress = {"position": position, "total": len(attempt.question_order), "answered": len(verdicts)}
     if oob:
-        item = {"public_id": attempt.public_id, "n": position, "position": position, "answered": True, "oob": True}
-        return {"answered_mark": render_to_string("quizzes/question.html#question-nav-item", item)}
-    numbers = [(n, question_id in answered) for n, question_id in enumerate(attempt.question_order, start=1)]
+        question_id = attempt.question_order[position - 1]
+        item = {"public_id": attempt.public_id, "n": position, "position": position, "verdict": verdicts[question_id]}
+        return {
+            "answered_mark": render_to_string("quizzes/question.html#question-nav-item", {**item, "oob": True}),
+            "progress_oob": render_to_string("quizzes/question.html#quiz-progress", {**progress, "oob": True}),
+        }
+    numbers = [(n, verdicts.get(question_id, "")) for n, question_id in enumerate(attempt.question_order, start=1)]
     inputs = {"public_id": attempt.public_id, "numbers": numbers, "position": position}
-    return {"question_nav": fragments.render("quizzes/question.html#question-nav", inputs)}
+    return {
+        "question_nav": fragments.render("quizzes/question.html#question-nav", inputs),
+        "progress": progress,
+    }
 
 
 def _question_context(
@@ -111,19 +120,19 @@ def _question_context(
     position: int,
     question: Question,
     response: Response | None,
-    answered: set,
+    verdicts: dict[int, str],
     *,
     oob: bool = False,
     error: str = "",
     submitted=None,
 ) -> dict:
     choices = attempts.ordered_choices(attempt, question, list(question.choices.all()))
-    answered = set(answered)
-    if response is not None:
-        answered.add(question.pk)
+    verdicts = dict(verdicts)
+    if response is not None and response.answered:
+        verdicts[question.pk] = response.verdict
     total = len(attempt.question_order)
     next_unanswered = next(
-        (i for i, qid in enumerate(attempt.question_order, start=1) if qid not in answered and i != position), None
+        (i for i, qid in enumerate(attempt.question_order, start=1) if qid not in verdicts and i != position), None
     )
     return {
         "nav": "path",
@@ -133,9 +142,9 @@ def _question_context(
         "position": position,
         "total": total,
         # An htmx answer to a form error swaps only the panel: no navigation then.
-        **(_navigation(attempt, position, answered, oob=oob) if response is not None or not oob else {}),
-        "answered_count": len(answered),
-        "all_answered": len(answered) >= total,
+        **(_navigation(attempt, position, verdicts, oob=oob) if response is not None or not oob else {}),
+        "answered_count": len(verdicts),
+        "all_answered": len(verdicts) >= total,
         "next_position": position + 1 if position < total else None,
         "next_unanswered": next_unanswered,
         "response": response,
@@ -153,8 +162,8 @@ def question_page(request: HttpRequest, public_id, position: int) -> HttpRespons
     if not 1 <= position <= len(attempt.question_order):
         raise Http404
     question_id = attempt.question_order[position - 1]
-    # One query says which questions are answered; the full response is read only for this one.
-    answered = answered_question_ids(attempt.pk)
+    # One query says which questions are answered, and how well; the full response is read only for this one.
+    answered = answered_verdicts(attempt.pk)
     response = load_response(attempt.pk, question_id) if question_id in answered else None
     result_url = reverse("quizzes:result", args=[attempt.public_id])
     if attempt.is_open and attempt.is_expired():
@@ -210,6 +219,9 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             return redirect(attempt.get_absolute_url())
         attempt = attempts.close_attempt(attempt, timed_out=True)
     left = attempts.attempts_left(request.user, attempt.quiz)
+    responses = list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS))
+    missed = sum(1 for values in responses if not values[RESULT_FIELDS.index("is_correct")])
+    missed_only = request.GET.get("show") == "missed" and missed > 0
     return render(
         request,
         "quizzes/result.html",
@@ -225,10 +237,14 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
                     "question_order": attempt.question_order,
                     "choice_order": attempt.choice_order,
                     "variants": attempt.variants,
-                    "responses": list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS)),
+                    "responses": responses,
+                    "missed_only": missed_only,
                 },
                 _result_rows,
             ),
+            "missed": missed,
+            "missed_only": missed_only,
+            "next_steps": _next_steps(request, attempt) if attempt.passed else None,
             "can_retry": left is None or left > 0,
             "attempts_left": left,
             "no_attempts_left": attempts.no_attempts_left_message(request.user, attempt.quiz) if left == 0 else "",
@@ -236,24 +252,51 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
     )
 
 
+def _next_steps(request: HttpRequest, attempt: Attempt) -> dict | None:
+    """After a pass of a module's quiz: the module's state now, what it opened, and the one next step
+    (the first module it opened, else what is left to complete it, else the path)."""
+    quiz = attempt.quiz
+    if quiz.lesson_id is not None:
+        return None
+    statuses = learner_statuses(quiz.module.path, request.user)
+    status = next((s for s in statuses if s.module.pk == quiz.module_id), None)
+    if status is None:
+        return None
+    by_id = {s.module.pk: s for s in statuses}
+    opened = [m for m in status.unlocks if m.pk in by_id and not by_id[m.pk].is_locked]
+    if not status.is_completed:
+        step = {
+            "url": quiz.module.get_absolute_url(),
+            "label": _("Finish the module: %(title)s") % {"title": quiz.module.title},
+        }
+    elif opened:
+        step = {"url": opened[0].get_absolute_url(), "label": _("Start %(title)s") % {"title": opened[0].title}}
+    else:
+        step = {"url": quiz.module.path.get_absolute_url(), "label": _("Back to the learning path")}
+    titles = [m.title for m in opened]
+    return {"status": status, "opened": titles, "step": step, "rule": completion_sentence(status)}
+
+
 # What the result page shows of each response (read as values: the page's key is made of them).
 RESULT_FIELDS = ("question_id", "answer", "answer_text", "fraction", "points", "is_correct", "answered")
 
 
-def _result_rows(*, marker, question_order, choice_order, variants, responses) -> dict:
-    """(question, response, feedback) for each question of the attempt, in its order, as it was asked
-    (its drawn variant)."""
+def _result_rows(*, marker, question_order, choice_order, variants, responses, missed_only=False) -> dict:
+    """(number, question, response, feedback) for each question of the attempt, in its order, as it
+    was asked (its drawn variant); only those not answered right when ``missed_only``."""
     by_question = {values[0]: Response(**dict(zip(RESULT_FIELDS, values, strict=True))) for values in responses}
     questions = quiz_catalog.questions(question_order, marker)
     shown = Attempt(question_order=question_order, choice_order=choice_order, variants=variants)
     rows = []
-    for question_id in question_order:
+    for number, question_id in enumerate(question_order, start=1):
         question = questions.get(question_id)
         if question is not None and question.published:  # one deleted or withdrawn since is left out
             question = shown.asked(question)
             response = by_question.get(question_id)
+            if missed_only and response is not None and response.is_correct:
+                continue
             choices = attempts.ordered_choices(shown, question, list(question.choices.all()))
-            rows.append((question, response, feedback_for(question, choices, response)))
+            rows.append((number, question, response, feedback_for(question, choices, response)))
     return {"rows": rows}
 
 

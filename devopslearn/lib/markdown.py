@@ -13,8 +13,13 @@ from typing import NamedTuple
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
+from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
+from markdown.preprocessors import Preprocessor
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
+from pygments.util import ClassNotFound
 
 ALLOWED_TAGS = frozenset(
     {
@@ -137,11 +142,75 @@ def _slugify(value: str, separator: str) -> str:
     return HEADING_ID_PREFIX + (slugify(value, separator) or "part")
 
 
+class _CodeFormatter(HtmlFormatter):
+    """Pygments' HTML with the block's language on its <code> (``class="language-yaml"``), which
+    codehilite passes as ``lang_str`` and Pygments' own formatter drops: the label above it reads it."""
+
+    def __init__(self, lang_str: str = "", **options):
+        super().__init__(**options)
+        self.lang_str = lang_str
+
+    def _wrap_code(self, source):
+        yield 0, f'<code class="{self.lang_str}">' if self.lang_str else "<code>"
+        yield from source
+        yield 0, "</code>"
+
+
+_LIST_ITEM = re.compile(r"^( *)([-*+]|\d{1,9}[.)])( {1,4}|$)")
+_FENCE = re.compile(r"^ *(```|~~~)")
+
+
+class _ListNesting(Preprocessor):
+    """Nested lists as authors indent them, for Python-Markdown. A list item indented 2 or more
+    spaces deeper than the item above it is nested in that item (CommonMark's 2 spaces under "- "
+    and 3 under "1. ", and the 4 Python-Markdown asks for); Python-Markdown nests only at 4 spaces a
+    level, and ran a 3-space sub-list into its parent's line. The source is re-indented to 4 spaces
+    a level, and the lines that continue an item (indented to its text) with it; fenced code is left
+    as it is."""
+
+    def run(self, lines: list[str]) -> list[str]:
+        out, items, fenced = [], [], False  # items: (indent, text column) of the open items, outermost first
+        for line in lines:
+            if _FENCE.match(line):
+                fenced = not fenced
+            if fenced or _FENCE.match(line) or not line.strip():
+                out.append(line)
+                continue
+            indent = len(line) - len(line.lstrip(" "))
+            item = _LIST_ITEM.match(line)
+            if item:
+                while (
+                    items and indent < items[-1][0] + 2
+                ):  # not indented under the open item: a sibling or an outer one
+                    items.pop()
+                out.append(" " * (4 * len(items)) + line[indent:])
+                items.append((indent, indent + len(item[2]) + max(1, len(item[3]))))
+                continue
+            if indent == 0:  # text at the margin: lazily continues an item, or ends the lists
+                if out and not out[-1].strip():
+                    items = []
+                out.append(line)
+                continue
+            depth = sum(1 for _, column in items if column <= indent)  # the items this line is within
+            if depth:
+                column = items[depth - 1][1]
+                out.append(" " * (4 * depth + indent - column) + line[indent:])
+            else:
+                out.append(line)
+        return out
+
+
+class _ListNestingExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        # After whitespace is normalised (30: tabs expanded), before fenced code is cut out (25).
+        md.preprocessors.register(_ListNesting(md), "list_nesting", 27)
+
+
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["tables", "fenced_code", "codehilite", "toc", "sane_lists"],
+        extensions=["tables", "fenced_code", "codehilite", "toc", "sane_lists", _ListNestingExtension()],
         extension_configs={
-            "codehilite": {"css_class": "highlight", "guess_lang": False},
+            "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _CodeFormatter},
             "toc": {"permalink": False, "slugify": _slugify},
         },
         output_format="html",
@@ -160,7 +229,7 @@ def render_markdown(text: str) -> str:
     html = _markdown().convert(text.replace("\x00", ""))
     html = _H1.sub(r"<\1h2", html)
     html = _ALIGN_STYLE.sub(r' class="align-\1"', html)
-    return _scrollable(_cleaner.clean(html))
+    return _framed(_scrollable(_cleaner.clean(html)))
 
 
 def _scrollable(html: str) -> str:
@@ -171,6 +240,39 @@ def _scrollable(html: str) -> str:
     html = re.sub(r"<pre(?=[ >])", '<pre tabindex="0"', html)
     html = html.replace("<table>", '<div class="table-scroll" tabindex="0" role="region" aria-label="Table"><table>')
     return html.replace("</table>", "</table></div>")
+
+
+# A highlighted block as the sanitiser leaves it: its <code> names the language (or none).
+_CODE_BLOCK = re.compile(
+    r'<div class="highlight">(<pre tabindex="0">(?:<span></span>)?'
+    r'<code(?: class="language-([\w+#.-]+)")?>.*?</pre>)</div>',
+    re.S,
+)
+
+
+def _language_name(alias: str) -> str:
+    """The name Pygments gives a language alias ("yaml" is "YAML", "sh" is "Bash"); "" for plain text."""
+    if not alias or alias == "text":
+        return ""
+    try:
+        return get_lexer_by_name(alias).name
+    except ClassNotFound:
+        return alias
+
+
+def _framed(html: str) -> str:
+    """Each code block in a frame with a bar above it: its language's name, and the place where
+    static/js/app.js puts a copy button (none without JavaScript). Runs after sanitising; the name
+    is escaped, the rest is fixed markup of our own."""
+
+    def frame(match: re.Match) -> str:
+        name = _language_name(match[2] or "")
+        label = f'<span class="code-language">{html_lib.escape(name)}</span>' if name else ""
+        return (
+            f'<div class="code-block"><div class="code-bar">{label}</div><div class="highlight">{match[1]}</div></div>'
+        )
+
+    return _CODE_BLOCK.sub(frame, html)
 
 
 def plain_text(html: str) -> str:
@@ -190,8 +292,11 @@ class Passage(NamedTuple):
 
 # Sanitised HTML (our own output, every tag closed by bleach) read block by block: a code block, a
 # table row, or the markup between two block tags.
-_BLOCKS = re.compile(r"<pre\b[^>]*>(?P<pre>.*?)</pre>|<tr\b[^>]*>(?P<tr>.*?)</tr>|"
-                     r"</?(?:p|li|ul|ol|h[2-6]|dl|dt|dd|blockquote|div|table|thead|tbody|br)\b[^>]*>", re.S)
+_BLOCKS = re.compile(
+    r"<pre\b[^>]*>(?P<pre>.*?)</pre>|<tr\b[^>]*>(?P<tr>.*?)</tr>|"
+    r"</?(?:p|li|ul|ol|h[2-6]|dl|dt|dd|blockquote|div|table|thead|tbody|br)\b[^>]*>",
+    re.S,
+)
 _HEADING_OPENS = re.compile(r"<h[2-6]\b")
 _CELL = re.compile(r"<t[hd]\b[^>]*>(.*?)</t[hd]>", re.S)
 _TAG = re.compile(r"<[^>]+>")

@@ -44,6 +44,54 @@
     setInterval(tick, 1000);
   }
 
+  // Sign-up proposes the browser's time zone (a legacy name it may report, such as Asia/Calcutta,
+  // mapped to the listed zone); without JavaScript the site's default stays selected.
+  document.querySelectorAll("select[data-browser-zone]").forEach(function (select) {
+    var zone;
+    try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone; } catch (error) { return; }
+    var aliases = {};
+    try { aliases = JSON.parse(select.getAttribute("data-zone-aliases") || "{}"); } catch (error) { aliases = {}; }
+    zone = aliases[zone] || zone;
+    if (zone && select.querySelector('option[value="' + zone.replace(/["\\]/g, "") + '"]')) { select.value = zone; }
+  });
+
+  // Code blocks (lessons, labs, questions) get a copy button by their language label; a live region,
+  // there from the start, says "Copied" (or that copying failed). The words come from <body>'s data.
+  var blocks = document.querySelectorAll(".code-block");
+  if (blocks.length && navigator.clipboard) {
+    var words = document.body.dataset;
+    var status = document.createElement("p");
+    status.className = "visually-hidden";
+    status.setAttribute("aria-live", "polite");
+    status.id = "copy-status";
+    document.body.appendChild(status);
+    var announce = function (text) {
+      status.textContent = "";
+      window.setTimeout(function () { status.textContent = text; }, 50);
+    };
+    blocks.forEach(function (block) {
+      var code = block.querySelector("pre");
+      var bar = block.querySelector(".code-bar");
+      if (!code || !bar) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "code-copy";
+      button.textContent = words.copyLabel || "Copy";
+      var label = bar.querySelector(".code-language");
+      if (label) { button.setAttribute("aria-label", (words.copyLabel || "Copy") + " " + label.textContent); }
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(code.innerText.replace(/\n$/, "")).then(function () {
+          button.textContent = words.copiedLabel || "Copied";
+          announce(words.copiedLabel || "Copied");
+          window.setTimeout(function () { button.textContent = words.copyLabel || "Copy"; }, 2000);
+        }, function () {
+          announce(words.copyFailedLabel || "Copying failed: select the code and copy it");
+        });
+      });
+      bar.appendChild(button);
+    });
+  }
+
   // Close the account menu and the phone's navigation menu with Escape, returning focus to the toggle.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }

@@ -88,6 +88,28 @@ def test_learner_pages_and_their_htmx_states_have_readable_buttons_and_links(
     page.get_by_role("button", name="Finish and see my result").click()
     expect(page.locator(".score-big")).to_be_visible()
     check("result")
+    page.get_by_role("link", name=re.compile("^Show only the")).click()
+    check("result, missed questions only")
+
+    page.get_by_role("link", name=re.compile("^Review what I missed")).click()  # practice now
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Practise what you missed")
+    check("practice question")
+    page.locator("#practice-panel input[type=radio], #practice-panel input[type=checkbox]").first.check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator("#practice-panel .feedback h2")).to_be_visible()
+    check("practice feedback")
+
+    page.goto(f"{live_server.url}/progress/review/")  # nothing due yet: practice is offered
+    expect(page.get_by_role("link", name=re.compile("^Practise .* now$"))).to_be_visible()
+    check("review with nothing due and practice offered")
+
+    passed = build_quiz(kinds=[QuestionKind.SINGLE], slug="contrast-pass")
+    page.goto(f"{live_server.url}{passed.get_absolute_url()}")
+    page.get_by_role("button", name="Start the quiz").click()
+    answer_with_the_mouse(page, passed.questions.get())
+    page.get_by_role("button", name="Finish and see my result").click()
+    expect(page.locator(".next-steps")).to_be_visible()
+    check("result passed, with next steps")
 
     assert ReviewCard.objects.filter(user=ally).update(due=timezone.now()) > 0  # the missed ones, due now
     page.goto(f"{live_server.url}/progress/review/")

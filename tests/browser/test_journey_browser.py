@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from courses.models import LearningPath
 from progress.models import Certificate, ReviewCard
+from quizzes.grading import match_options
 from quizzes.models import Attempt, Question
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import serious_violations
@@ -48,11 +49,12 @@ def fill_answer(page, question: Question, *, right: bool, token=None) -> None:
         for position, choice in enumerate(order, start=1):
             page.get_by_label(choice.text, exact=True).select_option(str(position))
     elif question.kind == "matching":
-        targets = [c.match_text for c in choices]
+        options = {c.match_text: c for c in match_options(choices)}  # a menu's option is named by a token
+        targets = [options[c.match_text] for c in choices]
         if not right:
             targets = targets[1:] + targets[:1]
         for choice, target in zip(choices, targets, strict=True):
-            page.get_by_label(choice.text, exact=True).select_option(label=target)
+            page.get_by_label(choice.text, exact=True).select_option(token("m", target.pk))
     elif question.kind == "numeric":
         page.locator("#answer-input").fill(format(question.numeric_answer.normalize(), "f") if right else "123456")
     else:
@@ -172,7 +174,8 @@ def test_progress_review_and_certificate_pages_have_no_serious_accessibility_vio
     expect(page.get_by_text("1 card due")).to_be_visible()
     problems["review with a due card"] = serious_violations(page)
 
-    fill_answer(page, ReviewCard.objects.get(user=learner).question, right=False)
+    card = ReviewCard.objects.get(user=learner)
+    fill_answer(page, card.question, right=False, token=card.token)
     page.get_by_role("button", name="Check my answer").click()
     expect(page.get_by_text("Rated Again: wrong.")).to_be_visible()
     problems["review with feedback"] = serious_violations(page)

@@ -4,6 +4,7 @@ import pytest
 
 from courses.models import Module
 from progress import services as progress_services
+from quizzes.models import Quiz
 from tests.factories import make_path
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +44,14 @@ def test_a_learner_sees_an_available_module_with_its_quiz_and_what_it_unlocks(le
     assert "Unlocks next" in html
     assert f'<a href="{CICD}">CI/CD on AWS</a>' in html
     assert "/paths/devops-on-aws/infrastructure-as-code/" in html
+
+
+def test_the_quiz_says_how_many_questions_an_attempt_asks_of_its_pool(learner_client, curriculum):
+    quiz = Quiz.objects.get(module__slug="devops-mindset", lesson__isnull=True)
+    asked, pool = quiz.questions_per_attempt(), quiz.questions.published().count()
+    assert asked < pool  # the curriculum's quizzes draw 10 of a larger pool
+    html = learner_client.get(MINDSET).content.decode()
+    assert f"{asked} questions an attempt (drawn from {pool}) · pass mark" in html
 
 
 def test_a_locked_module_names_its_prerequisite_and_keeps_the_quiz_closed(learner_client, curriculum):
@@ -98,7 +107,9 @@ def test_the_module_page_runs_a_fixed_number_of_queries(client, learner, sized_p
     client.force_login(learner)
 
     for module in ("m1", "m2"):  # in progress, then locked
-        with django_assert_max_num_queries(13):  # one of them looks for the learner's timed-out attempts
+        # one looks for the learner's timed-out attempts; one reads the quiz's pools (how many questions
+        # an attempt asks), once per content version
+        with django_assert_max_num_queries(14):
             assert client.get(f"/paths/{sized_path.slug}/{module}/").status_code == 200
 
     client.logout()

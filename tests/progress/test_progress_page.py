@@ -97,12 +97,16 @@ def test_the_page_shows_overall_progress_states_bars_lessons_and_scores(curricul
     assert "badge state-locked" in containers and "—" in containers
 
 
-def test_the_page_estimates_the_time_spent(curriculum, learner, learner_client, history):
-    mindset, cicd, attempts = history
+def test_the_page_counts_lessons_completed_and_days_active_not_estimated_minutes(
+    curriculum, learner, learner_client, history
+):
+    mindset, cicd, _attempts = history
     lessons = list(mindset.lessons.all()) + list(cicd.lessons.order_by("order")[:2])
-    answered = sum(len(attempt.question_order) for attempt in attempts)  # every question answered
-    minutes = sum(lesson.estimated_minutes for lesson in lessons) + answered
-    assert f"about {minutes} minutes of study" in learner_client.get(URL).content.decode()
+    days = DailyActivity.objects.filter(user=learner).active().count()
+    page = learner_client.get(URL).content.decode()
+    assert f"{len(lessons)} lessons completed" in page
+    assert f"active on {days} day{'' if days == 1 else 's'} in all" in page
+    assert "minutes of study" not in page
 
 
 def test_continue_goes_to_the_next_lesson_of_the_module_worked_on_last(curriculum, learner, learner_client, history):
@@ -187,11 +191,12 @@ def test_the_page_shows_only_the_learners_own_progress(curriculum, learner_clien
     assert "Other Learner" not in page
 
 
-def test_old_activity_counts_in_the_time_spent_but_is_not_read_day_by_day(learner, learner_client):
+def test_old_activity_counts_in_the_days_active_but_is_not_read_day_by_day(learner, learner_client):
     today = timezone.localdate(timezone=learner.zone)
     DailyActivity.objects.create(user=learner, day=today - timedelta(days=900), questions_answered=7)
+    DailyActivity.objects.create(user=learner, day=today - timedelta(days=800))  # a row without an action
     DailyActivity.objects.create(user=learner, day=today, questions_answered=2)
-    days, answered = DailyActivity.history(learner.pk, since=today - timedelta(days=400), today=today)
-    assert answered == 9 and days == {today: 2}
-    assert "about 9 minutes of study" in learner_client.get(URL).content.decode()
+    days, days_active = DailyActivity.history(learner.pk, since=today - timedelta(days=400), today=today)
+    assert days_active == 2 and days == {today: 2}
+    assert "active on 2 days in all" in learner_client.get(URL).content.decode()
     assert DailyActivity.history(learner.pk + 1000, since=today, today=today) == ({}, 0)

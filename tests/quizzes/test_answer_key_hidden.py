@@ -24,6 +24,7 @@ FIXED_NAMES = {
     "multi-help",
     "order-help",
     "match-help",
+    "match-options-title",
     "lines-help",
     "number-rule",
 }
@@ -147,7 +148,14 @@ def shown_order_problems(panel: str, attempt: Attempt, question: Question) -> li
             return [f"{question.key}: items shown in the right order"]
     if question.kind == QuestionKind.MATCHING:
         select = panel[panel.index("<select") : panel.index("</select>")]
-        options = [html.unescape(o) for o in re.findall(r'<option value="[0-9a-f]{16}">(.*?)</option>', select)]
+        # Each option reads "A. its text", the letter of the list of options beside the menus.
+        options = [
+            html.unescape(o) for o in re.findall(r'<option value="[0-9a-f]{16}">[A-Z]+\. (.*?)</option>', select)
+        ]
+        listed = [
+            html.unescape(o) for o in re.findall(r'<span class="option-letter">[A-Z]+</span> <span>(.*?)</span>', panel)
+        ]
+        assert listed == options  # the list in full, in the menus' order
         by_text = {c.text: c for c in choices}
         matches_in_item_order = [by_text[label].match_text for label in labels]
         assert sorted(options) == sorted(c.match_text for c in match_options(choices))
@@ -198,6 +206,9 @@ def problems_before_answering(client, learner, quiz: Quiz) -> tuple[dict[str, li
             ("error fragment", invalid.content.decode()),
         ):
             panel = markup if label != "page" else answer_panel(markup)
+            # The question chips mark the questions answered before this one (right, partly, wrong),
+            # with a legend: nothing of this question's key. The rest of the page is searched.
+            markup = re.sub(r'<nav aria-label="Questions">.*?</nav>', "", markup, flags=re.S)
             found = leaks(markup, asked, choices, others)
             found += control_attribute_problems(panel, question, choices)
             found += shown_order_problems(panel, attempt, question)

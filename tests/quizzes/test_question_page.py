@@ -70,9 +70,11 @@ def test_after_answering_the_feedback_shows_verdict_points_explanation_and_choic
     assert question.explanation_html in fragment
     for choice in question.choices.filter(is_correct=False):
         assert choice.feedback in fragment
-    assert "The right answer" in fragment
+    assert "Right, not chosen" in fragment  # each right choice, marked
     assert "Next question" in fragment and "Finish and see my result" in fragment
-    assert 'hx-swap-oob="true"' in fragment and "(answered)" in fragment  # the question list follows
+    assert (
+        'hx-swap-oob="true"' in fragment and "(answered: wrong)" in fragment and "1 of 8 answered" in fragment
+    )  # the question list follows
 
 
 def test_a_partial_answer_says_partly_right_with_its_share_of_the_points(client, attempt):

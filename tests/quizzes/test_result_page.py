@@ -8,9 +8,12 @@ import pytest
 from django.urls import reverse
 from django.utils.html import escape
 
+from progress.services import complete_lesson
 from quizzes.attempts import close_attempt, ordered_choices, start_attempt, submit_answer
+from quizzes.feedback import feedback_for
 from quizzes.grading import correct_answer_text
 from quizzes.models import QuestionKind
+from tests.factories import make_path
 from tests.quizzes.conftest import answer_data, build_quiz, questions_of
 from tests.quizzes.test_grading import form
 
@@ -67,11 +70,18 @@ def test_every_question_shows_the_learners_answer_the_right_answer_and_the_expla
         response = responses[question.pk]
         assert question.prompt_html in page
         assert question.explanation_html in page
-        if response.answered:
-            shown = response.answer["number"] + " %" if question.kind == QuestionKind.NUMERIC else response.answer_text
-            assert escape(shown) in page, question.kind
-        if not response.is_correct:
-            shown_choices = ordered_choices(attempt, question, list(question.choices.all()))  # as the attempt showed
+        shown_choices = ordered_choices(attempt, question, list(question.choices.all()))  # as the attempt showed
+        feedback = feedback_for(question, shown_choices, response)
+        if question.kind in (QuestionKind.NUMERIC, QuestionKind.SHORT_TEXT):  # in words; the other kinds mark in place
+            if response.answered:
+                assert escape(response.answer["number"] + " %") in page, question.kind
+        elif question.is_faulty_line:
+            assert all(escape(line.text) in page for line in feedback.lines)
+        elif question.kind in (QuestionKind.ORDERING, QuestionKind.MATCHING):
+            assert all(escape(given) in page and escape(right) in page for _, given, right, _ok in feedback.pairs)
+        else:
+            assert [c.text for c in feedback.marked] == [c.text for c in shown_choices]
+        if feedback.shows_right_answer:
             assert escape(correct_answer_text(question, shown_choices)) in page, question.kind
     assert page.count("Partly right") == 3 and page.count("Not quite") == 2 and page.count("Not answered") == 1
 
@@ -134,3 +144,35 @@ def test_the_quiz_page_lists_finished_attempts_with_their_result(client, learner
     page = client.get(mixed_quiz.get_absolute_url()).content.decode()
     assert reverse("quizzes:result", args=[attempt.public_id]) in page
     assert ("Passed" in page) is passed and ("Not passed" in page) is not passed
+
+
+def test_passing_a_completed_module_says_so_and_names_what_it_opened(client, learner):
+    path = make_path(modules=2, lessons=1, slug="next-steps")
+    first, second = path.modules.order_by("order")
+    complete_lesson(learner, first.lessons.get())
+    attempt = take(learner, first.quizzes.get(), dict.fromkeys(QuestionKind, "right"))
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert "Module mastered: Module 1" in page  # 100 %, no card due
+    assert "Module 2 is now open." in page
+    assert f'href="{second.get_absolute_url()}">Start Module 2 →</a>' in page
+    assert "Review what I missed" not in page
+
+
+def test_passing_a_quiz_before_the_lessons_are_done_says_what_is_left(client, learner):
+    path = make_path(modules=2, lessons=2, slug="not-yet")
+    first = path.modules.order_by("order").first()
+    attempt = take(learner, first.quizzes.get(), dict.fromkeys(QuestionKind, "right"))
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert "Quiz passed: Quiz 1" in page and "is now open" not in page
+    assert "To complete this module, mark its 2 lessons complete and pass its quiz." in page
+    assert "1 of 3 steps of the module done." in page
+    assert f'href="{first.get_absolute_url()}">Finish the module: Module 1 →</a>' in page
+
+
+def test_a_failed_attempt_has_no_next_steps_banner(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert "next-steps" not in page and "Module mastered" not in page

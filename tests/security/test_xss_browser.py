@@ -33,6 +33,7 @@ APP_CSS = Path(settings.BASE_DIR) / "static" / "css" / "app.css"
 SITE_TAGS = [
     Path(settings.BASE_DIR) / "devopslearn" / "lib" / "sitetags.py",
     Path(settings.BASE_DIR) / "accounts" / "templatetags" / "account_menu.py",
+    Path(settings.BASE_DIR) / "accounts" / "forms.py",  # the time-zone select's <optgroup>s (QuickSelect)
 ]
 
 
@@ -67,9 +68,14 @@ CONTENT_ATTRIBUTES = {
     "ol": ["start"],
     "pre": ["tabindex"],
 }
-# The only classes of the app's stylesheet that content may carry: the code-block wrapper, the table
-# wrapper the renderer adds, and table alignment.
+# The only classes of the app's stylesheet that content may carry: the code-block wrapper, the frame
+# and bar (with its language's name) and the table wrapper the renderer adds after sanitising, and
+# table alignment.
 CONTENT_MAY_USE = {"highlight", "table-scroll", "align-left", "align-center", "align-right"}
+CONTENT_MAY_USE |= {"code-block", "code-bar", "code-language"}
+# What the app's own script adds inside rendered content: the copy button in a code block's bar
+# (static/js/app.js). Matched by this selector, it is checked as app markup, not as content.
+SCRIPT_ADDS = ".code-bar > button.code-copy"
 
 CHECK_DOM = r"""
 (cfg) => {
@@ -86,7 +92,7 @@ CHECK_DOM = r"""
   const ids = new Map();
   for (const el of document.querySelectorAll("*")) {
     const tag = el.localName.toLowerCase();
-    const inContent = !!(el.parentElement && el.parentElement.closest(".prose"));
+    const inContent = !!(el.parentElement && el.parentElement.closest(".prose")) && !el.matches(cfg.scriptAdds);
     if (inContent ? !contentTags.has(tag) : !(appTags.has(tag) || contentTags.has(tag) || tag === "h1")) {
       const why = inContent ? "the content allow-list does not have" : "no template writes";
       problems.push(`<${tag}> that ${why}: ${show(el)}`);
@@ -203,6 +209,7 @@ class Inspector:
                 "contentTags": sorted(CONTENT_TAGS),
                 "contentAttributes": CONTENT_ATTRIBUTES,
                 "contentMayUse": sorted(CONTENT_MAY_USE),
+                "scriptAdds": SCRIPT_ADDS,
                 "probe": payloads.PROBE,
                 "classes": self.classes,
             },

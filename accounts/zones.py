@@ -1,0 +1,71 @@
+"""The time zones a person chooses from: the canonical zones of the tz database, one or more per
+country (its zone.tab), grouped by region, and UTC. Not the legacy names (US/Pacific, Etc/GMT+5,
+Asia/Saigon) that ``zoneinfo.available_timezones()`` also lists: 599 entries, many of them twice.
+
+A browser may report a legacy name (Chromium says Asia/Calcutta and Asia/Saigon): ``aliases()`` maps
+each such name to its canonical zone, from the database's own links (tzdata.zi)."""
+
+import zoneinfo
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+UTC_NAME = "UTC"
+
+
+def _database_file(name: str) -> str:
+    """A file of the tz database: the system's (zoneinfo.TZPATH), else the tzdata package's; "" if neither."""
+    for folder in zoneinfo.TZPATH:
+        path = Path(folder) / name
+        if path.is_file():
+            return path.read_text(encoding="utf-8")
+    try:
+        return resources.files("tzdata.zoneinfo").joinpath(name).read_text(encoding="utf-8")
+    except (ModuleNotFoundError, FileNotFoundError):
+        return ""
+
+
+@cache
+def canonical_zones() -> list[str]:
+    """The zones of zone.tab that this Python can load, and UTC, sorted. Without a zone.tab (a
+    stripped system without the tzdata package), every zone Python knows."""
+    available = zoneinfo.available_timezones()
+    listed = {
+        line.split("\t")[2].strip()
+        for line in _database_file("zone.tab").splitlines()
+        if line and not line.startswith("#") and line.count("\t") >= 2
+    }
+    zones = (listed & available) or available
+    return sorted(zones | {UTC_NAME})
+
+
+@cache
+def aliases() -> dict[str, str]:
+    """{legacy name: canonical zone} for the links of the tz database whose target is listed."""
+    listed = set(canonical_zones())
+    found = {}
+    for line in _database_file("tzdata.zi").splitlines():
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "L" and parts[1] in listed:
+            found[parts[2]] = parts[1]
+    return found
+
+
+def canonical(name: str) -> str:
+    """``name`` as listed (a legacy name becomes its canonical zone; an unknown one stays as it is)."""
+    return aliases().get(name, name)
+
+
+def label(name: str) -> str:
+    """The place, as read: "America/Argentina/Buenos_Aires" is "Argentina / Buenos Aires"."""
+    return " / ".join(name.split("/")[1:] or [name]).replace("_", " ")
+
+
+@cache
+def grouped_choices() -> list:
+    """Form choices: UTC, then one group per region (Africa, America, ...) of its zones."""
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for name in canonical_zones():
+        if name != UTC_NAME:
+            groups.setdefault(name.split("/")[0], []).append((name, label(name)))
+    return [(UTC_NAME, UTC_NAME), *groups.items()]

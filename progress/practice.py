@@ -1,0 +1,80 @@
+"""Practice now: the questions a learner missed, asked again at once, outside the review schedule.
+
+Right after a quiz the missed questions are offered here (and a failed quiz's cards are not due for
+ten minutes: without this the review page would be an empty dead end). An answer is graded and
+explained like a review, stored as a PracticeAnswer, and counted as activity for the streak; it
+changes no review card, no attempt and no statistic.
+"""
+
+import random
+from dataclasses import dataclass
+
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from progress import services
+from progress.models import PracticeAnswer, ReviewCard
+from quizzes.grading import grade, parse_answer
+from quizzes.models import Attempt, Question, QuestionKind, Response
+
+
+def missed_in(attempt: Attempt) -> list[int]:
+    """The questions of a closed attempt that were not answered right, in the attempt's order."""
+    missed = set(Response.objects.filter(attempt=attempt, is_correct=False).values_list("question_id", flat=True))
+    return [question_id for question_id in attempt.question_order if question_id in missed]
+
+
+def upcoming_for(user) -> list[int]:
+    """The questions of the learner's review cards that are not due yet, the soonest first."""
+    cards = ReviewCard.objects.filter(user=user).shown_to_learners().filter(due__gt=timezone.now())
+    return list(cards.order_by("due", "id").values_list("question_id", flat=True))
+
+
+@dataclass
+class Asked:
+    """One question as practice shows it to one learner: its own choice order and opaque tokens,
+    the same on every visit (so that a form posted later still names its choices)."""
+
+    user_id: int
+    question: Question
+
+    def token(self, role: str, choice_id: int) -> str:
+        key = f"practice-{self.user_id}-{self.question.pk}"
+        return salted_hmac(key, f"{role}:{choice_id}", algorithm="sha256").hexdigest()[:16]
+
+    @property
+    def choice_order(self) -> dict:
+        ids = [c.pk for c in self.question.choices.all()]
+        if self.question.kind in (QuestionKind.ORDERING, QuestionKind.MATCHING) and len(ids) > 1:
+            shuffled = list(ids)
+            rng = random.Random(f"practice-{self.user_id}-{self.question.pk}")  # noqa: S311 - display order only
+            while shuffled == ids:  # never the right order: it would give the answer away
+                rng.shuffle(shuffled)
+            ids = shuffled
+        return {str(self.question.pk): ids}
+
+
+def answer(user, asked: Asked, data) -> PracticeAnswer:
+    """Grade and store a practice answer (AnswerError: a form error) and count it as today's activity."""
+    question = asked.question
+    choices = list(question.choices.all())
+    given = parse_answer(question, choices, data, asked.token)
+    result = grade(question, choices, given)
+    practice = PracticeAnswer.objects.create(user=user, question_id=question.pk, answer=given, fraction=result.fraction)
+    services.record_activity(user, practice.answered_at, practice_answers=1)
+    return practice
+
+
+def as_response(asked: Asked, practice: PracticeAnswer) -> Response:
+    """The practice answer in the shape the feedback reads (an unsaved quiz response)."""
+    question = asked.question
+    choices = list(question.choices.all())
+    result = grade(question, choices, practice.answer)
+    return Response(
+        answer=practice.answer,
+        answer_text=result.answer_text,
+        fraction=practice.fraction,
+        is_correct=result.is_correct,
+        points=question.points * practice.fraction,
+        answered=True,
+    )
