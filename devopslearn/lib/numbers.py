@@ -90,9 +90,10 @@ def parse_number(text: str, *, unit: str = "", language: str | None = None) -> D
     """
     fmt = number_format(language)
     cleaned = unicodedata.normalize("NFKC", str(text)).strip().replace("\u2212", "-")
-    if unit and cleaned.casefold().endswith(unit.casefold()):
+    if unit and cleaned.casefold().endswith(unit.casefold()):  # the unit, or else a percent sign, once
         cleaned = cleaned[: -len(unit)].strip()
-    cleaned = cleaned.removesuffix("%").strip()
+    else:
+        cleaned = cleaned.removesuffix("%").strip()
     if cleaned[:1] in "+-" and cleaned[1:2].isspace():  # "- 5"
         cleaned = cleaned[0] + cleaned[1:].lstrip()
     not_a_number = _("Enter a number, for example %(example)s. %(rule)s") % {
@@ -121,6 +122,19 @@ def parse_number(text: str, *, unit: str = "", language: str | None = None) -> D
 def plain_number(value: Decimal) -> str:
     """12.500000 -> "12.5", 1E+2 -> "100", -0 -> "0": the language-neutral form answers are stored in."""
     return format(value.normalize() + Decimal(0), "f")
+
+
+def written_number(value, language: str | None = None) -> str:
+    """A stored number (a Decimal, or the plain text answers are stored in: "12.5") as ``language``
+    (default: the active one) writes it: "12.5" / "12,5", "2400" / "2,400" / "2.400". Text that is
+    not a number is returned as it is."""
+    try:
+        text = plain_number(Decimal(str(value)))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
+    whole, _, fraction = digits.partition(".")
+    return sign + number_format(language).example(whole, fraction)
 
 
 class NumberField(forms.DecimalField):

@@ -9,7 +9,14 @@ from django.template import engines
 from django.urls import reverse
 from django.utils import translation
 
-from devopslearn.lib.numbers import NumberError, NumberField, number_rule, parse_number, percentage_text
+from devopslearn.lib.numbers import (
+    NumberError,
+    NumberField,
+    number_rule,
+    parse_number,
+    percentage_text,
+    written_number,
+)
 from quizzes.attempts import start_attempt
 from quizzes.models import QuestionKind, Response
 from tests.quizzes.conftest import build_quiz
@@ -154,3 +161,27 @@ def test_the_result_page_shows_the_score_the_vietnamese_way(client, numeric_atte
     client.post(reverse("quizzes:question", args=[numeric_attempt.public_id, 1]), {"answer": "12,5"})
     page = client.post(reverse("quizzes:finish", args=[numeric_attempt.public_id]), follow=True).text
     assert f"100{NBSP}%" in page and 'lang="vi"' in page
+
+
+def test_a_vietnamese_numeric_answer_is_shown_back_the_vietnamese_way(client, numeric_attempt):
+    """Stored as "12.5", shown as the page writes numbers: the answer and the right answer, in the
+    feedback and on the result page (a new user saw "12.5" beside an explanation writing "18,2")."""
+    url = reverse("quizzes:question", args=[numeric_attempt.public_id, 1])
+    feedback = client.post(url, {"answer": "12,5"}, follow=True).text
+    result = client.post(reverse("quizzes:finish", args=[numeric_attempt.public_id]), follow=True).text
+    for page in (feedback, result):
+        assert "12,5" in page and "12.5" not in page
+
+
+@pytest.mark.parametrize(
+    ("value", "language", "written"),
+    [("12.5", "vi", "12,5"), ("12.5", "en", "12.5"), ("2400", "vi", "2.400"), ("-0.25", "vi", "-0,25"), ("x", "vi", "x")],
+)
+def test_written_number(value, language, written):
+    assert written_number(value, language) == written
+
+
+@pytest.mark.parametrize("typed", ["10 %%", "10%%", "10 % %"])
+def test_a_percent_sign_is_read_once(typed):
+    with pytest.raises(NumberError):
+        parse_number(typed, unit="%", language="en")
