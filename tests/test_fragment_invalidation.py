@@ -4,6 +4,7 @@ stale pages a review found: a path without published modules kept its old title,
 kept its old name on the lead's drill-down, and a regrade that moves two answers by equal and
 opposite amounts kept the old result."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -176,11 +177,17 @@ def test_the_overview_table_follows_names_progress_activity_and_the_page(client,
     services.complete_lesson(learner, small.modules.get(slug="m1").lessons.first())
     html = page(client, url)
     assert "16%" in html  # 1 of 6 steps (16.7 %, floored)
+    # An earlier last day cannot come from the app (days only grow): move it, then recompute the kept
+    # figures as rebuild_progress does.
     DailyActivity.objects.filter(user=learner).update(day=timezone.localdate() - timedelta(days=3))
+    cohort.memberships.refresh_figures()
     assert (timezone.localdate() - timedelta(days=3)).strftime("%-d %b") in page(client, url)
     for n in range(60):
         cohort.memberships.create(user=make_user(f"member{n:02d}"))
-    assert "Page 1 of 2" in page(client, url) and "Page 2 of 2" in page(client, url + "?page=2")
+    first = page(client, url)
+    assert 'rel="next"' in first and 'rel="prev"' not in first
+    following = re.search(r'rel="next" href="([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert 'rel="prev"' in page(client, url + following if following.startswith("?") else following)
 
 
 def test_the_overview_table_follows_a_due_review_card(client, lead, learner, small):
