@@ -59,6 +59,9 @@ TABLE = {
     "progress:review_card": (OWNER_ONLY, GET_ONLY_LOGIN),
     "progress:review_answer": (GET_ONLY_LOGIN, "login 200 404 404 404 404 404"),
     "progress:review_rate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),
+    "progress:practice_missed": (OWNER_ONLY, "login 200 404 404 404 404 404"),  # the attempt's missed questions
+    # each learner's own upcoming cards; with none, back to the review page
+    "progress:practice_upcoming": ("login 302 302 302 302 302 302", "login 302 302 302 302 302 302"),
     "progress:certificate": (PUBLIC, GET_ONLY_PUBLIC),  # deliberately public: it verifies the certificate
     "progress:reissue_certificate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # the owner's own name
     "cohorts:list": (LOGGED_IN, GET_ONLY_LOGIN),
@@ -256,6 +259,8 @@ def admin_objects(world, name: str):
 def url_for(world, name: str, params: list[str]) -> str:
     if name == "quizzes:result":
         return reverse(name, kwargs={"public_id": world["closed"].public_id})
+    if name == "progress:practice_missed":
+        return reverse(name, kwargs={"public_id": world["closed"].public_id, "position": 1})
     if name == "labs:submission":
         return reverse(name, kwargs={"public_id": world["lab_submission"].public_id})
     if name in ("labs:lab", "labs:check"):

@@ -358,6 +358,14 @@ POST_ENDPOINTS = [
     Endpoint("quizzes:question", LEARNER, _attempts("quizzes:question"), ("answer",), _answers),
     Endpoint("quizzes:finish", LEARNER, _attempts("quizzes:finish")),
     Endpoint("progress:review_answer", LEARNER, _cards("progress:review_answer"), ("answer",), _answers),
+    Endpoint("progress:practice_missed", LEARNER, _attempts("progress:practice_missed"), ("answer",), _answers),
+    Endpoint(
+        "progress:practice_upcoming",
+        LEARNER,
+        lambda w: [reverse("progress:practice_upcoming", args=[n]) for n in (1, 2, 7, 0, 2**64)],
+        ("answer",),
+        _answers,
+    ),
     Endpoint(
         "progress:review_rate",
         LEARNER,
