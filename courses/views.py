@@ -190,8 +190,11 @@ def lesson_page(request: HttpRequest, path_slug: str, module_slug: str, lesson_s
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:SEARCH_MAX]
-    results, error = [], ""
+    asked = " ".join(request.GET.get("q", "").replace("\x00", "").split())
+    query = asked[:SEARCH_MAX]
+    results, error, notice = [], "", ""
+    if len(asked) > SEARCH_MAX:
+        notice = _("Your search was longer than %(n)d characters: its first %(n)d were searched.") % {"n": SEARCH_MAX}
     if query and len(query) < 2:
         error = _("Type at least two characters.")
     elif query:
@@ -203,4 +206,6 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     template = "courses/search.html"
     if request.htmx and not request.htmx.history_restore_request:  # a restored page needs all of it
         template += "#results"
-    return render(request, template, {"nav": "search", "query": query, "results": results, "error": error})
+    context = {"nav": "search", "query": query, "results": results, "error": error, "notice": notice}
+    context["search_max"] = SEARCH_MAX
+    return render(request, template, context)
