@@ -21,7 +21,7 @@ from courses import catalog, snippets
 from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
 from devopslearn.lib import fragments
-from progress.models import LessonCompletion
+from progress.models import Certificate, LessonCompletion
 from progress.states import RULE, completion_sentence, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
 
@@ -78,11 +78,15 @@ def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
 
 
 def _path_page(request: HttpRequest, path: LearningPath, marker: str) -> HttpResponse:
+    statuses = learner_statuses(path, request.user, marker)
+    finished = request.user.is_authenticated and statuses and all(s.is_completed for s in statuses)
+    certificate = Certificate.of(request.user.pk, path.pk) if finished else None  # a query only then
     inputs = {
         "marker": marker,
         "signed_in": request.user.is_authenticated,
         "path": path,
-        "statuses": learner_statuses(path, request.user, marker),
+        "statuses": statuses,
+        "certificate_url": certificate.get_absolute_url() if certificate else "",
     }
     body = fragments.render("courses/path.html#path-body", inputs, _path_body)
     return render(request, "courses/path.html", {"nav": "path", "path": path, "body": body})
