@@ -17,10 +17,20 @@ INACTIVE_DAYS = 7
 OVERDUE_MANY = 5
 
 
+INACTIVE, STUCK, OVERDUE = "inactive", "stuck", "overdue"
+KINDS = (INACTIVE, STUCK, OVERDUE)  # the order the page lists them in
+
+
 @dataclass
 class Attention:
     membership: Membership
     reasons: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)
+
+
+def counts(items: list[Attention]) -> dict[str, int]:
+    """{kind: how many learners need attention for it}, every kind present (0 when none)."""
+    return {kind: sum(1 for item in items if kind in item.kinds) for kind in KINDS}
 
 
 def needs_attention(cohort: Cohort, plan: PathPlan, today=None) -> list[Attention]:
@@ -28,8 +38,10 @@ def needs_attention(cohort: Cohort, plan: PathPlan, today=None) -> list[Attentio
     today = today or timezone.localdate()
     found: dict[int, Attention] = {}
 
-    def add(membership, reason):
-        found.setdefault(membership.pk, Attention(membership)).reasons.append(reason)
+    def add(membership, reason, kind):
+        item = found.setdefault(membership.pk, Attention(membership))
+        item.reasons.append(reason)
+        item.kinds.add(kind)
 
     cutoff = today - timedelta(days=INACTIVE_DAYS)
     inactive = (
@@ -43,13 +55,14 @@ def needs_attention(cohort: Cohort, plan: PathPlan, today=None) -> list[Attentio
             add(
                 membership,
                 _("No activity since joining on %(day)s") % {"day": timezone.localdate(membership.joined_at)},
+                INACTIVE,
             )
         else:
             days = (today - membership.last_day).days
             inactive = ngettext(
                 "Inactive for %(n)d day (last active %(day)s)", "Inactive for %(n)d days (last active %(day)s)", days
             )
-            add(membership, inactive % {"n": days, "day": membership.last_day})
+            add(membership, inactive % {"n": days, "day": membership.last_day}, INACTIVE)
     titles = {m.pk: m.title for m in plan.modules}
     members = cohort.memberships.values("user_id")
     failing = stuck_rows().filter(user_id__in=members, module_id__in=list(titles))
@@ -73,10 +86,11 @@ def needs_attention(cohort: Cohort, plan: PathPlan, today=None) -> list[Attentio
                 row["failed_attempts"],
             )
             % {"module": titles[row["module_id"]], "n": row["failed_attempts"]},
+            STUCK,
         )
     for row in overdue:
         overdue_text = ngettext(
             "%(n)d review card overdue by more than a day", "%(n)d review cards overdue by more than a day", row["n"]
         )
-        add(memberships[row["user_id"]], overdue_text % {"n": row["n"]})
+        add(memberships[row["user_id"]], overdue_text % {"n": row["n"]}, OVERDUE)
     return sorted(found.values(), key=lambda a: (-len(a.reasons), a.membership.user.username))
