@@ -125,5 +125,5 @@ def test_the_activity_chart_has_labelled_axes_and_says_its_numbers(lead_client, 
     assert 'width="' not in chart.split(">", 1)[0]  # as wide as its card (CSS), not a fixed width
     assert "Week beginning (Monday)" in chart and "Count per week" in chart
     assert chart.count('class="axis"') == 2 and chart.count('class="grid-line"') >= 2
-    assert re.search(r"The busiest week began on .+: \d+ lessons completed and \d+ quiz attempts finished", html)
+    assert re.search(r"The busiest began on .+ \(lessons completed: \d+; quiz attempts finished: \d+\)\.", html)
     assert "The numbers as a table" in html
