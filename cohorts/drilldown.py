@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.db.models import Count, Max, Q
 
 from progress.models import ReviewCard
-from quizzes.models import Attempt, Question, Response
+from quizzes.models import Attempt, Question, Quiz, Response
 
 ATTEMPTS_SHOWN = 30
 MISSED_AGAIN = 2  # misses (wrong quiz answers and forgotten review cards) that make "keeps missing"
@@ -14,8 +14,9 @@ MISSED_SHOWN = 15
 
 
 def attempts(user_id: int, path_id: int) -> list[Attempt]:
-    """The member's finished attempts at the path's quizzes, latest first."""
-    found = Attempt.objects.closed().filter(user_id=user_id, quiz__module__path_id=path_id)
+    """The member's finished attempts at the path's quizzes that learners can meet, latest first."""
+    quizzes = Quiz.objects.shown_to_learners().filter(module__path_id=path_id)
+    found = Attempt.objects.closed().filter(user_id=user_id, quiz__in=quizzes)
     return list(found.select_related("quiz__module").order_by("-submitted_at", "-pk")[:ATTEMPTS_SHOWN])
 
 
