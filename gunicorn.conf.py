@@ -24,4 +24,10 @@ threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # 127.0.0.1 (gunicorn's default), so that no client can claim HTTPS over plain HTTP.
 forwarded_allow_ips = ",".join(_trusted_proxies())
 keepalive = 5
+# A long request line reaches Django, which answers it (the search reads the first 100 characters of
+# its query and says so), rather than gunicorn's bare "414 Request-URI Too Long": a pasted search URL
+# of 3,000 Vietnamese characters is about 18,000 once percent-encoded, beyond gunicorn's largest
+# limit (8190). 0 is gunicorn's "no limit", which gunicorn 27 still caps at 1 MB a line; the proxy in
+# front has its own limit (deploy/nginx/compose.conf, large_client_header_buffers).
+limit_request_line = 0
 control_socket_disable = True

@@ -125,6 +125,10 @@ class AccountForm(UniqueIdentityMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.current_email = self.instance.email
+        self.pending_email = self.instance.pending_email
+        if not self.current_email and self.pending_email:
+            # A new account's address waits for its link: the field shows it rather than coming back empty.
+            self.initial["email"] = self.pending_email
         self.fields["email"].required = True
         self.fields["email"].widget.attrs.update(autocomplete="email")
         self.fields["email"].help_text = _("A new address takes effect when you open the link we mail to it.")
@@ -133,16 +137,20 @@ class AccountForm(UniqueIdentityMixin, forms.ModelForm):
         if self.initial.get("time_zone"):
             self.initial["time_zone"] = zones.canonical(self.initial["time_zone"])
 
+    def is_change(self, email: str) -> bool:
+        """Whether ``email`` asks for a new address: not the current one, nor the one already waiting
+        for its link (saving the page again must neither ask the password nor mail it again)."""
+        return bool(email) and email not in (self.current_email, self.pending_email)
+
     @property
     def new_email(self) -> str | None:
-        """The address asked for, when it differs from the current one (valid forms only)."""
+        """The address asked for, when it is a change (valid forms only)."""
         email = self.cleaned_data.get("email", "")
-        return email if email and email != self.current_email else None
+        return email if self.is_change(email) else None
 
     def clean(self):
         cleaned = super().clean()
-        email = cleaned.get("email")
-        changing = email and email != self.current_email
+        changing = self.is_change(cleaned.get("email"))
         if changing and not self.instance.check_password(cleaned.get("password") or ""):
             self.add_error("password", _("Enter your password to change your e-mail address."))
         return cleaned

@@ -28,17 +28,38 @@ def confirmation_token(user: User, address: str) -> str:
     return signing.dumps({"u": user.pk, "e": address}, salt=CONFIRM_SALT, compress=True)
 
 
-def read_confirmation_token(token: str) -> tuple[User, str] | None:
-    """The account and the address a link confirms, or None when the link is forged, older than
-    three days, or no longer the account's latest requested address."""
+class LinkProblem(Exception):
+    """Why a confirmation link does not work, for the page to say so (one of the reasons below)."""
+
+    MALFORMED = "malformed"  # not a link we made: cut or changed when copied
+    EXPIRED = "expired"  # older than CONFIRM_MAX_AGE
+    USED = "used"  # the address is the account's already (the link was opened before)
+    REPLACED = "replaced"  # a newer address was asked for since, or the request was withdrawn
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def read_confirmation_token(token: str) -> tuple[User, str]:
+    """The account and the address a link confirms; raises LinkProblem saying why it does not work:
+    forged or cut, older than three days, used already, or no longer the latest requested address."""
     try:
         data = signing.loads(token, salt=CONFIRM_SALT, max_age=CONFIRM_MAX_AGE)
-        user = User.objects.get(pk=int(data["u"]))
-    except (signing.BadSignature, User.DoesNotExist, KeyError, TypeError, ValueError, OverflowError):
-        return None
-    if not user.is_active or not user.pending_email or user.pending_email != data.get("e"):
-        return None
-    return user, user.pending_email
+    except signing.SignatureExpired:
+        raise LinkProblem(LinkProblem.EXPIRED) from None
+    except (signing.BadSignature, ValueError, TypeError, OverflowError):
+        raise LinkProblem(LinkProblem.MALFORMED) from None
+    try:
+        user = User.objects.get(pk=int(data["u"]), is_active=True)
+        address = str(data["e"])
+    except (User.DoesNotExist, KeyError, TypeError, ValueError, OverflowError):
+        raise LinkProblem(LinkProblem.MALFORMED) from None
+    if user.pending_email == address:
+        return user, address
+    if user.email == address:
+        raise LinkProblem(LinkProblem.USED)
+    raise LinkProblem(LinkProblem.REPLACED)
 
 
 def _send(template: str, address: str, context: dict) -> None:

@@ -11,7 +11,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import base36_to_int, url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
@@ -146,10 +146,11 @@ def set_language(request: HttpRequest) -> HttpResponse:
 def confirm_email(request: HttpRequest, token: str) -> HttpResponse:
     """The link mailed to a new address: a page with one button (a GET changes nothing, so a mail
     scanner opening the link confirms nothing); the POST makes it the account's address."""
-    found = mail.read_confirmation_token(token)
-    if found is None:
-        return render(request, "accounts/confirm_email.html", {"invalid": True}, status=400)
-    user, address = found
+    try:
+        user, address = mail.read_confirmation_token(token)
+    except mail.LinkProblem as problem:
+        days = mail.CONFIRM_MAX_AGE // (24 * 3600)
+        return render(request, "accounts/confirm_email.html", {"problem": problem.reason, "days": days}, status=400)
     if request.method == "POST":
         taken = User.objects.with_email(address).exclude(pk=user.pk).exists()
         if not taken:
@@ -187,3 +188,38 @@ class PasswordResetView(auth_views.PasswordResetView):
         throttle.record("reset-address", client_ip(self.request))
         self.extra_email_context = {"site_url": settings.SITE_URL.rstrip("/")}  # never the request's Host
         return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's page behind the reset link, which says why a link does not work: cut or changed when
+    copied, too old, or used already (a reset link stops working once the password changes or the
+    account logs in), rather than blaming its age for all three."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def link_problem(self) -> str:
+        """One of mail.LinkProblem's reasons, for a link that did not open the form."""
+        token = self.kwargs["token"]
+        if self.user is None:
+            return mail.LinkProblem.MALFORMED
+        if token == self.reset_url_token:  # the form's own address: its link was used (or is from another browser)
+            return mail.LinkProblem.USED
+        generator = self.token_generator
+        try:
+            stamp, _hash = token.split("-")
+            made = generator._make_token_with_timestamp(self.user, base36_to_int(stamp), generator.secret)
+        except ValueError:
+            return mail.LinkProblem.MALFORMED
+        if len(token) != len(made):
+            return mail.LinkProblem.MALFORMED
+        if made == token:  # ours and unchanged, so refused for its age
+            return mail.LinkProblem.EXPIRED
+        return mail.LinkProblem.USED
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        if not self.validlink:
+            context["problem"] = self.link_problem()
+            context["days"] = settings.PASSWORD_RESET_TIMEOUT // (24 * 3600)
+        return context

@@ -1,4 +1,4 @@
-"""The cohort overview: every member with a state per module and three figures, filtered and sorted
+"""The cohort overview: every member with three figures and a state per module, filtered and sorted
 in the database, fifty at a time (keyset pages: the links name the row a page starts after).
 
 The columns are defined once (``columns``): the table's headers, the sort keys and the cells of a
@@ -51,13 +51,14 @@ class Column:
 
 
 def columns(plan: PathPlan) -> list[Column]:
-    """The overview's columns, in order: the learner, a state per module, then the three figures."""
+    """The overview's columns, in order: the learner, the three figures a lead reads first, then a
+    state per module (these scroll sideways when the screen is narrow; the learner column stays)."""
     return [
         Column("name", _("Learner")),
-        *(Column(f"m{m.pk}", m.title, m.pk) for m in plan.modules),
         Column("progress", _("Progress")),
         Column("activity", _("Last activity")),
         Column("quiz", _("Quiz average")),
+        *(Column(f"m{m.pk}", m.title, m.pk) for m in plan.modules),
     ]
 
 

@@ -22,14 +22,14 @@ from django_htmx.middleware import HtmxDetails
 
 from cohorts import activity as cohort_activity
 from cohorts import attention as cohort_attention
-from cohorts import export, overview
+from cohorts import drilldown, export, overview
 from cohorts import questions as cohort_statistics
 from cohorts.forms import GrantForm, JoinForm
 from cohorts.models import Cohort, Membership
 from courses import catalog
 from devopslearn.lib import fragments
 from progress.states import PathPlan
-from progress.views import learner_progress_page
+from progress.views import progress_body
 from quizzes.attempts import close_expired, grant
 from quizzes.feedback import feedback_for
 from quizzes.models import Attempt, AttemptAllowance, Question, Quiz
@@ -138,9 +138,13 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
 @require_GET
 def attention(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
+    plan = PathPlan.of(cohort.path)
+    reason = request.GET.get("reason", "")
+    reason = reason if reason in cohort_attention.KINDS else ""
     page = cohort_attention.attention_page(
-        cohort, PathPlan.of(cohort.path), after=request.GET.get("after", ""), before=request.GET.get("before", "")
+        cohort, plan, kind=reason, after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
+    cursor = {"reason": reason} if reason else {}
     return render(
         request,
         "cohorts/attention.html",
@@ -149,8 +153,11 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
             "tab": "attention",
             "cohort": cohort,
             "items": page.items,
-            "previous": "?" + urlencode({"before": page.previous}) if page.previous else "",
-            "next": "?" + urlencode({"after": page.next}) if page.next else "",
+            "previous": "?" + urlencode({**cursor, "before": page.previous}) if page.previous else "",
+            "next": "?" + urlencode({**cursor, "after": page.next}) if page.next else "",
+            "counts": cohort_attention.counts(cohort, plan),
+            "count_limit": overview.COUNT_LIMIT,
+            "reason": reason,
             "inactive_days": cohort_attention.INACTIVE_DAYS,
             "overdue_many": cohort_attention.OVERDUE_MANY,
         },
@@ -223,8 +230,7 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
             "tab": "activity",
             "cohort": cohort,
             "weeks": weeks,
-            "peak": max([1, *(w["lessons"] for w in weeks), *(w["attempts"] for w in weeks)]),
-            "chart_width": 60 + cohort_activity.BAR_STEP * len(weeks),
+            "chart": cohort_activity.chart(weeks),
             "funnel": funnel,
             "funnel_height": 20 + cohort_activity.FUNNEL_STEP * len(funnel),
         },
@@ -234,9 +240,25 @@ def activity(request: HttpRequest, slug: str) -> HttpResponse:
 @login_required
 @require_GET
 def member(request: HttpRequest, slug: str, user_id: int) -> HttpResponse:
+    """A member's drill-down: their progress page (read-only), their quiz attempts and the questions
+    they keep missing."""
     cohort = _cohort_for(request, slug)
-    membership = _member_of(cohort, user_id)
-    return learner_progress_page(request, membership.user, cohort.path, cohort)
+    learner = _member_of(cohort, user_id).user
+    marker = catalog.current_marker()
+    statuses = PathPlan.of(cohort.path, marker).statuses_for([learner.pk])[learner.pk]
+    return render(
+        request,
+        "cohorts/member.html",
+        {
+            "nav": "cohorts",
+            "cohort": cohort,
+            "learner": learner,
+            "body": progress_body(learner, cohort.path, statuses, marker, cohort=cohort),
+            "attempts": drilldown.attempts(learner.pk, cohort.path.pk),
+            "missed": drilldown.missed_questions(learner.pk, cohort.path.pk),
+            "missed_again": drilldown.MISSED_AGAIN,
+        },
+    )
 
 
 @login_required

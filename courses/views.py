@@ -21,7 +21,7 @@ from courses import catalog, snippets
 from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
 from devopslearn.lib import fragments
-from progress.models import LessonCompletion
+from progress.models import Certificate, LessonCompletion
 from progress.states import RULE, completion_sentence, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
 
@@ -78,11 +78,15 @@ def path_page(request: HttpRequest, path_slug: str) -> HttpResponse:
 
 
 def _path_page(request: HttpRequest, path: LearningPath, marker: str) -> HttpResponse:
+    statuses = learner_statuses(path, request.user, marker)
+    finished = request.user.is_authenticated and statuses and all(s.is_completed for s in statuses)
+    certificate = Certificate.of(request.user.pk, path.pk) if finished else None  # a query only then
     inputs = {
         "marker": marker,
         "signed_in": request.user.is_authenticated,
         "path": path,
-        "statuses": learner_statuses(path, request.user, marker),
+        "statuses": statuses,
+        "certificate_url": certificate.get_absolute_url() if certificate else "",
     }
     body = fragments.render("courses/path.html#path-body", inputs, _path_body)
     return render(request, "courses/path.html", {"nav": "path", "path": path, "body": body})
@@ -190,8 +194,11 @@ def lesson_page(request: HttpRequest, path_slug: str, module_slug: str, lesson_s
 @require_GET
 @vary_on_headers("HX-Request")
 def search(request: HtmxHttpRequest) -> HttpResponse:
-    query = " ".join(request.GET.get("q", "").replace("\x00", "").split())[:SEARCH_MAX]
-    results, error = [], ""
+    asked = " ".join(request.GET.get("q", "").replace("\x00", "").split())
+    query = asked[:SEARCH_MAX]
+    results, error, notice = [], "", ""
+    if len(asked) > SEARCH_MAX:
+        notice = _("Your search was longer than %(n)d characters: its first %(n)d were searched.") % {"n": SEARCH_MAX}
     if query and len(query) < 2:
         error = _("Type at least two characters.")
     elif query:
@@ -203,4 +210,6 @@ def search(request: HtmxHttpRequest) -> HttpResponse:
     template = "courses/search.html"
     if request.htmx and not request.htmx.history_restore_request:  # a restored page needs all of it
         template += "#results"
-    return render(request, template, {"nav": "search", "query": query, "results": results, "error": error})
+    context = {"nav": "search", "query": query, "results": results, "error": error, "notice": notice}
+    context["search_max"] = SEARCH_MAX
+    return render(request, template, context)

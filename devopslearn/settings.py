@@ -189,7 +189,8 @@ ACCOUNT_ANSWER_SECONDS = float(os.environ.get("ACCOUNT_ANSWER_SECONDS", "0.5"))
 # SMTP from the environment in production; the console in development (DEBUG=1) or when asked
 # (EMAIL_CONSOLE=1, as `make run` does, so the demo prints password-reset links).
 if DEBUG or env_bool("EMAIL_CONSOLE"):
-    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+    # Printed as written (8-bit, long lines kept), so that a link copied from the terminal works.
+    MAILERS = {"default": {"BACKEND": "devopslearn.lib.console_mail.EmailBackend"}}
 else:
     MAILERS = {
         "default": {

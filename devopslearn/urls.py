@@ -11,6 +11,7 @@ handler500 = "devopslearn.lib.errors.server_error"
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("metrics", views.metrics, name="metrics"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/me/export/", privacy.export, name="privacy-export"),

@@ -1,5 +1,7 @@
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.templatetags.static import static
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
@@ -26,3 +28,13 @@ def metrics(request: HttpRequest) -> HttpResponse:
     from devopslearn.lib import metrics as app_metrics
 
     return HttpResponse(app_metrics.exposition(), content_type=app_metrics.CONTENT_TYPE)
+
+
+@require_GET
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico where a page names no icon (a JSON answer, a file opened alone):
+    the site's icon from static, the one every page's <link rel="icon"> names. A temporary redirect,
+    cached a day: the static file's hashed name changes with it."""
+    response = HttpResponseRedirect(static("img/favicon.svg"))
+    patch_cache_control(response, public=True, max_age=24 * 3600)
+    return response

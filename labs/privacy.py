@@ -36,6 +36,4 @@ def delete_submissions(user) -> int:
 
 
 def register() -> None:
-    personal_data.register(
-        "lab_submissions", export=export_submissions, delete=delete_submissions, models=[Submission]
-    )
+    personal_data.register("lab_submissions", export=export_submissions, delete=delete_submissions, models=[Submission])

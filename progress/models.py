@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 from django.conf import settings
 from django.db import connection, models
-from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Sum, Window
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Min, OuterRef, Q, Subquery, Window
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -432,7 +432,8 @@ class CertificateQuerySet(models.QuerySet):
 
 
 class Certificate(models.Model):
-    """Issued once when every module of a path is completed; anyone with the URL can verify it.
+    """Issued once when every module of a path is completed; once its learner shares it, anyone with
+    the URL can verify it (the code is 256 random bits: the URL cannot be guessed).
 
     It keeps its code and its date of issue for ever. It can be re-issued (with the learner's current
     name, at the learner's request or by staff) and revoked by staff with a reason; each such change
@@ -449,6 +450,14 @@ class Certificate(models.Model):
     last_issued_at = models.DateTimeField(_("last issued"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     code = models.CharField(max_length=43, unique=True, default=secrets.token_urlsafe, editable=False)
+    shared = models.BooleanField(
+        _("shared"),
+        default=False,
+        help_text=_(
+            "The learner chose to share it: anyone with its address sees the name, the path and the date. "
+            "Otherwise only the learner sees its page."
+        ),
+    )
 
     objects = CertificateQuerySet.as_manager()
 
@@ -484,6 +493,10 @@ class Certificate(models.Model):
     @property
     def is_revoked(self) -> bool:
         return self.revoked_at is not None
+
+    def visible_to(self, user) -> bool:
+        """Its page shows to its learner always, to anybody else only while the learner shares it."""
+        return self.shared or (user.is_authenticated and user.pk == self.user_id)
 
     def name_is_out_of_date(self, user) -> bool:
         """The learner's shown name differs from the certificate's: they may ask for a re-issue."""

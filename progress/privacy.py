@@ -78,6 +78,7 @@ def export_certificates(user) -> list[dict]:
             "last_issued_at": c.last_issued_at.isoformat() if c.last_issued_at else None,
             "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
             "code": c.code,
+            "shared": c.shared,
             "changes": [
                 {
                     "at": change.at.isoformat(),

@@ -17,6 +17,7 @@ urlpatterns = [
     path("progress/practice/upcoming/<int:position>/", views.practice_upcoming, name="practice_upcoming"),
     path("progress/certificates/<str:code>/", views.certificate, name="certificate"),
     path("progress/certificates/<str:code>/reissue/", views.reissue_certificate, name="reissue_certificate"),
+    path("progress/certificates/<str:code>/share/", views.share_certificate, name="share_certificate"),
     path(f"{lesson}/complete/", views.complete_lesson, name="complete"),
     path(f"{lesson}/undo/", views.undo_lesson, name="undo"),
 ]

@@ -23,13 +23,14 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.middleware import HtmxDetails
 from fsrs import Rating
 
+from accounts.mail import site_url
 from courses import catalog
 from courses.models import LearningPath
 from courses.views import lesson_context, lesson_sidebar
 from devopslearn.lib import fragments, translated
 from progress import practice, services
 from progress.models import Certificate, DailyActivity, LessonCompletion, PracticeAnswer, ReviewCard
-from progress.states import RULE, ModuleStatus, PathPlan, learner_statuses, path_percent
+from progress.states import RULE, ModuleStatus, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
 from quizzes.attempts import ordered_choices
 from quizzes.feedback import feedback_for, form_fields
@@ -156,14 +157,6 @@ def mine(request: HttpRequest) -> HttpResponse:
     return render(request, "progress/progress.html", {"nav": "progress", "body": body})
 
 
-def learner_progress_page(request: HttpRequest, learner, path: LearningPath, cohort) -> HttpResponse:
-    """Another learner's progress page, read-only, for the lead of ``cohort`` (the dashboard's drill-down)."""
-    marker = catalog.current_marker()
-    statuses = PathPlan.of(path, marker).statuses_for([learner.pk])[learner.pk]
-    body = progress_body(learner, path, statuses, marker, cohort=cohort)
-    return render(request, "progress/progress.html", {"nav": "cohorts", "learner": learner, "body": body})
-
-
 # --- lesson completion -----------------------------------------------------------------------------
 
 
@@ -206,15 +199,19 @@ def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slu
 @require_GET
 @never_cache  # a person's name, shown to anybody: no shared cache keeps it (devopslearn/lib/middleware.py)
 def certificate(request: HttpRequest, code: str) -> HttpResponse:
-    """Public: anyone with the link can verify the certificate (or read that it was revoked); it shows
-    nothing else of the learner. Its owner also reads how to bring the name up to date."""
+    """Once its learner shares it, anyone with the link can verify the certificate (or read that it
+    was revoked); it shows nothing else of the learner. Unshared, it is a 404 for anybody else. Its
+    owner also reads how to share it and how to bring the name up to date."""
     cert = get_object_or_404(Certificate.objects.select_related("user", "path"), code=code)
+    if not cert.visible_to(request.user):
+        raise Http404
     # The dates are the learner's calendar days, the same for every viewer whatever their own time zone.
     zone = cert.user.zone if cert.user is not None else UTC
     owner = request.user.is_authenticated and request.user.pk == cert.user_id
     revocation = cert.changes.filter(kind="revoked").last() if owner and cert.is_revoked else None
     # The certificate reads in its learner's language (their preference, else this page's), printed too.
     language = (cert.user.language if cert.user is not None else "") or translated.active()
+    share_url = site_url(cert.get_absolute_url())
     with translation.override(language):
         document = render_to_string(
             "progress/certificate.html#document",
@@ -227,6 +224,7 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
                 "issued_on": localdate(cert.issued_at, zone),
                 "last_issued_on": localdate(cert.last_issued_at, zone) if cert.last_issued_at else None,
                 "revoked_on": localdate(cert.revoked_at, zone) if cert.revoked_at else None,
+                "share_url": share_url,
             },
         )
     return render(
@@ -239,8 +237,25 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
             "current_name": request.user.shown_name if owner else "",
             "out_of_date": owner and cert.name_is_out_of_date(request.user),
             "revocation": revocation,
+            "share_url": share_url,
         },
     )
+
+
+@login_required
+@require_POST
+def share_certificate(request: HttpRequest, code: str) -> HttpResponse:
+    """The learner shares their certificate (its page then shows to anyone with the address) or stops."""
+    cert = Certificate.load_own(code, request.user.pk)
+    if cert is None:
+        raise Http404
+    cert.shared = request.POST.get("shared") == "1"
+    cert.save(update_fields=["shared"])
+    if cert.shared:
+        messages.success(request, _("Your certificate is shared: anyone with its address can verify it."))
+    else:
+        messages.success(request, _("Your certificate is no longer shared: its address now shows it to you only."))
+    return redirect(cert.get_absolute_url())
 
 
 @login_required

@@ -92,7 +92,6 @@ def test_a_comma_is_never_read_as_a_decimal_mark_in_english(text):
         assert all(len(group) == 3 for group in whole.split(",")[1:])
 
 
-
 @pytest.mark.parametrize(
     ("value", "places", "shown"),
     [

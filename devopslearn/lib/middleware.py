@@ -4,6 +4,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import DisallowedRedirect
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import resolve_url
 from django.utils.cache import patch_cache_control
@@ -107,6 +108,14 @@ class LoginRedirectMiddleware:
                 return HttpResponseClientRedirect(url)
             response["Location"] = url
         return response
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        """``login_required`` puts the whole address in ``next``: for a visitor with a very long one (a
+        pasted search of thousands of characters) Django refuses that redirect (DisallowedRedirect,
+        a bare 400). The visitor goes to the login page all the same, back to the page's path after."""
+        if isinstance(exception, DisallowedRedirect) and not request.user.is_authenticated:
+            return redirect_to_login(page_of(request))
+        return None
 
 
 def _is_login_redirect(response: HttpResponse) -> bool:

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest
 from django.shortcuts import resolve_url
 from django.urls import Resolver404, resolve
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import MAX_URL_LENGTH, url_has_allowed_host_and_scheme
 
 
 def accepts_get(path: str) -> bool:
@@ -73,4 +73,8 @@ def page_of(request: HttpRequest) -> str:
         source = request.get_full_path()
     else:
         source = local_url(request, request.headers.get("Referer"))
+    if source and len(source) > MAX_URL_LENGTH:
+        # Too long to come back to (a pasted 3,000-character search): the login would ignore it as
+        # ``next``, and a redirect carrying it is refused (DisallowedRedirect). Its path alone.
+        source = urlsplit(source).path
     return page_at_or_above(source or request.path)

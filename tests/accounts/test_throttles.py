@@ -137,6 +137,11 @@ def test_the_admin_login_is_held_by_the_same_limit_per_address(client, superuser
         REMOTE_ADDR="10.13.13.13",
     )
     assert response.status_code == 200 and "_auth_user_id" not in client.session
-    assert client.post(
-        "/admin/login/?next=/admin/", {"username": superuser.username, "password": PASSWORD}, REMOTE_ADDR="10.14.1.1"
-    ).status_code == 302
+    assert (
+        client.post(
+            "/admin/login/?next=/admin/",
+            {"username": superuser.username, "password": PASSWORD},
+            REMOTE_ADDR="10.14.1.1",
+        ).status_code
+        == 302
+    )

@@ -205,7 +205,12 @@ def add_questions(quiz, count):
     for n in range(count):
         question = Question.objects.create(
             published=True,
-            quiz=quiz, key=f"q{n}", kind="single", prompt_md=f"Question {n}?", explanation_md="Because.", order=n
+            quiz=quiz,
+            key=f"q{n}",
+            kind="single",
+            prompt_md=f"Question {n}?",
+            explanation_md="Because.",
+            order=n,
         )
         Choice.objects.create(question=question, key="a", text="Right", is_correct=True, order=1)
         Choice.objects.create(question=question, key="b", text="Wrong", order=2, feedback="No.")

@@ -1,8 +1,13 @@
-// The contrast of every visible button's and link's text against what is behind it (WCAG 2.2, 1.4.3).
-// Returns one entry per failing piece of text: {name, fg, bg, ratio, needed}. Run by contrast.py.
-(() => {
+// Contrast against what is behind, in three modes (run by contrast.py, one mode a call):
+//   "controls": the text of every visible button and link (WCAG 2.2, 1.4.3: 4.5:1, 3:1 large text);
+//   "text": every other visible piece of text on the page, and what is typed in a field;
+//   "rings": the focus ring of every control and field, against the fill around it (1.4.11: 3:1).
+// Returns one entry per failure: {name, fg, bg, ratio, needed}.
+(mode) => {
   "use strict";
   const TARGETS = "a, button, summary, input[type=submit], input[type=button], input[type=reset], [role=button], [role=link]";
+  const FIELDS = "input:not([type=hidden]):not([type=submit]):not([type=button]):not([type=reset]):not([type=checkbox]):not([type=radio]), select, textarea";
+  const SKIPPED = "script, style, noscript, template, title, desc, option, select, textarea";
 
   function parse(colour) {
     const m = colour.match(/rgba?\(([^)]+)\)/);
@@ -84,27 +89,61 @@
     const fill = shape && parse(getComputedStyle(shape).fill);
     return fill && fill.a > 0 ? [over(fill, backgrounds(el.ownerSVGElement)[0])] : backgrounds(el.ownerSVGElement);
   }
+  const hex = (c) => "#" + [c.r, c.g, c.b].map((v) => Math.round(v).toString(16).padStart(2, "0")).join("");
   const failures = [];
-  for (const target of document.querySelectorAll(TARGETS)) {
-    if (target.matches("[disabled], [aria-disabled=true]") || !visible(target)) { continue; }
-    for (const painter of painters(target)) {
-      if (!visible(painter)) { continue; }
-      const style = getComputedStyle(painter);
-      const inSvg = painter instanceof SVGElement;
-      const bgs = inSvg ? svgBackground(painter) : backgrounds(painter);
-      const raw = parse(inSvg ? style.fill : style.color);
-      if (!raw) { continue; }
-      const needed = isLarge(style) ? 3 : 4.5;
-      for (const bg of bgs) {
-        const fg = over({ ...raw, a: raw.a * opacity(painter) }, bg);
-        const value = ratio(fg, bg);
-        if (value < needed - 0.005) {
-          const hex = (c) => "#" + [c.r, c.g, c.b].map((v) => Math.round(v).toString(16).padStart(2, "0")).join("");
-          failures.push({ name: name(target), fg: hex(fg), bg: hex(bg), ratio: Math.round(value * 100) / 100, needed });
+  function measure(target, painter) {
+    if (!visible(painter)) { return; }
+    const style = getComputedStyle(painter);
+    const inSvg = painter instanceof SVGElement;
+    const bgs = inSvg ? svgBackground(painter) : backgrounds(painter);
+    const raw = parse(inSvg ? style.fill : style.color);
+    if (!raw) { return; }
+    const needed = isLarge(style) ? 3 : 4.5;
+    for (const bg of bgs) {
+      const fg = over({ ...raw, a: raw.a * opacity(painter) }, bg);
+      const value = ratio(fg, bg);
+      if (value < needed - 0.005) {
+        failures.push({ name: name(target), fg: hex(fg), bg: hex(bg), ratio: Math.round(value * 100) / 100, needed });
+        return;
+      }
+    }
+  }
+  if (mode === "controls") {
+    for (const target of document.querySelectorAll(TARGETS)) {
+      if (target.matches("[disabled], [aria-disabled=true]") || !visible(target)) { continue; }
+      for (const painter of painters(target)) { measure(target, painter); }
+    }
+  } else if (mode === "text") {
+    const seen = new Set();
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+      const painter = text.parentElement;
+      if (!text.textContent.trim() || seen.has(painter) || painter.closest(SKIPPED) || painter.closest(TARGETS)) { continue; }
+      seen.add(painter);
+      measure(painter, painter);
+    }
+    for (const field of document.querySelectorAll(FIELDS)) {
+      if (!field.matches("[disabled]") && visible(field)) { measure(field, field); }
+    }
+  } else if (mode === "rings") {
+    for (const target of document.querySelectorAll(`${TARGETS}, ${FIELDS}`)) {
+      if (target.matches("[disabled], [aria-disabled=true]") || !visible(target) || target.closest(".editor")) { continue; }
+      const style = getComputedStyle(target);
+      const width = parseFloat(style.outlineWidth);
+      if (style.outlineStyle === "none" || !(width >= 2)) {
+        failures.push({ name: name(target), fg: "no ring", bg: "", ratio: width || 0, needed: "a 2px outline" });
+        continue;
+      }
+      const ring = parse(style.outlineColor);
+      const around = target.parentElement ? backgrounds(target.parentElement) : [{ r: 255, g: 255, b: 255, a: 1 }];
+      for (const bg of around) {
+        const value = ratio(over(ring, bg), bg);
+        if (value < 3 - 0.005) {
+          failures.push({ name: name(target), fg: hex(ring), bg: hex(bg), ratio: Math.round(value * 100) / 100, needed: 3 });
           break;
         }
       }
     }
   }
   return failures;
-})()
+}

@@ -1,14 +1,15 @@
 """The contrast check of the browser tests: every visible button's and link's text against its
 background, at rest, hovered and focused (WCAG 2.2 success criterion 1.4.3: 4.5:1, 3:1 for large
-text). The states are forced through the DevTools protocol (CSS.forcePseudoState), not by moving
-the pointer, so that one page is measured in three passes."""
+text); every other piece of text at rest; and the focus ring of every control and field against the
+fill around it (1.4.11: 3:1). The states are forced through the DevTools protocol
+(CSS.forcePseudoState), not by moving the pointer, so that one page is measured in a few passes."""
 
 from pathlib import Path
 
 from playwright.sync_api import Error
 
 SCRIPT = (Path(__file__).parent / "contrast.js").read_text(encoding="utf-8")
-TARGETS = "a, button, summary, input[type=submit], input[type=button], input[type=reset], [role=button], [role=link]"
+TARGETS = "a, button, summary, input, select, textarea, [role=button], [role=link]"
 STATES = {"at rest": [], "hovered": ["hover"], "focused": ["focus", "focus-visible"]}
 
 
@@ -38,11 +39,14 @@ def _measure(page) -> list[str]:
         for state, pseudo in STATES.items():
             for node in nodes:
                 cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": pseudo})
-            for failure in page.evaluate(SCRIPT):
-                colours = f"{failure['fg']} on {failure['bg']}"
-                line = f"{state}: {failure['name']} {colours} {failure['ratio']} < {failure['needed']}"
-                if line not in found:
-                    found.append(line)
+            modes = {"at rest": ["controls", "text"], "focused": ["controls", "rings"]}.get(state, ["controls"])
+            for mode in modes:
+                label = "focus ring" if mode == "rings" else state if mode == "controls" else "text"
+                for failure in page.evaluate(SCRIPT, mode):
+                    colours = f"{failure['fg']} on {failure['bg']}"
+                    line = f"{label}: {failure['name']} {colours} {failure['ratio']} < {failure['needed']}"
+                    if line not in found:
+                        found.append(line)
         for node in nodes:
             cdp.send("CSS.forcePseudoState", {"nodeId": node, "forcedPseudoClasses": []})
         return found

@@ -1,8 +1,9 @@
-"""Text contrast of every visible button and link, at rest, hovered and focused, in each colour
-scheme the stylesheet has: every page of the accessibility scan, the lead's pages, and each state that
-HTMX swaps in (a lesson marked complete, quiz feedback right and wrong, the result, a review card).
-axe does not see hover and focus, nor text over a fill that a later rule repaints: this check
-measures the computed colours in Chromium (tests/browser/contrast.py)."""
+"""Text contrast of every visible button and link, at rest, hovered and focused, of every other piece
+of text, and of every focus ring, in both colour schemes (the browser's prefers-color-scheme: light
+and dark): every page of the accessibility scan, the lead's pages, a certificate, the labs, and each
+state that HTMX swaps in (a lesson marked complete, quiz feedback right and wrong, the result, a
+review card). axe does not see hover and focus, nor text over a fill that a later rule repaints:
+this check measures the computed colours in Chromium (tests/browser/contrast.py)."""
 
 import re
 
@@ -11,8 +12,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cohorts.models import Cohort
-from progress.models import ReviewCard
-from quizzes.models import QuestionKind
+from labs.models import Lab
+from progress.models import Certificate, ReviewCard
+from quizzes.models import QuestionKind, Response
 from tests.browser.conftest import login
 from tests.browser.contrast import contrast_failures
 from tests.browser.test_accessibility import LEARNER_PAGES, PUBLIC_PAGES
@@ -22,9 +24,8 @@ from tests.quizzes.conftest import build_quiz
 
 pytestmark = pytest.mark.browser
 
-# The stylesheet has no dark scheme yet (issue 14, "Dark mode"): add "dark" here when it does, so
-# that the same check runs in both (a dark run now would measure the light page twice).
-SCHEMES = ["light"]
+# static/css/app.css has both (its custom properties, redefined under prefers-color-scheme: dark).
+SCHEMES = ["light", "dark"]
 
 
 class Checker:
@@ -47,6 +48,7 @@ class Checker:
 @pytest.mark.parametrize("scheme", SCHEMES)
 def test_public_pages_have_readable_buttons_and_links(page, live_server, live_curriculum, scheme):
     page.emulate_media(color_scheme=scheme)
+    assert page.evaluate("matchMedia('(prefers-color-scheme: dark)').matches") == (scheme == "dark")
     check = Checker(page)
     check.visit(live_server.url, PUBLIC_PAGES)
     assert check.problems == {}
@@ -131,6 +133,8 @@ def test_lead_pages_have_readable_buttons_and_links(page, live_server, demo, sch
     login(page, live_server, "lead", "devops-demo")
     check = Checker(page)
     base = f"/cohorts/{cohort.slug}"
+    missing = Response.objects.filter(attempt__user__memberships__cohort=cohort, is_correct=False)
+    struggling = missing.values_list("attempt__user_id", flat=True).first()
     check.visit(
         live_server.url,
         [
@@ -138,13 +142,33 @@ def test_lead_pages_have_readable_buttons_and_links(page, live_server, demo, sch
             f"{base}/",
             f"{base}/?state=stuck",
             f"{base}/attention/",
+            f"{base}/attention/?reason=stuck",
             f"{base}/questions/",
             f"{base}/activity/",
             f"{base}/roster/",
             f"{base}/members/{member.user_id}/",
+            f"{base}/members/{struggling}/",
         ],
     )
     page.goto(f"{live_server.url}{base}/questions/")
     page.locator("main table a").first.click()
     check("a question's page")
+    assert check.problems == {}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_a_certificate_its_owners_page_and_the_labs_are_readable(page, live_server, demo, scheme):
+    page.emulate_media(color_scheme=scheme)
+    certificate = Certificate.objects.select_related("user").order_by("pk").first()
+    certificate.shared = True
+    certificate.save(update_fields=["shared"])
+    check = Checker(page)
+    check.visit(live_server.url, [certificate.get_absolute_url()])  # as anybody
+    login(page, live_server, certificate.user.username, "devops-demo")
+    check.visit(live_server.url, [certificate.get_absolute_url(), "/"])  # as its owner; the finished path
+    page.context.clear_cookies()
+    make_user("newcomer")
+    login(page, live_server, "newcomer", PASSWORD)
+    locked = Lab.objects.published().filter(module__slug="containers-on-aws").first()  # locked for a newcomer
+    check.visit(live_server.url, ["/labs/", locked.get_absolute_url()])
     assert check.problems == {}

@@ -1,7 +1,8 @@
-"""The main screens at 390 and 1280 px: none scrolls sideways, and each is saved as a screenshot
-(test-results/screens/<width>-<name>.png, a build artifact for whoever reviews a change: looked at,
-not compared pixel by pixel). Also the search result's whole title on a phone, the lead's question
-list in plain text, and the admin's question form chosen by kind without JavaScript."""
+"""The main screens at 390 and 1280 px, in the light and the dark scheme: none scrolls sideways, and
+each is saved as a screenshot (test-results/screens/<width>-<scheme>-<name>.png, a build artifact for
+whoever reviews a change, named in the README: looked at, not compared pixel by pixel). Also the
+search result's whole title on a phone, the lead's question list in plain text, the lead's overview
+with its figures in view at 1280 px, and the admin's question form chosen by kind without JavaScript."""
 
 import re
 from pathlib import Path
@@ -11,29 +12,34 @@ from django.conf import settings
 from playwright.sync_api import expect
 
 from cohorts.models import Cohort
-from quizzes.models import Attempt
+from progress.models import Certificate
+from quizzes.models import Attempt, QuestionKind
 from tests.browser.conftest import login
+from tests.quizzes.conftest import build_quiz
 
 pytestmark = pytest.mark.browser
 
 SCREENS = Path(settings.BASE_DIR) / "test-results" / "screens"
 WIDTHS = [390, 1280]
+SCHEMES = ["light", "dark"]
 
 
-def look(page, url: str, name: str, width: int, problems: list[str]) -> None:
-    page.goto(url)
+def look(page, url: str, name: str, width: int, problems: list[str], scheme: str = "light") -> None:
+    if url:
+        page.goto(url)
     page.wait_for_load_state("networkidle")
     if page.evaluate("document.documentElement.scrollWidth") > width:
-        problems.append(f"{name} at {width} px scrolls sideways")
+        problems.append(f"{name} at {width} px ({scheme}) scrolls sideways")
     SCREENS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENS / f"{width}-{name}.png", full_page=True)
+    page.screenshot(path=SCREENS / f"{width}-{scheme}-{name}.png", full_page=True)
 
 
+@pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
-def test_the_learners_and_the_leads_screens_fit_and_are_saved(browser, live_server, demo, width):
+def test_the_learners_and_the_leads_screens_fit_and_are_saved(browser, live_server, demo, width, scheme):
     problems: list[str] = []
     base = live_server.url
-    context = browser.new_context(viewport={"width": width, "height": 900})
+    context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
     login(page, live_server, "learner", "devops-demo")
     attempt = Attempt.objects.filter(user__username="learner", submitted_at__isnull=False).order_by("-pk").first()
@@ -48,27 +54,87 @@ def test_the_learners_and_the_leads_screens_fit_and_are_saved(browser, live_serv
     if attempt:
         screens["result"] = f"/quizzes/attempts/{attempt.public_id}/"
     for name, url in screens.items():
-        look(page, base + url, name, width, problems)
+        look(page, base + url, name, width, problems, scheme)
     page.goto(f"{base}/search/?q=drift")
     expect(page.get_by_role("link", name="AWS CloudFormation: templates, stacks and drift", exact=True)).to_be_visible()
+
+    quiz = build_quiz(kinds=[QuestionKind.SINGLE], count=2, slug=f"shots-{width}-{scheme}")
+    page.goto(base + quiz.get_absolute_url())
+    page.get_by_role("button", name="Start the quiz").click()
+    question = quiz.questions.order_by("order").first()
+    choice = next(c for c in question.choices.all() if not c.is_correct)
+    page.get_by_label(choice.text, exact=True).check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".feedback h2")).to_be_visible()
+    look(page, "", "question-feedback", width, problems, scheme)
+    page.get_by_role("link", name="Next question").click()
+    second = quiz.questions.order_by("order").last()
+    page.get_by_label(next(c for c in second.choices.all() if c.is_correct).text, exact=True).check()
+    page.get_by_role("button", name="Check my answer").click()
+    expect(page.locator(".feedback h2")).to_be_visible()
+    page.get_by_role("button", name="Finish and see my result").click()
+    expect(page.locator(".score-big")).to_be_visible()
+    look(page, "", "quiz-result", width, problems, scheme)
+
+    certificate = Certificate.objects.select_related("user").order_by("pk").first()
+    page.context.clear_cookies()
+    login(page, live_server, certificate.user.username, "devops-demo")
+    look(page, base + certificate.get_absolute_url(), "certificate", width, problems, scheme)
 
     page.context.clear_cookies()
     login(page, live_server, "lead", "devops-demo")
     cohort = Cohort.objects.get(slug="demo-cohort")
+    member = cohort.memberships.filter(user__attempts__isnull=False).order_by("pk").first()
     for name, url in {
         "lead-overview": f"/cohorts/{cohort.slug}/",
         "lead-attention": f"/cohorts/{cohort.slug}/attention/",
         "lead-questions": f"/cohorts/{cohort.slug}/questions/",
         "lead-activity": f"/cohorts/{cohort.slug}/activity/",
         "lead-roster": f"/cohorts/{cohort.slug}/roster/",
+        "lead-member": f"/cohorts/{cohort.slug}/members/{member.user_id}/",
     }.items():
-        look(page, base + url, name, width, problems)
+        look(page, base + url, name, width, problems, scheme)
     page.goto(f"{base}/cohorts/{cohort.slug}/questions/")
     table = page.get_by_role("table", name="Questions the cohort answered")
     prompts = "\n".join(table.locator("tbody tr td:first-child").all_inner_texts())  # answers may hold "**/*"
     assert prompts and "**" not in prompts and "`" not in prompts, "prompts in plain text, not markdown"
     context.close()
     assert problems == []
+
+
+def test_the_leads_overview_shows_its_figures_without_scrolling_at_1280_px(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "lead", "devops-demo")
+    page.goto(f"{live_server.url}/cohorts/demo-cohort/")
+    wrap = page.get_by_role("region", name="Learners by module")
+    edge = wrap.bounding_box()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    for name in ["Learner", "Progress", "Last activity", "Quiz average"]:
+        header = page.get_by_role("columnheader", name=re.compile(f"^{name}"))
+        box = header.bounding_box()
+        assert box["x"] >= edge["x"] - 1 and box["x"] + box["width"] <= edge["x"] + edge["width"] + 1, name
+    # The learner column stays in view when the modules scroll sideways (where there is anything to scroll).
+    first = page.locator("#overview-table tbody th").first
+    before = first.bounding_box()["x"]
+    wrap.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    assert abs(first.bounding_box()["x"] - before) < 1
+    context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_activity_chart_is_as_wide_as_its_card_and_never_widens_the_page(browser, live_server, demo, width):
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "lead", "devops-demo")
+    page.goto(f"{live_server.url}/cohorts/demo-cohort/activity/")
+    card = page.locator("section.card", has=page.locator(".weekly-chart"))
+    chart = page.locator(".weekly-chart")
+    inner = card.evaluate("e => e.clientWidth - parseFloat(getComputedStyle(e).paddingLeft) * 2")
+    assert chart.bounding_box()["width"] >= min(inner, 576) - 1  # the card's width; 36rem at least
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    expect(chart.locator("text.axis-title")).to_have_count(2)
+    context.close()
 
 
 def test_an_instructor_chooses_a_kind_then_sees_only_its_fields_without_javascript(browser, live_server, demo):

@@ -256,7 +256,7 @@ def test_activity_page_charts_weeks_and_the_funnel_with_tables(lead_client, coho
         cohort, 5, profiles=[Profile(6, skill=0.95), Profile(2, 3), Profile(1, 1), Profile(0, 2), Profile(0, 0, 0, -1)]
     )
     html = lead_client.get(f"/cohorts/{cohort.slug}/activity/").content.decode()
-    assert '<svg class="bar-chart"' in html and "The numbers as a table" in html
+    assert '<svg class="bar-chart weekly-chart"' in html and "The numbers as a table" in html
     assert "1 / 6" in html  # one of six members completed the last module
 
 

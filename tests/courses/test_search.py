@@ -172,3 +172,16 @@ def test_search_runs_a_fixed_number_of_queries(client, learner, sized_path, djan
     with django_assert_max_num_queries(4):
         response = client.get("/search/", {"q": "pipelines"})
     assert len(titles(response.content.decode())) == 30
+
+
+def test_a_query_longer_than_the_form_allows_is_cut_and_the_page_says_so(learner_client, curriculum):
+    page = learner_client.get("/search/", {"q": "pipeline " + "đường ống " * 300}).content.decode()  # 3,009 characters
+    assert "Your search was longer than 100 characters: its first 100 were searched." in page
+    assert re.search(r'<input type="search" id="q" name="q" value="[^"]{100}" maxlength="100"', page)
+    short = learner_client.get("/search/", {"q": "pipeline"}).content.decode()
+    assert "Your search was longer" not in short
+
+
+def test_a_visitor_with_a_very_long_search_address_is_sent_to_log_in_not_refused(client, curriculum):
+    response = client.get("/search/", {"q": "đường ống " * 2000})  # beyond the 16,384 a redirect may carry
+    assert response.status_code == 302 and response.url == "/accounts/login/?next=/search/"

@@ -90,9 +90,7 @@ def test_a_number_in_the_other_convention_is_refused_with_the_rule_in_vietnamese
 
 def test_the_rule_beside_a_number_input_follows_the_language():
     with translation.override("vi"):
-        assert number_rule() == (
-            "Viết phần thập phân với “,” (1,5); có thể dùng “.” để phân cách hàng nghìn (2.400)."
-        )
+        assert number_rule() == ("Viết phần thập phân với “,” (1,5); có thể dùng “.” để phân cách hàng nghìn (2.400).")
         assert NumberField().help_text == number_rule()
     with translation.override("en"):
         assert number_rule() == "Write decimals with “.” (1.5); “,” may separate thousands (2,400)."
@@ -175,7 +173,13 @@ def test_a_vietnamese_numeric_answer_is_shown_back_the_vietnamese_way(client, nu
 
 @pytest.mark.parametrize(
     ("value", "language", "written"),
-    [("12.5", "vi", "12,5"), ("12.5", "en", "12.5"), ("2400", "vi", "2.400"), ("-0.25", "vi", "-0,25"), ("x", "vi", "x")],
+    [
+        ("12.5", "vi", "12,5"),
+        ("12.5", "en", "12.5"),
+        ("2400", "vi", "2.400"),
+        ("-0.25", "vi", "-0,25"),
+        ("x", "vi", "x"),
+    ],
 )
 def test_written_number(value, language, written):
     assert written_number(value, language) == written

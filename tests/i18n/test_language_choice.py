@@ -21,7 +21,7 @@ def path(db):
 
 
 def html_lang(page: str) -> str:
-    start = page.index("<html lang=\"") + len("<html lang=\"")
+    start = page.index('<html lang="') + len('<html lang="')
     return page[start : page.index('"', start)]
 
 

@@ -292,3 +292,20 @@ def test_learner_text_quoted_by_a_tool_is_escaped(learner_client, learner, modul
     html = learner_client.get(lab.get_absolute_url()).content.decode()
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_a_lab_of_a_locked_module_says_why_and_what_opens_it(learner_client, lab_path, lab):
+    first, later = lab_path.modules.get(slug="m1"), lab_path.modules.get(slug="m2")
+    locked = make_lab(later, slug="later")
+    html = learner_client.get(locked.get_absolute_url()).content.decode()
+    assert "This lab’s module is locked: finish" in html
+    assert f'<a href="{first.get_absolute_url()}">{first.title}</a>' in html  # what opens it, a link
+    assert "You can already try the lab here" in html
+    assert "This lab’s module is locked" not in learner_client.get(lab.get_absolute_url()).content.decode()
+    index = learner_client.get(reverse("labs:index")).content.decode()
+    sections = {
+        m.pk: re.search(rf'<section class="card" aria-labelledby="module-{m.pk}">.*?</section>', index, re.S).group(0)
+        for m in (first, later)
+    }
+    assert "This lab’s module is locked: finish" in sections[later.pk] and "Locked</span>" in sections[later.pk]
+    assert "locked" not in sections[first.pk].lower()

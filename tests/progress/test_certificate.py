@@ -1,5 +1,6 @@
-"""The certificate: issued once when every module of the path is completed, stored, and verifiable
-by anyone with its address, showing only what a certificate shows."""
+"""The certificate: issued once when every module of the path is completed, stored, seen by its
+learner alone until they share it, then verifiable by anyone with its address, showing only what a
+certificate shows (the name, the path, the date: never the e-mail address, the username or a score)."""
 
 import re
 from datetime import UTC, datetime
@@ -24,8 +25,12 @@ def complete_path(path, user, slugs=ORDER):
 
 @pytest.fixture
 def certificate(curriculum, learner):
+    """The learner's certificate, which they shared."""
     complete_path(curriculum, learner)
-    return Certificate.objects.get(user=learner)
+    certificate = Certificate.objects.get(user=learner)
+    certificate.shared = True
+    certificate.save(update_fields=["shared"])
+    return certificate
 
 
 def test_no_certificate_until_every_module_is_completed(curriculum, learner):
@@ -107,6 +112,7 @@ def test_it_shows_nothing_else_about_the_learner(request, learner, certificate, 
         f"on {localdate(certificate.issued_at, learner.zone):%-d %B %Y}.",
         f"Verification code: {certificate.code}",
         "Anyone with this page’s address can verify this certificate.",
+        f"Verify it at https://learn.example.com{certificate.get_absolute_url()}",  # printed only
     ]
 
 
@@ -123,3 +129,69 @@ def test_the_progress_page_links_to_the_certificate(learner, certificate):
     assert "You completed the whole path." in page
     assert f'href="{certificate.get_absolute_url()}"' in page
     assert '<p class="score-big">100%</p>' in page
+
+
+def test_a_new_certificate_shows_to_its_learner_alone_until_they_share_it(curriculum, learner, other_learner):
+    complete_path(curriculum, learner)
+    certificate = Certificate.objects.get(user=learner)
+    assert not certificate.shared
+    url = certificate.get_absolute_url()
+    assert Client().get(url).status_code == 404
+    other = Client()
+    other.force_login(other_learner)
+    assert other.get(url).status_code == 404
+    owner = Client()
+    owner.force_login(learner)
+    page = owner.get(url).content.decode()
+    assert "Only you can see this page." in page and "Share my certificate" in page
+
+
+def test_the_learner_shares_it_and_stops_sharing_it(curriculum, learner, other_learner):
+    complete_path(curriculum, learner)
+    certificate = Certificate.objects.get(user=learner)
+    owner = Client(enforce_csrf_checks=True)
+    owner.force_login(learner)
+    share = reverse("progress:share_certificate", args=[certificate.code])
+    assert owner.post(share, {"shared": "1"}).status_code == 403  # no CSRF token
+    owner = Client()
+    owner.force_login(learner)
+    assert owner.get(share).status_code == 405
+    assert owner.post(share, {"shared": "1"}).status_code == 302
+    page = owner.get(certificate.get_absolute_url()).content.decode()
+    assert "Your certificate is shared: anyone with its address can verify it." in page
+    link = f"https://learn.example.com{certificate.get_absolute_url()}"
+    assert f'value="{link}"' in page and "Stop sharing" in page
+    public = Client().get(certificate.get_absolute_url())
+    assert public.status_code == 200 and "Lan Learner" in public.content.decode()
+    assert learner.email not in public.content.decode()
+
+    intruder = Client()
+    intruder.force_login(other_learner)
+    assert intruder.post(share, {"shared": "0"}).status_code == 404  # not theirs
+    assert Certificate.objects.get(pk=certificate.pk).shared
+
+    owner.post(share, {"shared": "0"})
+    assert Client().get(certificate.get_absolute_url()).status_code == 404
+    assert owner.get(certificate.get_absolute_url()).status_code == 200
+
+
+def test_the_data_export_says_whether_the_certificate_is_shared(learner, certificate):
+    from accounts.personal_data import export_data
+
+    assert export_data(learner)["certificates"][0]["shared"] is True
+
+
+def test_the_home_page_of_a_learner_who_finished_links_to_the_certificate(learner, certificate):
+    client = Client()
+    client.force_login(learner)
+    page = client.get(reverse("courses:home")).content.decode()
+    assert "You completed the whole path." in page
+    assert f'href="{certificate.get_absolute_url()}"' in page
+
+
+def test_the_home_page_of_a_learner_who_has_not_finished_has_no_certificate_link(curriculum, learner):
+    complete_path(curriculum, learner, ORDER[:-1])
+    client = Client()
+    client.force_login(learner)
+    page = client.get(reverse("courses:home")).content.decode()
+    assert "/progress/certificates/" not in page and "You completed the whole path." not in page

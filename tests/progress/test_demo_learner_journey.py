@@ -50,6 +50,7 @@ def test_the_demo_learner_goes_from_a_fresh_account_to_a_certificate(client, cur
     progress_page = client.get(reverse("progress:mine")).content.decode()
     assert "You completed the whole path." in progress_page and certificate.get_absolute_url() in progress_page
     assert "6 of 6 modules completed" in progress_page
+    client.post(reverse("progress:share_certificate", args=[certificate.code]), {"shared": "1"})
     client.post(reverse("accounts:logout"))
     public = client.get(certificate.get_absolute_url()).content.decode()
     assert "Linh Nguyen" in public and "DevOps on AWS" in public and "learner@example.com" not in public

@@ -41,8 +41,7 @@ def grow_path(path, extra: int) -> None:
         quiz = Quiz.objects.create(module=module, title=f"Extra quiz {n}", published=True)
         for q in range(3):
             question = Question.objects.create(
-                published=True,
-                quiz=quiz, key=f"q{q}", prompt_md=f"Question {n}.{q}?", explanation_md="."
+                published=True, quiz=quiz, key=f"q{q}", prompt_md=f"Question {n}.{q}?", explanation_md="."
             )
             Choice.objects.create(question=question, key="right", text="Right", is_correct=True)
             Choice.objects.create(question=question, key="wrong", text="Wrong")

@@ -41,6 +41,7 @@ TABLE = {
     # name: (GET, POST)
     "healthz": (PUBLIC, GET_ONLY_PUBLIC),
     "metrics": ("404 404 404 404 404 404 404", GET_ONLY_PUBLIC),  # METRICS is off unless set
+    "favicon": ("302 302 302 302 302 302 302", GET_ONLY_PUBLIC),  # to the icon in static
     "courses:home": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:path": (PUBLIC, GET_ONLY_PUBLIC),
     "courses:module": (PUBLIC, GET_ONLY_PUBLIC),
@@ -62,8 +63,9 @@ TABLE = {
     "progress:practice_missed": (OWNER_ONLY, "login 200 404 404 404 404 404"),  # the attempt's missed questions
     # each learner's own upcoming cards; with none, back to the review page
     "progress:practice_upcoming": ("login 302 302 302 302 302 302", "login 302 302 302 302 302 302"),
-    "progress:certificate": (PUBLIC, GET_ONLY_PUBLIC),  # deliberately public: it verifies the certificate
+    "progress:certificate": (PUBLIC, GET_ONLY_PUBLIC),  # public once shared (it is): it verifies the certificate
     "progress:reissue_certificate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # the owner's own name
+    "progress:share_certificate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # the owner's own choice
     "cohorts:list": (LOGGED_IN, GET_ONLY_LOGIN),
     "cohorts:join": (LOGGED_IN, "login 200 200 200 200 200 200"),  # an empty code is a form error
     "cohorts:overview": (LEADS, GET_ONLY_LOGIN),
@@ -178,7 +180,9 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     closed = close_attempt(start_attempt(learner, quiz))
     attempt = start_attempt(learner, quiz)
     card = ReviewCard.objects.create(user=learner, question=question, module=module, due=timezone.now())
-    certificate = Certificate.objects.create(user=learner, path=curriculum, name="Lan", path_title=curriculum.title)
+    certificate = Certificate.objects.create(
+        user=learner, path=curriculum, name="Lan", path_title=curriculum.title, shared=True
+    )
     cohort = Cohort.objects.create(name="Alpha", slug="alpha", path=curriculum)
     cohort.leads.add(lead)
     Membership.objects.create(cohort=cohort, user=learner)
@@ -196,8 +200,11 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     lab = Lab.objects.select_related("module__path").filter(module__path=curriculum).first()
     lab_submission = Submission.submit(learner, lab, lab.starter)
     DBTaskResult.objects.create(
-        args_kwargs={"args": [lab_submission.pk], "kwargs": {}}, task_path="labs.tasks.grade_submission",
-        queue_name="labs", backend_name="default", run_after=timezone.now(),
+        args_kwargs={"args": [lab_submission.pk], "kwargs": {}},
+        task_path="labs.tasks.grade_submission",
+        queue_name="labs",
+        backend_name="default",
+        run_after=timezone.now(),
     )
     users = {
         "anon": None,

@@ -236,6 +236,11 @@ def _certificates(w) -> list[str]:
     return [reverse("progress:reissue_certificate", args=[c]) for c in (mine.code, theirs.code, "no-such-code")]
 
 
+def _certificate_shares(w) -> list[str]:
+    """Sharing the learner's certificate, another learner's, and a code that is nobody's."""
+    return [url.replace("/reissue/", "/share/") for url in _certificates(w)]
+
+
 def _labs(name: str) -> Callable:
     def urls(w) -> list[str]:
         lab = Lab.objects.select_related("module__path").filter(kind="dockerfile", published=True).first()
@@ -353,6 +358,7 @@ POST_ENDPOINTS = [
     ),
     Endpoint("progress:complete", LEARNER, _lessons("progress:complete")),
     Endpoint("progress:reissue_certificate", LEARNER, _certificates),
+    Endpoint("progress:share_certificate", LEARNER, _certificate_shares, ("shared",)),
     Endpoint("progress:undo", LEARNER, _lessons("progress:undo")),
     Endpoint("quizzes:start", LEARNER, _quizzes),
     Endpoint("quizzes:question", LEARNER, _attempts("quizzes:question"), ("answer",), _answers),
@@ -451,6 +457,7 @@ GET_ENDPOINTS = [
 # Every other URL pattern of the project only reads (GET); test_read_only_pages_refuse_a_post checks it.
 READ_ONLY = {
     "healthz",
+    "favicon",
     "metrics",
     "privacy-export",
     "accounts:password_change_done",
@@ -682,6 +689,7 @@ def _read_only_urls(w) -> dict[str, str]:
     card = w.due_card
     return {
         "healthz": reverse("healthz"),
+        "favicon": reverse("favicon"),
         "metrics": reverse("metrics"),
         "privacy-export": reverse("privacy-export"),
         "accounts:password_change_done": reverse("accounts:password_change_done"),
