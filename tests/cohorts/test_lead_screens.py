@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from cohorts import attention
+from cohorts import attention, overview
 from demo.generator import Profile
 from progress.models import ReviewCard
 from progress.states import PathPlan
@@ -51,11 +51,16 @@ def test_needs_attention_counts_learners_per_reason_and_lists_one_reason(lead_cl
             Profile(1, 2),
         ],
     )
-    items = attention.needs_attention(cohort, PathPlan.of(cohort.path))
-    counts = attention.counts(items)
+    plan = PathPlan.of(cohort.path)
+    items = attention.needs_attention(cohort, plan)
+    counts = attention.counts(cohort, plan)
     assert counts["stuck"] >= 2 and counts["inactive"] >= 1
+    assert counts["all"] == len(items)
+    for kind in attention.KINDS:  # each count is the number of learners whose reasons include it
+        assert counts[kind] == sum(kind in item.kinds for item in items), kind
     html = lead_client.get(f"/cohorts/{cohort.slug}/attention/").content.decode()
-    for kind, n in counts.items():
+    for kind in attention.KINDS:
+        n = counts[kind]
         assert re.search(rf'href="/cohorts/{cohort.slug}/attention/\?reason={kind}"><strong>{n}</strong>', html), kind
     stuck = lead_client.get(f"/cohorts/{cohort.slug}/attention/?reason=stuck").content.decode()
     listed = re.findall(r'<li class="card">', stuck)
@@ -63,6 +68,23 @@ def test_needs_attention_counts_learners_per_reason_and_lists_one_reason(lead_cl
     assert 'aria-current="true"><strong>' in stuck and "Show every reason" in stuck
     every = lead_client.get(f"/cohorts/{cohort.slug}/attention/?reason=nonsense").content.decode()
     assert len(re.findall(r'<li class="card">', every)) == len(items)
+
+
+def test_a_reason_count_stops_at_the_count_limit_and_a_reason_filter_is_paged(lead_client, cohort, monkeypatch):
+    monkeypatch.setattr(overview, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(attention, "COUNT_LIMIT", 2)
+    monkeypatch.setattr(attention, "PAGE_SIZE", 2)
+    populate(cohort, 5, profiles=[Profile(0, 0, 0, 20)] * 5)  # five learners, all inactive
+    cohort.memberships.update(joined_at=timezone.now() - timedelta(days=30))
+    url = f"/cohorts/{cohort.slug}/attention/"
+    html = lead_client.get(url).content.decode()
+    assert "More than 2 learners need attention" in html
+    assert re.search(rf'href="{url}\?reason=inactive"><strong>2\+</strong>', html)
+    assert re.search(rf'href="{url}\?reason=stuck"><strong>0</strong>', html)
+    first = lead_client.get(url, {"reason": "inactive"}).content.decode()
+    following = re.search(r'rel="next" href="\?([^"]+)"', first).group(1).replace("&amp;", "&")
+    assert following.startswith("reason=inactive&after=")  # the next page keeps the reason
+    assert len(re.findall(r'<li class="card">', first)) == 2
 
 
 @pytest.fixture

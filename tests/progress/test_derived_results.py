@@ -139,7 +139,7 @@ def test_unpublishing_a_module_quiz_completes_the_module_for_a_learner_who_did_e
         "module": str(module.pk),
         "lesson": "",
         "key": quiz.key,
-        "title": quiz.title,
+        "title_en": quiz.title,
         "pass_mark": str(quiz.pass_mark),
         "shuffle_choices": "on",
         **management("pools", 0),
