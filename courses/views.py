@@ -120,7 +120,8 @@ def module_page(request: HttpRequest, path_slug: str, module_slug: str) -> HttpR
         "done_ids": sorted(_completed_ids(request, lessons)),
     }
     body = fragments.render("courses/module.html#module-body", inputs, _module_body)
-    return render(request, "courses/module.html", {"nav": "path", "module": status.module, "body": body})
+    context = {"nav": "path", "module": status.module, "marker": marker, "body": body}
+    return render(request, "courses/module.html", context)
 
 
 def _module_body(*, marker, status, lessons, done_ids, **inputs) -> dict:
