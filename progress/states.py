@@ -25,8 +25,8 @@ from courses.models import LearningPath, Module, prerequisite_map
 from devopslearn.lib.numbers import share_percent
 from labs.models import Lab
 from progress.models import ModuleProgress, ProgressRow
-from quizzes.attempts import close_expired
-from quizzes.models import Attempt, Quiz
+from quizzes.attempts import close_expired_of
+from quizzes.models import Quiz
 
 MASTERY_PERCENT = Decimal(90)
 
@@ -412,5 +412,5 @@ def learner_statuses(path: LearningPath, user, marker: str | None = None) -> lis
     plan = PathPlan.of(path, marker)
     if not user.is_authenticated:
         return plan.statuses({}, {})
-    close_expired(Attempt.objects.filter(user=user))  # a timed-out attempt counts as closed (at its deadline)
+    close_expired_of(user)  # a timed-out attempt counts as closed (at its deadline)
     return plan.statuses_for([user.pk], staff_ids={user.pk} if user.is_staff else ())[user.pk]

@@ -25,7 +25,12 @@ class QuizzesConfig(AppConfig):
             post_save.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-save-{name}")
             post_delete.connect(ContentVersion.bump, sender=model, dispatch_uid=f"content-version-del-{name}")
 
-        from quizzes.attempts import quiz_saved
+        from accounts.backends import register_user_flag
+        from quizzes.attempts import OPEN_TIMED_FLAG, open_timed_flag, quiz_saved
+
+        # Pages close a learner's expired attempts before reading them, with no query for a learner
+        # who has no open timed attempt (quizzes.attempts.close_expired_of).
+        register_user_flag(OPEN_TIMED_FLAG, open_timed_flag())
 
         # A longer time limit reaches the attempts already running (quizzes.attempts.refresh_deadlines).
         post_save.connect(quiz_saved, sender=Quiz, dispatch_uid="quizzes-refresh-deadlines")

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Max, Sum
+from django.db.models import Exists, Max, OuterRef, Sum
 from django.utils import timezone
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
@@ -276,6 +276,26 @@ def close_expired(attempts=None, *, now=None) -> int:
     for attempt in expired.order_by("pk").only("pk"):
         closed += close_attempt(attempt, timed_out=True).closed_now
     return closed
+
+
+# The attribute the request's user carries (accounts.backends): whether they have an open timed attempt.
+OPEN_TIMED_FLAG = "has_open_timed_attempt"
+
+
+def open_timed_flag():
+    """Whether the user (``OuterRef("pk")``) has an open attempt with a deadline, the only kind
+    ``close_expired`` can close: the flag the session's one user query loads with the user
+    (registered in QuizzesConfig.ready)."""
+    return Exists(Attempt.objects.open().timed().filter(user_id=OuterRef("pk")))
+
+
+def close_expired_of(user) -> int:
+    """``close_expired`` for one learner's attempts, before a page reads what is derived from them.
+    No query when the user carries the flag saying they have no open timed attempt (none can have
+    expired); a user loaded some other way is looked up."""
+    if getattr(user, OPEN_TIMED_FLAG, None) is False:
+        return 0
+    return close_expired(Attempt.objects.filter(user=user))
 
 
 def refresh_deadlines(attempts) -> int:

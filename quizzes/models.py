@@ -593,10 +593,14 @@ class AttemptQuerySet(models.QuerySet):
     def open(self):
         return self.filter(submitted_at__isnull=True)
 
+    def timed(self):
+        """Attempts with a deadline (their quiz had a time limit when they started)."""
+        return self.filter(deadline__isnull=False)
+
     def expired(self, now=None):
         """Open attempts past their deadline: closed already in all but the row (Attempt.is_expired);
         quizzes.attempts.close_expired closes them."""
-        return self.open().filter(deadline__lte=now or timezone.now())
+        return self.open().timed().filter(deadline__lte=now or timezone.now())
 
 
 class Attempt(models.Model):

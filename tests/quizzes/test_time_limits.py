@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
+from accounts.backends import load_user
 from progress.models import ModuleProgress
-from quizzes.attempts import AttemptRefused, start_attempt, submit_answer
+from quizzes.attempts import OPEN_TIMED_FLAG, AttemptRefused, close_expired_of, start_attempt, submit_answer
 from quizzes.models import Attempt, AttemptAllowance
 from quizzes.tasks import close_expired_attempts
 from tests.cohorts.conftest import make_cohort
@@ -92,6 +93,13 @@ def read_path_page(client, world):
     return client.get(world["quiz"].module.path.get_absolute_url())
 
 
+def read_path_page_signed_in(client, world):
+    """As after a real login: the session names accounts' backend, whose one user query loads the
+    user's flags, "has an open timed attempt" among them (quizzes.attempts.close_expired_of)."""
+    client.force_login(world["learner"], backend="accounts.backends.UserBackend")
+    return client.get(world["quiz"].module.path.get_absolute_url())
+
+
 def read_overview(client, world):
     client.force_login(world["lead"])
     return client.get(reverse("cohorts:overview", args=[world["cohort"].slug]))
@@ -124,7 +132,17 @@ def read_export(client, world):
 
 @pytest.mark.parametrize(
     "read",
-    [read_quiz_page, read_progress_page, read_path_page, read_overview, read_member, read_csv, read_admin, read_export],
+    [
+        read_quiz_page,
+        read_progress_page,
+        read_path_page,
+        read_path_page_signed_in,
+        read_overview,
+        read_member,
+        read_csv,
+        read_admin,
+        read_export,
+    ],
 )
 def test_any_page_or_file_that_reads_an_expired_attempt_closes_it_first(
     client, abandoned, learner, lead, superuser, timed_quiz, cohort_of, read
@@ -133,6 +151,21 @@ def test_any_page_or_file_that_reads_an_expired_attempt_closes_it_first(
     with at(45):
         assert read(client, world).status_code == 200
     assert_closed_at_its_deadline(abandoned)
+
+
+def test_a_learner_without_an_open_timed_attempt_costs_no_query_to_close_expired_ones(
+    learner, timed_quiz, django_assert_num_queries
+):
+    signed_in = load_user(learner.pk)
+    assert getattr(signed_in, OPEN_TIMED_FLAG) is False
+    with django_assert_num_queries(0):
+        assert close_expired_of(signed_in) == 0
+    with at(0):
+        start_attempt(learner, timed_quiz)
+    assert getattr(load_user(learner.pk), OPEN_TIMED_FLAG) is True
+    with at(45):
+        assert close_expired_of(load_user(learner.pk)) == 1
+    assert getattr(load_user(learner.pk), OPEN_TIMED_FLAG) is False
 
 
 def test_the_quiz_page_shows_the_closed_attempt_and_no_open_one(client, abandoned, learner, timed_quiz):
