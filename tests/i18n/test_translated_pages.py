@@ -274,9 +274,7 @@ def test_the_certificate_reads_in_its_learners_language_whoever_opens_it(client,
 
     learner.language = "vi"
     learner.save(update_fields=["language"])
-    certificate = Certificate.objects.create(
-        user=learner, path=path, name="Lan", path_title=path.title_en, shared=True
-    )
+    certificate = Certificate.objects.create(user=learner, path=path, name="Lan", path_title=path.title_en, shared=True)
 
     page = client.get(certificate.get_absolute_url(), HTTP_ACCEPT_LANGUAGE="en").text  # an English visitor
 
