@@ -23,6 +23,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -133,13 +134,13 @@ def attention_page(
             continue
         if membership.last_active_day is None:
             joined = timezone.localdate(membership.joined_at)
-            item.reasons.append(_("No activity since joining on %(day)s") % {"day": joined})
+            item.reasons.append(_("No activity since joining on %(day)s") % {"day": date_format(joined)})
         else:
             days = (today - membership.last_active_day).days
             inactive = ngettext(
                 "Inactive for %(n)d day (last active %(day)s)", "Inactive for %(n)d days (last active %(day)s)", days
             )
-            item.reasons.append(inactive % {"n": days, "day": membership.last_active_day})
+            item.reasons.append(inactive % {"n": days, "day": date_format(membership.last_active_day)})
     titles = {m.pk: m.title for m in plan.modules}
     failing = stuck_rows().filter(user_id__in=list(by_user), module_id__in=list(titles)).order_by("module_id")
     for user_id, module_id, failed in failing.values_list("user_id", "module_id", "failed_attempts"):

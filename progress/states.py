@@ -52,7 +52,7 @@ class State:
 RULE = _(
     "A module unlocks when its prerequisites are completed; it is completed when every lesson is "
     "marked complete, its quiz is passed and its required labs are passed (once completed, it stays "
-    "completed), and mastered when your best quiz score is at least 90% and none of its review cards is due."
+    "completed), and mastered when the best quiz score is at least 90% and none of its review cards is due."
 )
 
 

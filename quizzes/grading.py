@@ -214,5 +214,9 @@ def correct_answer_text(question: Question, choices: list[Choice]) -> str:
         unit = f" {question.unit}" if question.unit else ""
         return f"{answer}{unit}" + (f" (± {tolerance})" if question.tolerance else "")
     if kind == QuestionKind.SHORT_TEXT:
-        return " / ".join(choice.text for choice in choices if choice.is_correct)
+        # The first accepted answer is the answer; the others are variants a learner may also type.
+        accepted = [choice.text for choice in choices if choice.is_correct]
+        if len(accepted) < 2:
+            return "".join(accepted)
+        return _("%(answer)s (also accepted: %(others)s)") % {"answer": accepted[0], "others": ", ".join(accepted[1:])}
     return ""

@@ -69,4 +69,6 @@ def test_the_attention_list_states_the_joining_day_in_the_leads_zone(client, cur
     cohort.memberships.update(joined_at=datetime(2026, 11, 1, 11, 20, tzinfo=UTC))  # the 2nd in Kiritimati
     client.force_login(lead)
     html = client.get(f"/cohorts/{cohort.slug}/attention/").content.decode()
-    assert "No activity since joining on 2026-11-02" in html
+    assert "No activity since joining on 2 November 2026" in html  # a date as the page’s language writes it
+    html = client.get(f"/cohorts/{cohort.slug}/attention/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "2 tháng 11, 2026" in html

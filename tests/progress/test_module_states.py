@@ -207,7 +207,7 @@ def test_the_module_page_states_the_rule_and_names_the_missing_prerequisites(cur
     response = learner_client.get(reverse("courses:module", args=[curriculum.slug, CONTAINERS]))
     page = response.content.decode()
     assert "Locked" in page
-    assert "mastered when your best quiz score is at least 90%" in page
+    assert "mastered when the best quiz score is at least 90%" in page
     locked_note = page[page.index("This module is locked") :][:800]
     assert "CI/CD on AWS" in locked_note and "Infrastructure as Code" in locked_note
 

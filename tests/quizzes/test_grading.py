@@ -341,6 +341,13 @@ def test_short_text_is_compared_ignoring_case_spaces_and_unicode_forms(given, ri
     assert answered(q, choices, answer=given).is_correct is right
 
 
+def test_a_short_answer_is_shown_as_its_first_accepted_answer_and_the_variants_also_accepted():
+    q, choices = question(QuestionKind.SHORT_TEXT, ACCEPTED)
+    assert correct_answer_text(q, choices) == "buildspec.yml (also accepted: buildspec.yaml)"
+    q, choices = question(QuestionKind.SHORT_TEXT, ACCEPTED[:1] + ACCEPTED[2:])
+    assert correct_answer_text(q, choices) == "buildspec.yml"
+
+
 def test_a_listed_wrong_short_answer_is_recognised_for_its_feedback():
     q, choices = question(QuestionKind.SHORT_TEXT, ACCEPTED)
     result = answered(q, choices, answer="AppSpec.yml")
