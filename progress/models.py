@@ -407,11 +407,15 @@ class PracticeAnswer(models.Model):
     answer = models.JSONField(default=dict)
     fraction = models.DecimalField(max_digits=9, decimal_places=6, default=Decimal(0))
     answered_at = models.DateTimeField(default=timezone.now)
+    # The random key of the form it was posted from: the same form posted twice (a double click, a
+    # browser's resend) stores one answer and counts one activity.
+    form_key = models.CharField(max_length=32, editable=False)
 
     class Meta:
         verbose_name = _("practice answer")
         verbose_name_plural = _("practice answers")
         indexes = [models.Index(fields=["user", "question"], name="progress_practice_user_q_idx")]
+        constraints = [models.UniqueConstraint(fields=["user", "form_key"], name="progress_practice_one_per_form")]
 
     def __str__(self) -> str:
         return f"{self.user} · {self.question_id}"

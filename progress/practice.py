@@ -7,14 +7,18 @@ changes no review card, no attempt and no statistic.
 """
 
 import random
+import re
+import secrets
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext as _
 
 from progress import services
 from progress.models import PracticeAnswer, ReviewCard
-from quizzes.grading import grade, parse_answer
+from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import Attempt, Question, QuestionKind, Response
 
 
@@ -54,13 +58,37 @@ class Asked:
         return {str(self.question.pk): ids}
 
 
+FORM_KEY = re.compile(r"[A-Za-z0-9_-]{16,32}")
+
+
+def new_form_key() -> str:
+    """The random key of one practice form as shown (PracticeAnswer.form_key)."""
+    return secrets.token_urlsafe(16)
+
+
 def answer(user, asked: Asked, data) -> PracticeAnswer:
-    """Grade and store a practice answer (AnswerError: a form error) and count it as today's activity."""
+    """Grade and store a practice answer and count it as today's activity; the same form posted
+    again returns the answer it stored (nothing new is stored or counted). AnswerError: a form error
+    (an unreadable answer, or a form without its key)."""
     question = asked.question
+    key = data.get("form_key", "")
+    if not isinstance(key, str) or not FORM_KEY.fullmatch(key):
+        raise AnswerError(_("This form is out of date: answer the question again."))
+    earlier = PracticeAnswer.objects.filter(user=user, form_key=key).first()
+    if earlier is not None:
+        if earlier.question_id != question.pk:
+            raise AnswerError(_("This form is out of date: answer the question again."))
+        return earlier
     choices = list(question.choices.all())
     given = parse_answer(question, choices, data, asked.token)
     result = grade(question, choices, given)
-    practice = PracticeAnswer.objects.create(user=user, question_id=question.pk, answer=given, fraction=result.fraction)
+    try:
+        with transaction.atomic():
+            practice = PracticeAnswer.objects.create(
+                user=user, question_id=question.pk, answer=given, fraction=result.fraction, form_key=key
+            )
+    except IntegrityError:  # the same form, posted twice at once: the other request stored it
+        return PracticeAnswer.objects.get(user=user, form_key=key, question_id=question.pk)
     services.record_activity(user, practice.answered_at, practice_answers=1)
     return practice
 

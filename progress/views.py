@@ -498,5 +498,6 @@ def _practice(
         context.update(response=response, feedback=feedback_for(question, choices, response))
     else:
         context["fields"] = form_fields(asked, question, choices, submitted)
+        context["form_key"] = practice.new_form_key()
     template = "progress/practice.html#practice-panel" if request.htmx else "progress/practice.html"
     return render(request, template, context)

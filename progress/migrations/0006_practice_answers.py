@@ -28,6 +28,7 @@ class Migration(migrations.Migration):
                 ("answer", models.JSONField(default=dict)),
                 ("fraction", models.DecimalField(decimal_places=6, default=Decimal("0"), max_digits=9)),
                 ("answered_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("form_key", models.CharField(editable=False, max_length=32)),
                 (
                     "question",
                     models.ForeignKey(
@@ -47,6 +48,9 @@ class Migration(migrations.Migration):
                 "verbose_name": "practice answer",
                 "verbose_name_plural": "practice answers",
                 "indexes": [models.Index(fields=["user", "question"], name="progress_practice_user_q_idx")],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "form_key"), name="progress_practice_one_per_form")
+                ],
             },
         ),
     ]

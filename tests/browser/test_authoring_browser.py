@@ -43,7 +43,7 @@ def test_an_instructor_turns_a_report_into_a_draft_and_moves_questions_in_and_ou
     page.get_by_role(
         "link", name='Open the draft module “Bài Thu Hoạch "AWS Cloud Mastery Series #2 - DevOps on AWS"”'
     ).click()
-    expect(page.locator("#id_title")).to_have_value('Bài Thu Hoạch "AWS Cloud Mastery Series #2 - DevOps on AWS"')
+    expect(page.locator("#id_title_en")).to_have_value('Bài Thu Hoạch "AWS Cloud Mastery Series #2 - DevOps on AWS"')
     expect(page.locator("#id_published")).not_to_be_checked()
 
     quiz = Quiz.objects.filter(module__slug="devops-mindset").get()

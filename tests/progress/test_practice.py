@@ -3,6 +3,7 @@ review card is due its question can be practised too (a failed quiz no longer le
 empty for ten minutes). A practice answer is graded and explained, changes no review schedule, no
 score and no statistic, counts as activity for the streak, and joins the data export and deletion."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -26,6 +27,15 @@ HTMX = {"HX-Request": "true"}
 def failed(learner):
     """A closed attempt at a quiz of the eight kinds: six questions missed (see test_result_page.HOW)."""
     return take(learner, build_quiz())
+
+
+def keyed(data: dict, key: str = "K" * 22) -> dict:
+    """The answer as the page's form posts it: with the form's key."""
+    return {**data, "form_key": key}
+
+
+def form_key_of(page: str) -> str:
+    return re.search(r'name="form_key" value="([^"]+)"', page).group(1)
 
 
 def practice_url(attempt, position=1):
@@ -75,7 +85,7 @@ def test_a_practice_answer_is_explained_and_changes_no_schedule_score_or_statist
     page = client.get(practice_url(failed)).content.decode()
     assert question.prompt_html in page and "Check my answer" in page
     assert "do not change your review schedule" in page
-    data = answer_data(Asked(learner.pk, question), question, "right")
+    data = keyed(answer_data(Asked(learner.pk, question), question, "right"))
     response = client.post(practice_url(failed), data)
     practice = PracticeAnswer.objects.get(user=learner)
     assert response.status_code == 302 and response.url == f"{practice_url(failed)}?answer={practice.pk}"
@@ -99,7 +109,7 @@ def test_a_practice_answer_over_htmx_swaps_the_panel_and_the_last_one_leads_back
     questions = missed_questions(failed)
     last = len(questions)
     question = questions[-1]
-    data = answer_data(Asked(learner.pk, question), question, "wrong")
+    data = keyed(answer_data(Asked(learner.pk, question), question, "wrong"))
     fragment = client.post(practice_url(failed, last), data, headers=HTMX).content.decode()
     assert "<html" not in fragment and "Not quite" in fragment
     assert "That was the last one." in fragment and reverse("quizzes:result", args=[failed.public_id]) in fragment
@@ -110,6 +120,28 @@ def test_an_empty_answer_is_a_form_error_and_stores_nothing(client, learner, fai
     response = client.post(practice_url(failed), {})
     assert response.status_code == 200 and 'role="alert"' in response.content.decode()
     assert not PracticeAnswer.objects.exists()
+
+
+def test_the_same_form_posted_twice_stores_one_answer_and_counts_one_activity(client, learner, failed):
+    client.force_login(learner)
+    question = missed_questions(failed)[0]
+    page = client.get(practice_url(failed)).content.decode()
+    key = form_key_of(page)
+    data = keyed(answer_data(Asked(learner.pk, question), question, "right"), key)
+    first = client.post(practice_url(failed), data)
+    again = client.post(practice_url(failed), data)  # a double click, or the browser resending
+    assert first.url == again.url  # the same answer's feedback
+    assert PracticeAnswer.objects.filter(user=learner).count() == 1
+    today = DailyActivity.objects.get(user=learner, day=timezone.localdate(timezone=learner.zone))
+    assert today.practice_answers == 1
+    assert (
+        re.search(r'name="form_key" value="([^"]+)"', client.get(practice_url(failed)).content.decode()).group(1) != key
+    )
+    stale = client.post(practice_url(failed, 2), data)  # a key used for another question
+    assert stale.status_code == 200 and "This form is out of date" in stale.content.decode()
+    without = client.post(practice_url(failed), answer_data(Asked(learner.pk, question), question, "right"))
+    assert without.status_code == 200 and "This form is out of date" in without.content.decode()
+    assert PracticeAnswer.objects.filter(user=learner).count() == 1
 
 
 def test_another_learners_attempt_or_answer_is_not_found(client, learner, other_learner, failed):
@@ -136,7 +168,10 @@ def test_right_after_a_failed_quiz_the_review_page_offers_practice_not_an_empty_
     question = Question.objects.prefetch_related("choices").get(pk=card.question_id)
     page = client.get(reverse("progress:practice_upcoming", args=[1])).content.decode()
     assert question.prompt_html in page
-    client.post(reverse("progress:practice_upcoming", args=[1]), answer_data(Asked(learner.pk, question), question))
+    client.post(
+        reverse("progress:practice_upcoming", args=[1]), keyed(answer_data(Asked(learner.pk, question), question))
+    )
+    assert PracticeAnswer.objects.filter(user=learner, question=question).exists()
     assert ReviewCard.objects.get(pk=card.pk).due == card.due  # the schedule stays
 
 
