@@ -1,7 +1,7 @@
 """The lab pages: the labs list, a lab with its editor and results, and a submission's result.
 
-They compose the module's standing from ``progress`` (``learner_statuses``) to say when a lab's
-module is locked, why, and what opens it, as the lesson pages do.
+Their templates ask progress's {% module_status %} tag whether a lab's module is locked, why, and
+what opens it, as the lesson pages say (labs sits below progress and imports nothing of it).
 """
 
 from django.contrib.auth.decorators import login_required
@@ -11,12 +11,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from courses import catalog
 from courses.models import Module
 from labs.forms import SubmissionForm
 from labs.kinds import KINDS
 from labs.models import Lab, RateLimited, Submission
-from progress.states import ModuleStatus, learner_statuses
 
 HISTORY_SIZE = 20
 
@@ -45,11 +43,6 @@ def result_rows(submission: Submission | None, checks: list) -> list[tuple[dict,
         return []
     by_key = {check.key: check for check in checks}
     return [(item, by_key.get(item["key"])) for item in submission.result.get("checks", [])]
-
-
-def _module_statuses(request: HttpRequest, path) -> dict[int, ModuleStatus]:
-    """{module id: the learner's status} on ``path``: what says whether a lab's module is locked."""
-    return {status.module.pk: status for status in learner_statuses(path, request.user, catalog.current_marker())}
 
 
 def _history(user, lab: Lab) -> list[Submission]:
@@ -89,7 +82,6 @@ def _page(
             "refusal": refusal,
             "uses_actionlint": any(check.tool == "actionlint" for check in checks),
             "history_oob": request.method == "POST" and not refusal,
-            "status": _module_statuses(request, lab.module.path).get(lab.module_id) if not request.htmx else None,
         },
         status=status,
     )
@@ -107,11 +99,7 @@ def index(request: HttpRequest) -> HttpResponse:
     modules: dict[Module, list[Lab]] = {}
     for lab in labs:
         modules.setdefault(lab.module, []).append(lab)
-    statuses: dict[int, ModuleStatus] = {}
-    for path in {module.path for module in modules}:
-        statuses.update(_module_statuses(request, path))
-    shown = [(module, found, statuses.get(module.pk)) for module, found in modules.items()]
-    return render(request, "labs/index.html", {"nav": "path", "modules": shown})
+    return render(request, "labs/index.html", {"nav": "path", "modules": list(modules.items())})
 
 
 @login_required
