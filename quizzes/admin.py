@@ -36,6 +36,7 @@ from quizzes.models import (
 )
 from quizzes.statistics import (
     EXPLANATIONS,
+    in_page_language,
     misconception_statistics,
     question_statistics,
     statistics_responses,
@@ -273,6 +274,8 @@ class QuizAdmin(ContentChangesAdmin, TranslationAdmin):
         quiz = get_object_or_404(Quiz, pk=pk)
         questions = list(quiz.questions.select_related("pool").order_by("order", "id"))
         stats = question_statistics([q.pk for q in questions])
+        misconceptions = misconception_statistics([q.pk for q in questions])
+        in_page_language(stats.values(), misconceptions)
         return TemplateResponse(
             request,
             "admin/quizzes/quiz_statistics.html",
@@ -281,7 +284,7 @@ class QuizAdmin(ContentChangesAdmin, TranslationAdmin):
                 "title": _("Statistics of “%(quiz)s”") % {"quiz": quiz.title},
                 "quiz": quiz,
                 "rows": [(q, stats[q.pk]) for q in questions],
-                "misconceptions": misconception_statistics([q.pk for q in questions]),
+                "misconceptions": misconceptions,
                 "explanations": EXPLANATIONS,
                 "opts": self.model._meta,
             },
@@ -620,6 +623,7 @@ class QuestionAdmin(ContentChangesAdmin, TranslationAdmin):
             raise PermissionDenied
         question = get_object_or_404(Question.objects.select_related("quiz"), pk=pk)
         stats = question_statistics([question.pk])[question.pk]
+        in_page_language([stats])
         return TemplateResponse(
             request,
             "admin/quizzes/question_statistics.html",
@@ -700,13 +704,15 @@ class MisconceptionAdmin(ContentChangesAdmin, TranslationAdmin):
     def statistics_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        misconceptions = misconception_statistics()
+        in_page_language(misconceptions=misconceptions)
         return TemplateResponse(
             request,
             "admin/quizzes/misconception_statistics.html",
             {
                 **self.admin_site.each_context(request),
                 "title": _("Wrong answers by misconception"),
-                "misconceptions": misconception_statistics(),
+                "misconceptions": misconceptions,
                 "explanations": EXPLANATIONS,
                 "opts": self.model._meta,
             },

@@ -17,7 +17,8 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.db.models import Model
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()  # the "translated" template library: {% load translated %}
@@ -85,3 +86,13 @@ def lang_attr(instance: Model, name: str) -> str:
     if not shown_in_english(instance, name):
         return ""
     return mark_safe(f' lang="{DEFAULT}"')  # noqa: S308 - a fixed language code of the settings
+
+
+@register.filter
+def shown(instance: Model, name: str) -> SafeString:
+    """``{{ module|shown:"title" }}``: ``instance``'s ``name`` (escaped), inside ``<span lang="en">``
+    when it shows in English on a page in another language: for a text among other words, where no
+    element of its own holds it."""
+    text = getattr(instance, name, "")
+    attribute = lang_attr(instance, name)
+    return format_html("<span{}>{}</span>", attribute, text) if attribute else conditional_escape(text)
