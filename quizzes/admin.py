@@ -17,6 +17,7 @@ from devopslearn.lib import translated
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percentage_text
 from devopslearn.lib.sql import storable
+from devopslearn.lib.translated import SearchEveryLanguage
 from quizzes import attempts
 from quizzes.attempts import regrade
 from quizzes.models import (
@@ -244,7 +245,7 @@ class PoolInline(TranslationTabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(ContentChangesAdmin, TranslationAdmin):
+class QuizAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     list_display = ("title", "module", "lesson", "pass_mark", "published", "question_count", "asks")
     list_filter = ("module__path", "module", "published")
     list_select_related = ("module", "lesson")
@@ -478,7 +479,7 @@ KIND_HELP = {
 
 
 @admin.register(Question)
-class QuestionAdmin(ContentChangesAdmin, TranslationAdmin):
+class QuestionAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     form = QuestionForm
     list_display = ("key", "quiz", "kind", "pool", "scenario", "points", "published", "responses_count", "facility")
     list_filter = ("quiz__module", "kind", "scenario", "published")
@@ -674,7 +675,7 @@ class QuestionAdmin(ContentChangesAdmin, TranslationAdmin):
 
 
 @admin.register(Misconception)
-class MisconceptionAdmin(ContentChangesAdmin, TranslationAdmin):
+class MisconceptionAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     """The misconception tags; its statistics page groups learners' wrong answers by tag."""
 
     list_display = ("tag", "description", "choices_count")
@@ -720,7 +721,7 @@ class MisconceptionAdmin(ContentChangesAdmin, TranslationAdmin):
 
 
 @admin.register(AttemptAllowance)
-class AttemptAllowanceAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
+class AttemptAllowanceAdmin(SearchEveryLanguage, SafeIdFieldsMixin, admin.ModelAdmin):
     """Grants of extra attempts and time. A grant is a record (who, when, why): once saved it is
     read-only; grant again to give more. Extra time reaches an attempt already running."""
 
@@ -755,7 +756,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(SearchEveryLanguage, admin.ModelAdmin):
     """Attempts, read-only. Those whose time ran out are closed (at their deadlines) before a page
     of them is shown, so that none reads open here."""
 

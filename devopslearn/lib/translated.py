@@ -96,3 +96,31 @@ def shown(instance: Model, name: str) -> SafeString:
     text = getattr(instance, name, "")
     attribute = lang_attr(instance, name)
     return format_html("<span{}>{}</span>", attribute, text) if attribute else conditional_escape(text)
+
+
+def every_language(model: type[Model], names) -> tuple[str, ...]:
+    """Admin ``search_fields`` of ``model`` with each translated field (``title``, or through a relation
+    ``module__title``) as its column in every language (``title_en``, ``title_vi``): django-
+    modeltranslation turns a plain ``title`` into the active language's column only, so an English
+    admin would never find a Vietnamese word. A prefix (``^``, ``=``, ``@``) is kept on each column."""
+    expanded: list[str] = []
+    for name in names:
+        prefix = name[0] if name[:1] in "^=@" else ""
+        *path, last = name.removeprefix(prefix).split("__")
+        target = model
+        for part in path:
+            target = target._meta.get_field(part).related_model
+        if last in fields_of(target):
+            stem = "__".join([*path, ""])
+            expanded += [f"{prefix}{stem}{localized(last, language)}" for language in languages()]
+        else:
+            expanded.append(name)
+    return tuple(expanded)
+
+
+class SearchEveryLanguage:
+    """A ModelAdmin mixin: its ``search_fields`` search every language's column (``every_language``),
+    worked out when searching (the translated fields are registered by then)."""
+
+    def get_search_fields(self, request):
+        return every_language(self.model, super().get_search_fields(request))
