@@ -23,6 +23,7 @@ from authoring.interchange.store import import_bank
 from authoring.models import GeneratedQuestion, QuestionImport, ReportImport
 from authoring.reports.save import ReportError, import_report
 from courses.models import Module
+from devopslearn.lib.translated import SearchEveryLanguage
 from quizzes.models import Quiz
 
 REPORT_PERMISSIONS = ("courses.add_module", "courses.add_lesson", "quizzes.add_quiz", "quizzes.add_question")
@@ -179,7 +180,7 @@ class ReportImportAdmin(admin.ModelAdmin):
 
 
 @admin.register(GeneratedQuestion)
-class GeneratedQuestionAdmin(admin.ModelAdmin):
+class GeneratedQuestionAdmin(SearchEveryLanguage, admin.ModelAdmin):
     list_display = ("question_key", "kind", "report_import", "origin", "needs_review")
     list_filter = ("needs_review", "question__kind")
     list_select_related = ("question__quiz", "report_import")
@@ -228,7 +229,7 @@ class GeneratedQuestionAdmin(admin.ModelAdmin):
 
 
 @admin.register(QuestionImport)
-class QuestionImportAdmin(admin.ModelAdmin):
+class QuestionImportAdmin(SearchEveryLanguage, admin.ModelAdmin):
     list_display = ("source_name", "quiz", "file_format", "created", "skipped", "warnings", "imported_by", "created_at")
     list_select_related = ("quiz", "imported_by")
     list_filter = ("file_format",)

@@ -4,7 +4,22 @@ size. The figures are the overview's own (the kept figures of cohorts.models, pr
 Times are the lead's: the file is streamed after the request's time zone is switched off, so the
 view hands the zone in, and the header names it. ``joined_at`` is ISO 8601 with the zone's offset;
 ``last_active_day`` is the learner's own calendar day (progress.models.DailyActivity), as on the
-overview."""
+overview.
+
+Two readers, chosen deliberately:
+- ``?headers=slugs`` is for scripts and formulas: fixed column names and module states as their
+  codes (``in_progress``, ``mastered``: progress.states.State), whatever the lead's language, so
+  that a script written once reads every export.
+- the readable file (the default) is for a person: headers and module states as the lead's pages
+  write them (``Đang học``, the state's label).
+Decimals are written with a point (``66.6``) in both, in every language. The comma is this file's
+separator: a Vietnamese ``66,6`` would have to be quoted, and a cell holding a separator is marked
+as text by the one CSV writer (devopslearn.lib.spreadsheet: ``'66,6``), so no spreadsheet would read
+it as a number; ``66.6`` is what a CSV import reads as a number when told the file's format, and
+what a script expects. Dates and times are ISO 8601 in both.
+
+The rows stream after the view has returned, when the request's language may be gone: the state
+labels and the header are read when the stream is made."""
 
 import datetime
 from collections.abc import Iterable, Iterator
@@ -18,7 +33,7 @@ from cohorts.models import Cohort
 from devopslearn.lib.numbers import percent_text
 from devopslearn.lib.spreadsheet import csv_lines
 from progress.models import ModuleProgress, ProgressRow, ReviewCard
-from progress.states import PathPlan, path_percent
+from progress.states import PathPlan, State, path_percent
 
 CHUNK = 2000
 
@@ -55,6 +70,7 @@ def header(plan: PathPlan, zone: ZoneInfo, *, slugs: bool = False) -> list[str]:
 
 
 def _score(value) -> str:
+    """A percentage floored to one decimal (percent_text), with a point whatever the language (see above)."""
     return percent_text(value, 1, localized=False)
 
 
@@ -63,9 +79,10 @@ def iso_time(value: datetime.datetime, zone: ZoneInfo) -> str:
     return timezone.localtime(value, zone).isoformat(timespec="seconds")
 
 
-def member_rows(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterator[list]:
+def member_rows(cohort: Cohort, plan: PathPlan, zone: ZoneInfo, *, states: dict | None = None) -> Iterator[list]:
     """One list of cells per member, from three cursors ordered by user id and merged: a fixed
-    number of queries and flat memory whatever the cohort size."""
+    number of queries and flat memory whatever the cohort size. Each module state is its code, or
+    with ``states`` the name it maps it to (its label, translated already)."""
     module_ids = [m.pk for m in plan.modules]
     members = (
         cohort.memberships.order_by("user_id")
@@ -89,7 +106,8 @@ def member_rows(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterator[list
         statuses = plan.statuses(mine, cards_due)
         cells = []
         for status in statuses:
-            cells += [status.state, _score(status.best_percent if status.attempts else None)]
+            state = states[status.state] if states else status.state
+            cells += [state, _score(status.best_percent if status.attempts else None)]
         yield [
             username,
             display_name,
@@ -103,5 +121,9 @@ def member_rows(cohort: Cohort, plan: PathPlan, zone: ZoneInfo) -> Iterator[list
 
 def stream(cohort: Cohort, plan: PathPlan, zone: ZoneInfo, *, slugs: bool = False) -> Iterable[str]:
     """The file's lines (devopslearn.lib.spreadsheet.csv_lines: every text cell neutralised), with
-    times in ``zone``, the viewer's; the header is made now, in the request's language."""
-    return csv_lines(header(plan, zone, slugs=slugs), member_rows(cohort, plan, zone))
+    times in ``zone``, the viewer's; the header and the state labels are read now, in
+    the request's language (the rows stream later). ``slugs``: the machine-readable file (see above)."""
+    if slugs:
+        return csv_lines(header(plan, zone, slugs=True), member_rows(cohort, plan, zone))
+    states = {state: str(label) for state, label in State.LABELS.items()}
+    return csv_lines(header(plan, zone), member_rows(cohort, plan, zone, states=states))

@@ -33,7 +33,7 @@ from progress.views import progress_body
 from quizzes.attempts import close_expired, grant
 from quizzes.feedback import feedback_for
 from quizzes.models import Attempt, AttemptAllowance, Question, Quiz
-from quizzes.statistics import EXPLANATIONS
+from quizzes.statistics import EXPLANATIONS, in_page_language
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -170,6 +170,7 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     stats = cohort_statistics.snapshot(cohort)
     rows = cohort_statistics.cohort_questions(cohort, PathPlan.of(cohort.path), stats)
+    in_page_language([item for _question, item in rows], stats.misconceptions)
     return render(
         request,
         "cohorts/questions.html",
@@ -197,6 +198,9 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
     )
     choices = list(question.choices.all())
     snapshot = cohort_statistics.snapshot(cohort)
+    stats = snapshot.of(question.pk)
+    misconceptions = snapshot.by_question.get(question.pk, [])
+    in_page_language([stats], misconceptions)
     return render(
         request,
         "cohorts/question.html",
@@ -207,8 +211,8 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
             "question": question,
             "choices": choices,
             "key": feedback_for(question, choices, None),
-            "stats": snapshot.of(question.pk),
-            "misconceptions": snapshot.by_question.get(question.pk, []),
+            "stats": stats,
+            "misconceptions": misconceptions,
             "snapshot": snapshot,
             "max_age": int(cohort_statistics.MAX_AGE.total_seconds() // 60),
             "explanations": EXPLANATIONS,

@@ -9,6 +9,7 @@ from courses.changes import ContentChangesAdmin
 from courses.models import LearningPath, Lesson, Module
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES
+from devopslearn.lib.translated import SearchEveryLanguage
 
 
 class ModuleForm(forms.ModelForm):
@@ -50,14 +51,14 @@ class LessonInline(TranslationTabularInline):
 
 
 @admin.register(LearningPath)
-class LearningPathAdmin(ContentChangesAdmin, TranslationAdmin):
+class LearningPathAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     list_display = ("title", "slug", "updated_at")
     search_fields = ("title", "slug")
     prepopulated_fields = {"slug": ("title",)}
 
 
 @admin.register(Module)
-class ModuleAdmin(ContentChangesAdmin, SafeIdFieldsMixin, TranslationAdmin):
+class ModuleAdmin(SearchEveryLanguage, ContentChangesAdmin, SafeIdFieldsMixin, TranslationAdmin):
     form = ModuleForm
     list_display = ("title", "path", "order", "published", "estimated_minutes", "updated_at")
     list_filter = ("path", "published")
@@ -72,7 +73,7 @@ class ModuleAdmin(ContentChangesAdmin, SafeIdFieldsMixin, TranslationAdmin):
 
 
 @admin.register(Lesson)
-class LessonAdmin(ContentChangesAdmin, TranslationAdmin):
+class LessonAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     list_display = ("title", "module", "order", "published", "reviewed", "estimated_minutes", "updated_at")
     list_filter = ("module__path", "module", "published", "beyond_workshop")
     list_select_related = ("module",)

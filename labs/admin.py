@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 
 from courses.changes import ContentChangesAdmin
+from devopslearn.lib.translated import SearchEveryLanguage
 from labs import documents
 from labs.models import Check, Lab, Submission, check_problems
 from labs.views import result_rows
@@ -72,7 +73,7 @@ class LabForm(forms.ModelForm):
 
 
 @admin.register(Lab)
-class LabAdmin(ContentChangesAdmin, TranslationAdmin):
+class LabAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     form = LabForm
     list_display = ("title", "module", "kind", "required", "pass_mark", "check_count", "published", "edited")
     list_filter = ("kind", "required", "published", "module")
@@ -156,7 +157,7 @@ class LabAdmin(ContentChangesAdmin, TranslationAdmin):
 
 
 @admin.register(Submission)
-class SubmissionAdmin(admin.ModelAdmin):
+class SubmissionAdmin(SearchEveryLanguage, admin.ModelAdmin):
     """Learners' checks, read-only: what was sent and how it was graded."""
 
     list_display = ("created_at", "lab", "user", "preview", "state", "status", "score_display", "tries")

@@ -17,6 +17,7 @@ from devopslearn.lib import translated
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percentage_text
 from devopslearn.lib.sql import storable
+from devopslearn.lib.translated import SearchEveryLanguage
 from quizzes import attempts
 from quizzes.attempts import regrade
 from quizzes.models import (
@@ -36,6 +37,7 @@ from quizzes.models import (
 )
 from quizzes.statistics import (
     EXPLANATIONS,
+    in_page_language,
     misconception_statistics,
     question_statistics,
     statistics_responses,
@@ -243,7 +245,7 @@ class PoolInline(TranslationTabularInline):
 
 
 @admin.register(Quiz)
-class QuizAdmin(ContentChangesAdmin, TranslationAdmin):
+class QuizAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     list_display = ("title", "module", "lesson", "pass_mark", "published", "question_count", "asks")
     list_filter = ("module__path", "module", "published")
     list_select_related = ("module", "lesson")
@@ -273,6 +275,8 @@ class QuizAdmin(ContentChangesAdmin, TranslationAdmin):
         quiz = get_object_or_404(Quiz, pk=pk)
         questions = list(quiz.questions.select_related("pool").order_by("order", "id"))
         stats = question_statistics([q.pk for q in questions])
+        misconceptions = misconception_statistics([q.pk for q in questions])
+        in_page_language(stats.values(), misconceptions)
         return TemplateResponse(
             request,
             "admin/quizzes/quiz_statistics.html",
@@ -281,7 +285,7 @@ class QuizAdmin(ContentChangesAdmin, TranslationAdmin):
                 "title": _("Statistics of “%(quiz)s”") % {"quiz": quiz.title},
                 "quiz": quiz,
                 "rows": [(q, stats[q.pk]) for q in questions],
-                "misconceptions": misconception_statistics([q.pk for q in questions]),
+                "misconceptions": misconceptions,
                 "explanations": EXPLANATIONS,
                 "opts": self.model._meta,
             },
@@ -475,7 +479,7 @@ KIND_HELP = {
 
 
 @admin.register(Question)
-class QuestionAdmin(ContentChangesAdmin, TranslationAdmin):
+class QuestionAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     form = QuestionForm
     list_display = ("key", "quiz", "kind", "pool", "scenario", "points", "published", "responses_count", "facility")
     list_filter = ("quiz__module", "kind", "scenario", "published")
@@ -620,6 +624,7 @@ class QuestionAdmin(ContentChangesAdmin, TranslationAdmin):
             raise PermissionDenied
         question = get_object_or_404(Question.objects.select_related("quiz"), pk=pk)
         stats = question_statistics([question.pk])[question.pk]
+        in_page_language([stats])
         return TemplateResponse(
             request,
             "admin/quizzes/question_statistics.html",
@@ -670,7 +675,7 @@ class QuestionAdmin(ContentChangesAdmin, TranslationAdmin):
 
 
 @admin.register(Misconception)
-class MisconceptionAdmin(ContentChangesAdmin, TranslationAdmin):
+class MisconceptionAdmin(SearchEveryLanguage, ContentChangesAdmin, TranslationAdmin):
     """The misconception tags; its statistics page groups learners' wrong answers by tag."""
 
     list_display = ("tag", "description", "choices_count")
@@ -700,13 +705,15 @@ class MisconceptionAdmin(ContentChangesAdmin, TranslationAdmin):
     def statistics_view(self, request):
         if not self.has_view_permission(request):
             raise PermissionDenied
+        misconceptions = misconception_statistics()
+        in_page_language(misconceptions=misconceptions)
         return TemplateResponse(
             request,
             "admin/quizzes/misconception_statistics.html",
             {
                 **self.admin_site.each_context(request),
                 "title": _("Wrong answers by misconception"),
-                "misconceptions": misconception_statistics(),
+                "misconceptions": misconceptions,
                 "explanations": EXPLANATIONS,
                 "opts": self.model._meta,
             },
@@ -714,7 +721,7 @@ class MisconceptionAdmin(ContentChangesAdmin, TranslationAdmin):
 
 
 @admin.register(AttemptAllowance)
-class AttemptAllowanceAdmin(SafeIdFieldsMixin, admin.ModelAdmin):
+class AttemptAllowanceAdmin(SearchEveryLanguage, SafeIdFieldsMixin, admin.ModelAdmin):
     """Grants of extra attempts and time. A grant is a record (who, when, why): once saved it is
     read-only; grant again to give more. Extra time reaches an attempt already running."""
 
@@ -749,7 +756,7 @@ class ResponseInline(admin.TabularInline):
 
 
 @admin.register(Attempt)
-class AttemptAdmin(admin.ModelAdmin):
+class AttemptAdmin(SearchEveryLanguage, admin.ModelAdmin):
     """Attempts, read-only. Those whose time ran out are closed (at their deadlines) before a page
     of them is shown, so that none reads open here."""
 

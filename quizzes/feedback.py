@@ -2,6 +2,7 @@
 and the feedback after (right answer, explanation, the feedback of the chosen choices)."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -113,6 +114,7 @@ class ChoiceFeedback:
     feedback: str
     lang: str = ""  # "en": the feedback shows in English on a page in another language
     selected: bool = True
+    text_lang: str = ""  # "en": the choice's text shows in English on a page in another language
 
     @property
     def mark(self) -> str:
@@ -131,6 +133,34 @@ class LineFeedback:
     selected: bool
     is_correct: bool
     feedback: str  # shown for a selected line and for the faulty line(s)
+    lang: str = ""  # "en": the feedback shows in English on a page in another language
+
+
+class Pair(NamedTuple):
+    """A row of a matching or ordering question's table after answering; each text with its ``lang``
+    ("en" when it shows in English on a page in another language)."""
+
+    item: str
+    given: str
+    right: str
+    ok: bool
+    item_lang: str = ""
+    given_lang: str = ""
+    right_lang: str = ""
+
+
+def correct_answer_lang(question: Question, choices: list[Choice]) -> str:
+    """ "en" when the texts that ``correct_answer_text`` joins all show in English on a page in another
+    language (a number's unit, the right choices' texts, every item of an ordering or matching), else ""."""
+    if question.kind == QuestionKind.NUMERIC:
+        return lang(question, "unit") if question.unit else ""
+    if question.kind == QuestionKind.ORDERING:
+        texts = [(c, "text") for c in choices]
+    elif question.kind == QuestionKind.MATCHING:
+        texts = [(c, name) for c in choices for name in ("text", "match_text")]
+    else:
+        texts = [(c, "text") for c in choices if c.is_correct]
+    return translated.DEFAULT if texts and all(lang(c, name) for c, name in texts) else ""
 
 
 def generic_line_feedback() -> str:
@@ -143,12 +173,13 @@ class Feedback:
     your_answer: str
     correct_answer: str
     chosen: list[ChoiceFeedback]  # a short answer: the feedback of the accepted or known wrong answer it matched
-    pairs: list[tuple[str, str, str, bool]]  # item, given, right, ok (matching and ordering)
+    pairs: list[Pair]  # item, given, right, ok (matching and ordering)
     explanation_html: str
     lines: list[LineFeedback] = field(default_factory=list)  # faulty line: the artifact, marked
     artifact_language: str = ""
     explanation_lang: str = ""  # "en": the explanation shows in English on a page in another language
     marked: list[ChoiceFeedback] = field(default_factory=list)  # single, multiple, true/false: every choice
+    correct_answer_lang: str = ""  # "en": every text of the right answer shows in English
 
     @property
     def shows_right_answer(self) -> bool:
@@ -170,7 +201,7 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
     by_id = {c.pk: c for c in choices}
     verdict = response.verdict if response is not None else "unanswered"
     chosen: list[ChoiceFeedback] = []
-    pairs: list[tuple[str, str, str, bool]] = []
+    pairs: list[Pair] = []
     answer = response.answer if response is not None else {}
     lines: list[LineFeedback] = []
     marked: list[ChoiceFeedback] = []
@@ -181,7 +212,8 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
             text = choice.feedback if selected or choice.is_correct else ""
             if selected and not choice.is_correct and not text:
                 text = generic_line_feedback()
-            lines.append(LineFeedback(choice.order, choice.text, selected, choice.is_correct, text))
+            line_lang = lang(choice, "feedback") if choice.feedback and text == choice.feedback else ""
+            lines.append(LineFeedback(choice.order, choice.text, selected, choice.is_correct, text, line_lang))
     elif question.kind in CHOICE_KINDS:  # every choice, in the order shown, marked
         picked = set(answer.get("choices", []))
         marked = [
@@ -191,6 +223,7 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
                 c.feedback if c.pk in picked or c.is_correct else "",
                 lang=lang(c, "feedback"),
                 selected=c.pk in picked,
+                text_lang=lang(c, "text"),
             )
             for c in choices
         ]
@@ -200,11 +233,13 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
             if pk in by_id:
                 expected = right[position - 1] if position <= len(right) else None
                 pairs.append(
-                    (
+                    Pair(
                         str(position),
                         by_id[pk].text,
                         expected.text if expected else "",
                         expected is not None and expected.pk == pk,
+                        given_lang=lang(by_id[pk], "text"),
+                        right_lang=lang(expected, "text") if expected else "",
                     )
                 )
     elif question.kind == QuestionKind.MATCHING:
@@ -212,18 +247,29 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         for choice in choices:
             match = by_id.get(given.get(str(choice.pk)))
             pairs.append(
-                (
+                Pair(
                     choice.text,
                     match.match_text if match else "",
                     choice.match_text,
                     match is not None and match.pk == choice.pk,
+                    item_lang=lang(choice, "text"),
+                    given_lang=lang(match, "match_text") if match else "",
+                    right_lang=lang(choice, "match_text"),
                 )
             )
     elif question.kind == QuestionKind.SHORT_TEXT:
         text = answer.get("text", "")
         matched = short_text_match(question, choices, text) if text else None
         if matched is not None and matched.feedback:
-            chosen = [ChoiceFeedback(matched.text, matched.is_correct, matched.feedback, lang(matched, "feedback"))]
+            chosen = [
+                ChoiceFeedback(
+                    matched.text,
+                    matched.is_correct,
+                    matched.feedback,
+                    lang(matched, "feedback"),
+                    text_lang=lang(matched, "text"),
+                )
+            ]
     your = ""  # in words only where nothing else shows it: the other kinds mark it in place
     if response is not None and response.answered:
         if question.kind == QuestionKind.NUMERIC:
@@ -234,6 +280,7 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
         verdict=verdict,
         your_answer=your,
         correct_answer=correct_answer_text(question, choices),
+        correct_answer_lang=correct_answer_lang(question, choices),
         chosen=chosen,
         pairs=pairs,
         explanation_html=question.explanation_html,

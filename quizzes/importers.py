@@ -485,6 +485,7 @@ class QuizFileLoader:
         data = require_mapping(path, read_yaml(path, text) or {}, "quiz.yaml")
         check_fields(path, text, data, TRANSLATED_QUIZ_FIELDS, "a translated quiz.yaml")
         give(parsed.values, "title", language, translated_text(path, text, data, "title"))
+        check_columns(path, text, Quiz, {"title": parsed.values.get(translated.localized("title", language), "")})
         pools = {pool.key: pool for pool in parsed.pools}
         for entry in _list(path, text, data, "pools", line_of(text, "pools:")):
             entry = require_mapping(path, entry, "a pool")
@@ -495,6 +496,8 @@ class QuizFileLoader:
                     path, line_of(text, f"key: {key}", after="pools:"), f"pool '{key}' is not in the English quiz"
                 )
             give(pools[key].values, "title", language, translated_text(path, text, entry, "title"))
+            pool_title = pools[key].values.get(translated.localized("title", language), "")
+            check_columns(path, text, Pool, {"title": pool_title})
         questions = {question.key: question for question in parsed.questions}
         seen: set[str] = set()
         missing: list[Untranslated] = []
@@ -530,6 +533,13 @@ class QuizFileLoader:
                 )
             give(values, field_name, language, given)
         give(values, "unit", language, translated_text(path, text, raw, "unit"))
+        # a translation's column is as long as the English one: refused here with its line, not by the database
+        unit = values.get(translated.localized("unit", language)) or ""
+        limit = Question._meta.get_field("unit").max_length
+        if len(unit) > limit:
+            raise ContentError(
+                path, line("unit:"), f"question '{key}': 'unit' is {len(unit)} characters long; the limit is {limit}"
+            )
         accept = raw.get("accept")
         if accept is not None:
             if values["kind"] != QuestionKind.SHORT_TEXT:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
 from devopslearn.lib import translated
 from devopslearn.lib.markdown import plain_text, render_markdown
-from devopslearn.lib.numbers import plain_number
+from devopslearn.lib.numbers import plain_number, written_number
 
 POINTS = {"max_digits": 12, "decimal_places": 6}
 SIX_PLACES = Decimal("0.000001")
@@ -226,16 +226,30 @@ def artifact_lines(artifact: str) -> list[str]:
     return text.split("\n") if text else []
 
 
-def variant_values(variant: dict) -> dict[str, str]:
-    """The placeholder values of a numeric variant as text, ``answer`` included."""
-    values = {
-        name: plain_number(Decimal(str(v)))
-        if isinstance(v, int | float | Decimal) and not isinstance(v, bool)
-        else str(v)
-        for name, v in (variant.get("values") or {}).items()
-    }
+PLAIN_NUMBER = re.compile(r"^-?[0-9]+(?:\.[0-9]+)?$")  # a number as the content files write one: "99.9"
+
+
+def variant_values(variant: dict, language: str | None = None) -> dict[str, str]:
+    """The placeholder values of a numeric variant as text, ``answer`` included: in the plain form
+    ("99.9") without ``language`` (checks, files), else as ``language`` writes numbers ("99,9" in
+    Vietnamese), for the prompt and explanation of that language. A value given as text that is a
+    plain number ("99.95", quoted to keep its digits) is a number too; other text stays as it is.
+    Grading reads the variant itself, never these texts."""
+
+    def text(value) -> str:
+        if isinstance(value, bool):
+            return str(value)
+        if isinstance(value, int | float | Decimal):
+            number = plain_number(Decimal(str(value)))
+        elif PLAIN_NUMBER.match(str(value).strip()):
+            number = str(value).strip()
+        else:
+            return str(value)
+        return number if language is None else written_number(number, language)
+
+    values = {name: text(v) for name, v in (variant.get("values") or {}).items()}
     if variant.get("answer") is not None:
-        values["answer"] = plain_number(Decimal(str(variant["answer"])))
+        values["answer"] = text(Decimal(str(variant["answer"])))
     return values
 
 
@@ -403,13 +417,21 @@ class Question(ImportedContent):
                     }
                 )
                 continue
+            # A variant's numbers as the text's language writes them ("99,9" in Vietnamese); an English
+            # text shown in its place keeps English numbers, like the rest of its sentence.
             english = translated.DEFAULT
+            prompt_language = language if prompt_md else english
+            explanation_language = language if explanation_md else english
             prompt_md = prompt_md or translated.in_language(self, "prompt_md", english) or ""
             explanation_md = explanation_md or translated.in_language(self, "explanation_md", english) or ""
             rendered = [
                 {
-                    "prompt_html": render_markdown(fill_placeholders(prompt_md, variant_values(variant))),
-                    "explanation_html": render_markdown(fill_placeholders(explanation_md, variant_values(variant))),
+                    "prompt_html": render_markdown(
+                        fill_placeholders(prompt_md, variant_values(variant, prompt_language))
+                    ),
+                    "explanation_html": render_markdown(
+                        fill_placeholders(explanation_md, variant_values(variant, explanation_language))
+                    ),
                 }
                 for variant in self.variants or []
             ]

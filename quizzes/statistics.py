@@ -10,6 +10,10 @@ As Moodle defines them, over each non-staff learner's first closed attempt:
 With question pools each attempt asks its own draw: the same formulas apply per question, over the
 first attempts that drew it (the "rest of the test" is the rest of that attempt). Wrong answers are
 also grouped by the misconception their choice is tagged with, across questions.
+
+The figures name a wrong choice and a misconception by id and tag (stored with a cohort's snapshot,
+whatever the language of the request that computed them); ``in_page_language`` fetches their texts
+for the page, which shows each in the page's language or, untranslated, in English with ``lang="en"``.
 """
 
 import math
@@ -19,7 +23,7 @@ from django.db.models import Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 from django.utils.translation import gettext_lazy as _
 
-from quizzes.models import CHOICE_KINDS, Question, QuestionKind, Response, ResponseChoice
+from quizzes.models import CHOICE_KINDS, Choice, Misconception, Question, QuestionKind, Response, ResponseChoice
 
 EXPLANATIONS = {
     "responses": _("How many learners' first finished attempts included the question."),
@@ -43,8 +47,9 @@ class QuestionStats:
     responses: int = 0
     facility: float | None = None
     discrimination: float | None = None
-    top_wrong: str = ""
+    top_wrong: str = ""  # the typed answer (other kinds); for a choice, its English text (older snapshots show it)
     top_wrong_count: int = 0
+    top_wrong_choice_id: int | None = None  # choice kinds: the most chosen wrong choice, shown in the page's language
 
     @property
     def facility_percent(self) -> float | None:
@@ -94,9 +99,9 @@ def question_statistics(question_ids, user_ids=None) -> dict[int, QuestionStats]
         # questions' picks only, not every pick ever made (a scan that grows with all the responses).
         ResponseChoice.objects.filter(choice__question_id__in=question_ids, choice__is_correct=False)
         .filter(response__in=base)
-        .values("response__question_id", "choice__text", "choice__order")
+        .values("response__question_id", "choice_id", "choice__text", "choice__order")
         .annotate(n=Count("id"))
-        .order_by("response__question_id", "-n", "choice__order", "choice__text")
+        .order_by("response__question_id", "-n", "choice__order", "choice__text", "choice_id")
     )
     for row in wrong_choices:
         item = stats[row["response__question_id"]]
@@ -105,6 +110,7 @@ def question_statistics(question_ids, user_ids=None) -> dict[int, QuestionStats]
             if kinds.get(item.question_id) == QuestionKind.FAULTY_LINE:
                 text = f"line {row['choice__order']}: {text}"
             item.top_wrong, item.top_wrong_count = text, row["n"]
+            item.top_wrong_choice_id = row["choice_id"]
     other = [qid for qid, kind in kinds.items() if kind not in CHOICE_KINDS]
     if other:
         wrong_answers = (
@@ -183,6 +189,22 @@ def misconceptions_by_question(question_ids, user_ids=None) -> dict[int, list[Mi
             )
         )
     return found
+
+
+def in_page_language(questions=(), misconceptions=()) -> None:
+    """Give each QuestionStats of ``questions`` its ``wrong_choice`` (the Choice, with its question)
+    and each MisconceptionStats of ``misconceptions`` its ``misconception``, in at most two queries,
+    so that a page shows their texts in its language (``quizzes/_top_wrong.html``,
+    ``quizzes/_misconception.html``) rather than the English the figures were computed with."""
+    questions, misconceptions = list(questions), list(misconceptions)
+    ids = {item.top_wrong_choice_id for item in questions if item.top_wrong_choice_id}
+    choices = Choice.objects.select_related("question").in_bulk(ids) if ids else {}
+    for item in questions:
+        item.wrong_choice = choices.get(item.top_wrong_choice_id)
+    tags = {item.tag for item in misconceptions}
+    found = Misconception.objects.in_bulk(tags, field_name="tag") if tags else {}
+    for item in misconceptions:
+        item.misconception = found.get(item.tag)
 
 
 def pearson(n, sx, sxx, sr, srr, sxr) -> float | None:

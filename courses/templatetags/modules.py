@@ -7,6 +7,8 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
+from devopslearn.lib.translated import lang_attr
+
 register = template.Library()
 
 
@@ -18,5 +20,8 @@ def quoted_titles(modules: Iterable) -> str:
 
 @register.filter
 def linked_titles(modules: Iterable) -> SafeString:
-    """The modules' titles, each a link to its page, separated by commas (HTML, escaped)."""
-    return format_html_join(", ", '<a href="{}">{}</a>', ((m.get_absolute_url(), m.title) for m in modules))
+    """The modules' titles, each a link to its page, separated by commas (HTML, escaped); a title
+    shown in English on a page in another language is marked ``lang="en"``."""
+    return format_html_join(
+        ", ", '<a href="{}"{}>{}</a>', ((m.get_absolute_url(), lang_attr(m, "title"), m.title) for m in modules)
+    )

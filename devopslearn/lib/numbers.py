@@ -129,9 +129,12 @@ def written_number(value, language: str | None = None) -> str:
     (default: the active one) writes it: "12.5" / "12,5", "2400" / "2,400" / "2.400". Text that is
     not a number is returned as it is."""
     try:
-        text = plain_number(Decimal(str(value)))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
+    if not number.is_finite():  # "NaN", "Infinity": text, not a number anyone wrote
+        return str(value)
+    text = plain_number(number)
     sign, digits = ("-", text[1:]) if text.startswith("-") else ("", text)
     whole, _, fraction = digits.partition(".")
     return sign + number_format(language).example(whole, fraction)
@@ -244,6 +247,13 @@ def percentage(value, places: int = 0) -> str:
     """``{{ attempt.percent|percentage }}``, ``{{ stats.facility|percentage:1 }}``: a percentage as
     every page shows it (percentage_text)."""
     return percentage_text(value, int(places))
+
+
+@register.filter
+def written(value) -> str:
+    """``{{ variant.answer|written }}``: a stored number as the page's language writes it
+    (written_number): "12.5" shows as "12,5" in Vietnamese."""
+    return written_number(value)
 
 
 @register.filter

@@ -17,7 +17,8 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.db.models import Model
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 register = template.Library()  # the "translated" template library: {% load translated %}
@@ -85,3 +86,41 @@ def lang_attr(instance: Model, name: str) -> str:
     if not shown_in_english(instance, name):
         return ""
     return mark_safe(f' lang="{DEFAULT}"')  # noqa: S308 - a fixed language code of the settings
+
+
+@register.filter
+def shown(instance: Model, name: str) -> SafeString:
+    """``{{ module|shown:"title" }}``: ``instance``'s ``name`` (escaped), inside ``<span lang="en">``
+    when it shows in English on a page in another language: for a text among other words, where no
+    element of its own holds it."""
+    text = getattr(instance, name, "")
+    attribute = lang_attr(instance, name)
+    return format_html("<span{}>{}</span>", attribute, text) if attribute else conditional_escape(text)
+
+
+def every_language(model: type[Model], names) -> tuple[str, ...]:
+    """Admin ``search_fields`` of ``model`` with each translated field (``title``, or through a relation
+    ``module__title``) as its column in every language (``title_en``, ``title_vi``): django-
+    modeltranslation turns a plain ``title`` into the active language's column only, so an English
+    admin would never find a Vietnamese word. A prefix (``^``, ``=``, ``@``) is kept on each column."""
+    expanded: list[str] = []
+    for name in names:
+        prefix = name[0] if name[:1] in "^=@" else ""
+        *path, last = name.removeprefix(prefix).split("__")
+        target = model
+        for part in path:
+            target = target._meta.get_field(part).related_model
+        if last in fields_of(target):
+            stem = "__".join([*path, ""])
+            expanded += [f"{prefix}{stem}{localized(last, language)}" for language in languages()]
+        else:
+            expanded.append(name)
+    return tuple(expanded)
+
+
+class SearchEveryLanguage:
+    """A ModelAdmin mixin: its ``search_fields`` search every language's column (``every_language``),
+    worked out when searching (the translated fields are registered by then)."""
+
+    def get_search_fields(self, request):
+        return every_language(self.model, super().get_search_fields(request))

@@ -276,3 +276,17 @@ def test_a_new_translated_answer_regrades_the_short_text_answers_given_before(co
 
     assert Response.objects.get(attempt=attempt, question=question).is_correct
     assert any("Regraded" in line for line in report.notes)
+
+
+def test_a_translated_unit_longer_than_its_column_is_refused_with_its_line(content):
+    quiz = content / "vi" / "01-deploying" / "quiz.yaml"
+    quiz.write_text(quiz.read_text(encoding="utf-8").replace("unit: mỗi ngày", "unit: lần mỗi ngày làm việc"))
+
+    with pytest.raises(ContentError) as refused:
+        load_content(content)
+
+    assert "'unit' is 21 characters long; the limit is 20" in str(refused.value)
+    assert (
+        f"quiz.yaml:{quiz.read_text(encoding='utf-8').splitlines().index('    unit: lần mỗi ngày làm việc') + 1}"
+        in str(refused.value)
+    )

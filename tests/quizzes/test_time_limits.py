@@ -114,7 +114,7 @@ def read_csv(client, world):
     client.force_login(world["lead"])
     response = client.get(reverse("cohorts:export", args=[world["cohort"].slug]))
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
-    assert rows[1][6:8] == ["in_progress", "50.0"]  # the module's state and best score, from the closed attempt
+    assert rows[1][6:8] == ["In progress", "50.0"]  # the module's state label and best score, after closing
     return response
 
 
