@@ -46,13 +46,14 @@ def test_without_javascript_there_is_no_copy_button_but_the_language_stays(brows
 
 
 @pytest.mark.parametrize("width", WIDTHS)
-def test_long_lines_and_commit_shas_never_widen_the_page(browser, live_server, live_curriculum, width):
+def test_long_lines_commit_shas_and_long_words_never_widen_the_page(browser, live_server, live_curriculum, width):
     make_user("cody", display_name="Cody")
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     login(page, live_server, "cody", PASSWORD)
     SCREENS.mkdir(parents=True, exist_ok=True)
-    for name, url in {"lesson-code": DORA, "lab-nested-list": LAB}.items():
+    search = "/search/?q=" + "a" * 300  # one unbroken word, echoed back on the results page
+    for name, url in {"search-long-word": search, "lesson-code": DORA, "lab-nested-list": LAB}.items():
         page.goto(live_server.url + url)
         assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{url} scrolls sideways"
         page.screenshot(path=SCREENS / f"{width}-{name}.png", full_page=True)
