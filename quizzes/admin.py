@@ -10,7 +10,7 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from courses.changes import ContentChangesAdmin
 from devopslearn.lib import translated
@@ -112,9 +112,12 @@ def raise_problems(problems: list[str]) -> None:
         raise ValidationError(problems)
 
 
-class ChoiceInline(SafeIdFieldsMixin, TranslationTabularInline):
+class ChoiceInline(SafeIdFieldsMixin, TranslationStackedInline):
     """The choices; of a find-the-faulty-line question, its lines: on the add page list the faulty and
-    the tempting lines by number ("order"); once saved, every line of the artifact is a row."""
+    the tempting lines by number ("order"); once saved, every line of the artifact is a row.
+
+    Stacked, each language's text beside the other's: as a table, the texts, matches and feedback in
+    both languages made the form about 3,300 px wide."""
 
     model = Choice
     formset = ChoiceInlineFormSet
@@ -133,7 +136,20 @@ class ChoiceInline(SafeIdFieldsMixin, TranslationTabularInline):
         return self.replace_orig_field(self.fields)
 
     def get_fieldsets(self, request, obj=None):
-        return [(None, {"fields": self.get_fields(request, obj)})]
+        """One line per field, its languages side by side (the order and the verdict share a line)."""
+        fields = list(self.get_fields(request, obj))
+        lines, seen = [], set()
+        for name in fields:
+            base = name.rsplit("_", 1)[0] if name.endswith(("_en", "_vi")) else name
+            if base in seen:
+                continue
+            seen.add(base)
+            group = tuple(f for f in fields if f == base or f.rsplit("_", 1)[0] == base and f.endswith(("_en", "_vi")))
+            lines.append(group if len(group) > 1 else group[0])
+        if "order" in lines and "is_correct" in lines:
+            lines.remove("is_correct")
+            lines[lines.index("order")] = ("order", "is_correct")
+        return [(None, {"fields": lines})]
 
     def get_readonly_fields(self, request, obj=None):
         if obj is not None and obj.is_faulty_line:

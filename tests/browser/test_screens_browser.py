@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from cohorts.models import Cohort
 from progress.models import Certificate
-from quizzes.models import Attempt, QuestionKind
+from quizzes.models import Attempt, Question, QuestionKind
 from tests.browser.conftest import login
 from tests.quizzes.conftest import build_quiz
 
@@ -150,6 +150,18 @@ def test_an_instructor_chooses_a_kind_then_sees_only_its_fields_without_javascri
     page.get_by_role("button", name=re.compile("^Save$")).click()
     row = page.locator(".form-row.field-numeric_answer")
     expect(row.locator(".errorlist")).to_contain_text("needs its answer")
+    context.close()
+
+
+def test_a_questions_choices_in_both_languages_fit_the_admin_form_at_1280(browser, live_server, demo):
+    question = Question.objects.filter(kind=QuestionKind.MATCHING).first()
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    login(page, live_server, "instructor", "devops-demo")
+    page.goto(f"{live_server.url}/admin/quizzes/question/{question.pk}/change/")
+    expect(page.locator("#id_choices-0-match_text_vi")).to_be_visible()  # each language's field shows
+    expect(page.locator("#id_choices-0-feedback_en")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     context.close()
 
 
