@@ -145,6 +145,7 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
         cohort, plan, kind=reason, after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
     cursor = {"reason": reason} if reason else {}
+    counts = cohort_attention.counts(cohort, plan)
     return render(
         request,
         "cohorts/attention.html",
@@ -155,7 +156,8 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
             "items": page.items,
             "previous": "?" + urlencode({**cursor, "before": page.previous}) if page.previous else "",
             "next": "?" + urlencode({**cursor, "after": page.next}) if page.next else "",
-            "counts": cohort_attention.counts(cohort, plan),
+            "counts": counts,
+            "shown_count": counts[reason or "all"],
             "count_limit": overview.COUNT_LIMIT,
             "reason": reason,
             "inactive_days": cohort_attention.INACTIVE_DAYS,

@@ -66,6 +66,7 @@ def test_needs_attention_counts_learners_per_reason_and_lists_one_reason(lead_cl
     listed = re.findall(r'<li class="card">', stuck)
     assert len(listed) == counts["stuck"]
     assert 'aria-current="true"><strong>' in stuck and "Show every reason" in stuck
+    assert f"{counts['stuck']} learners need attention for this reason" in stuck  # the heading follows the filter
     every = lead_client.get(f"/cohorts/{cohort.slug}/attention/?reason=nonsense").content.decode()
     assert len(re.findall(r'<li class="card">', every)) == len(items)
 

@@ -2,6 +2,7 @@
 learner's answer, the right answer and the explanation, "Try again" within the limit, and who can
 help once every attempt is used."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -176,3 +177,14 @@ def test_a_failed_attempt_has_no_next_steps_banner(client, learner, mixed_quiz):
     client.force_login(learner)
     page = result_page(client, attempt).content.decode()
     assert "next-steps" not in page and "Module mastered" not in page
+
+
+def test_an_unanswered_matching_question_says_not_answered_rather_than_wrong_on_each_row(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz, {**HOW, QuestionKind.MATCHING: None})
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    matching = mixed_quiz.questions.get(kind=QuestionKind.MATCHING)
+    rows = matching.choices.count()
+    tables = [t for t in re.findall(r'<table class="pairs-table.*?</table>', page, re.S) if "not answered" in t]
+    assert len(tables) == 1  # the matching question's; the ordering question was answered
+    assert tables[0].count("not answered") == rows and "✗" not in tables[0]
