@@ -103,10 +103,10 @@ def is_complete(
 NOTHING = Q(pk__in=[])
 
 
-def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now=None) -> dict[str, Q]:
-    """{state: SQL condition} for one module, on a queryset whose ``user_ref`` column is the learner:
-    RULE_TABLE read with each fact as an SQL condition. Exactly one condition holds for each learner,
-    as module_state() decides (tests/progress/test_state_rule.py). ``module`` carries ``quiz_id``."""
+def _rule_lines(module, prerequisite_ids, *, user_ref: str, now) -> list[tuple[str, Q | None]]:
+    """RULE_TABLE's lines in order, each as an SQL condition on a queryset whose ``user_ref`` column
+    is the learner: None for a line that can never hold, an empty Q for one that always holds. A
+    learner's state is the first line that holds (``state_conditions`` makes them exclusive)."""
     rows = ModuleProgress.objects.filter(user_id=OuterRef(user_ref))
     row = rows.filter(module_id=module.pk)
 
@@ -127,8 +127,7 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
         "prerequisites_done": prerequisites_done if prerequisite_ids else True,
         "started": Q(Exists(row.filter(Q(lessons_completed__gt=0) | Q(attempts__gt=0) | Q(labs_passed__gt=0)))),
     }
-    conditions: dict[str, Q] = {}
-    earlier: Q | None = Q()  # no earlier line holds (None: an earlier line always holds)
+    lines: list[tuple[str, Q | None]] = []
     for state, required in RULE_TABLE:
         line: Q | None = Q()  # None: the line can never hold
         for name, wanted in required.items():
@@ -139,6 +138,17 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
                 line &= fact if wanted else ~fact
             if line is None:
                 break
+        lines.append((state, line))
+    return lines
+
+
+def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now=None) -> dict[str, Q]:
+    """{state: SQL condition} for one module, on a queryset whose ``user_ref`` column is the learner:
+    RULE_TABLE read with each fact as an SQL condition. Exactly one condition holds for each learner,
+    as module_state() decides (tests/progress/test_state_rule.py). ``module`` carries ``quiz_id``."""
+    conditions: dict[str, Q] = {}
+    earlier: Q | None = Q()  # no earlier line holds (None: an earlier line always holds)
+    for state, line in _rule_lines(module, prerequisite_ids, user_ref=user_ref, now=now):
         if line is None or earlier is None:
             conditions[state] = NOTHING
             continue
@@ -148,14 +158,20 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
 
 
 def state_rank(module, prerequisite_ids, *, user_ref: str = "user_id", now=None) -> Case:
-    """An integer expression ordering learners by their state in the module (locked first)."""
-    conditions = state_conditions(module, prerequisite_ids, user_ref=user_ref, now=now)
-    always = next((state for state, condition in conditions.items() if not condition), State.AVAILABLE)
-    return Case(
-        *(When(condition, then=Value(State.RANK[state])) for state, condition in conditions.items() if condition),
-        default=Value(State.RANK[always]),
-        output_field=IntegerField(),
-    )
+    """An integer expression ordering learners by their state in the module (locked first).
+
+    A CASE takes the first line that holds, as the rule does: its WHENs are the table's lines as they
+    are, not the exclusive ``state_conditions`` (which repeat every earlier line, negated, and made the
+    database evaluate each earlier fact again for every member sorted)."""
+    whens, default = [], State.AVAILABLE
+    for state, line in _rule_lines(module, prerequisite_ids, user_ref=user_ref, now=now):
+        if line is None:
+            continue
+        if not line:  # always holds: the learners no earlier line took
+            default = state
+            break
+        whens.append(When(line, then=Value(State.RANK[state])))
+    return Case(*whens, default=Value(State.RANK[default]), output_field=IntegerField())
 
 
 def completion_sentence(status: "ModuleStatus") -> str:
