@@ -36,7 +36,7 @@ GOALS = {
 def environment(database_url: str) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST")}
     env.update(
-        DJANGO_SETTINGS_MODULE="devopslearn.settings_bench",
+        DJANGO_SETTINGS_MODULE="devopslearn.settings",
         DEBUG="0",
         EMAIL_CONSOLE="1",
         SECRET_KEY="bench-" + secrets.token_urlsafe(48),
@@ -71,11 +71,14 @@ def build(env: dict, database_url: str, learners: int) -> None:
     print(f"  database built in {time.perf_counter() - started:.0f} s")
 
 
-def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
+def serve(env: dict, port: int, workers: int, app: str = "devopslearn.wsgi:application") -> subprocess.Popen:
+    """Start gunicorn with the app's configuration (``app``: the WSGI application to serve) and wait
+    until /healthz answers 200; exits the benchmark if it does not within 20 s."""
     server = subprocess.Popen(
         [
             str(Path(PY).parent / "gunicorn"),
-            "devopslearn.wsgi:application",
+            app,
+            *("--pythonpath", str(ROOT / "bench")),  # for hello_world
             *("--config", str(ROOT / "gunicorn.conf.py")),  # gthread workers, as `make run` serves
             "--bind",
             f"127.0.0.1:{port}",
@@ -99,6 +102,13 @@ def serve(env: dict, port: int, workers: int) -> subprocess.Popen:
             time.sleep(0.2)
     server.terminate()
     sys.exit("gunicorn did not start")
+
+
+def serve_hello(port: int, workers: int) -> subprocess.Popen:
+    """The ceiling: bench/hello_world.py (startproject's settings and middleware, not the app's),
+    served like the app. Its URL is /bench/hello."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PYTEST", "DJANGO_SETTINGS"))}
+    return serve(env, port, workers, app="hello_world:application")
 
 
 def wrk(url: str, duration: int, connections: int, threads: int, script: str, *args: str) -> dict:
@@ -182,6 +192,7 @@ def run_suite(label: str, database_url: str, args) -> dict:
         ).stdout
     )
     server = serve(env, args.port, args.workers)
+    hello_server = serve_hello(args.port + 1, args.workers)
     base = f"http://127.0.0.1:{args.port}"
     results: dict[str, list] = {}
     answer_files = []
@@ -195,7 +206,7 @@ def run_suite(label: str, database_url: str, args) -> dict:
                 for item in lines[r * per_round : (r + 1) * per_round]:
                     handle.write(f"{item['cookie']}\t{item['csrf']}\t{item['path']}\t{item['body']}\n")
             answer_files.append(handle.name)
-        targets = [("hello", "/bench/hello", "")]  # bare: no session, as the ceiling is defined
+        targets = [("hello", f"http://127.0.0.1:{args.port + 1}/bench/hello", "")]  # bare Django, no session
         targets += [(name, url, personas["learner"]["cookie"]) for name, url in personas["pages"].items()]
         targets += [("cohort dashboard", personas["dashboard"], personas["lead"]["cookie"])]
         print(
@@ -205,7 +216,14 @@ def run_suite(label: str, database_url: str, args) -> dict:
         for round_number in range(args.rounds):
             for name, url, cookie in targets:
                 results.setdefault(name, []).append(
-                    wrk(base + url, args.duration, args.connections, args.threads, "bench/get.lua", cookie)
+                    wrk(
+                        url if url.startswith("http") else base + url,
+                        args.duration,
+                        args.connections,
+                        args.threads,
+                        "bench/get.lua",
+                        cookie,
+                    )
                 )
             results.setdefault("answer POST", []).append(
                 wrk(
@@ -225,8 +243,9 @@ def run_suite(label: str, database_url: str, args) -> dict:
         csv_figures = measure_csv(env, args.port, personas["lead"], personas["csv"])
         subprocess.run([PY, "bench/login.py", "--url", base], cwd=ROOT, env=env, check=True)  # login p50, printed
     finally:
-        server.terminate()
-        server.wait()
+        for process in (server, hello_server):
+            process.terminate()
+            process.wait()
         for name in answer_files:
             Path(name).unlink(missing_ok=True)
     return {

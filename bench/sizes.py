@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import PY, ROOT, environment, serve, wrk  # noqa: E402
+from run import PY, ROOT, environment, serve, serve_hello, wrk  # noqa: E402
 
 PAGES = [
     ("overview", ""),
@@ -145,13 +145,21 @@ def main() -> None:
     found = json.loads(probe.stdout.strip().splitlines()[-1])["cohorts"]
     small, large = (found[slug] for slug, _lead in cohorts)
     server = serve(env, args.port, args.workers)
+    hello_server = serve_hello(args.port + 1, args.workers)
     base = f"http://127.0.0.1:{args.port}"
     results: dict = {}
     try:
         for round_number in range(args.rounds):
             for name, _tail in pages:
                 loads = [load_average()]
-                hello = wrk(base + "/bench/hello", args.duration, args.connections, args.threads, "bench/get.lua", "")
+                hello = wrk(
+                    f"http://127.0.0.1:{args.port + 1}/bench/hello",
+                    args.duration,
+                    args.connections,
+                    args.threads,
+                    "bench/get.lua",
+                    "",
+                )
                 entry = results.setdefault(name, {"hello": [], "small": [], "large": [], "load": [], "errors": 0})
                 entry["hello"].append(hello["rps"])
                 for size, cohort in (("small", small), ("large", large)):
@@ -174,8 +182,9 @@ def main() -> None:
                     flush=True,
                 )
     finally:
-        server.terminate()
-        server.wait()
+        for process in (server, hello_server):
+            process.terminate()
+            process.wait()
     lines = [
         f"### {label}: {small['members']:,} vs {large['members']:,} members",
         "",
