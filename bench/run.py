@@ -140,10 +140,16 @@ def wrk(url: str, duration: int, connections: int, threads: int, script: str, *a
         value, unit = float(found.group(1)), found.group(2)
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
 
-    errors = int(number(r"Non-2xx or 3xx responses: (\d+)"))
     socket = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
-    errors += sum(int(x) for x in socket.groups()) if socket else 0
+    connect, read, write, timeout = (int(x) for x in socket.groups()) if socket else (0, 0, 0, 0)
+    kinds = {  # what went wrong, so that a failed request can be told apart from a slow one
+        "non-2xx/3xx": int(number(r"Non-2xx or 3xx responses: (\d+)")),
+        "socket": connect + read + write,
+        "over 2 s (wrk's timeout)": timeout,
+    }
+    errors = sum(kinds.values())
     return {
+        "error_kinds": kinds,
         "rps": number(r"Requests/sec:\s+([\d.]+)"),
         "p50": millis("50"),
         "p99": millis("99"),
@@ -276,13 +282,16 @@ def table(suite: dict) -> str:
         ratio = rps / ceiling if ceiling else 0
         goal = GOALS[suite["label"]].get(name)
         errors = sum(r["errors"] for r in runs)
+        kinds = ", ".join(
+            f"{n} {kind}" for kind in runs[0]["error_kinds"] if (n := sum(r["error_kinds"][kind] for r in runs))
+        )
         ok = (goal is None or ratio >= goal) and errors == 0
         met &= ok
         mark = "" if goal is None else (" ✓" if ok else " ✗")
         lines.append(
             f"| {name} | {rps:.0f} | {statistics.median(r['p50'] for r in runs):.1f} | "
             f"{statistics.median(r['p99'] for r in runs):.1f} | {suite['queries'].get(name, '-')} | {ratio:.3f} | "
-            f"{'' if goal is None else f'≥ {goal:.2f}'}{mark} | {errors} |"
+            f"{'' if goal is None else f'≥ {goal:.2f}'}{mark} | {errors}{f' ({kinds})' if kinds else ''} |"
         )
     csv_figures = suite["csv"]
     csv_ok = csv_figures["seconds"] < 2
