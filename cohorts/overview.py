@@ -19,7 +19,7 @@ from accounts.models import User
 from cohorts.models import Cohort, Membership
 from devopslearn.lib import keyset
 from progress.models import ModuleProgress
-from progress.states import ModuleStatus, PathPlan, State, path_percent, state_conditions, state_rank
+from progress.states import ModuleStatus, PathPlan, State, path_percent, progress_rows, state_conditions, state_rank
 
 PAGE_SIZE = 50
 # A filtered overview counts its matches up to this many ("More than 500 learners shown"): a filter
@@ -103,8 +103,10 @@ def ordering(sort: str, plan: PathPlan) -> keyset.Ordering:
 
 
 def members(cohort: Cohort, plan: PathPlan, *, state: str = "", module_id: str = "", text: str = ""):
-    """The cohort's memberships, filtered in SQL (unordered: ``page`` orders them)."""
-    found = cohort.memberships.all()
+    """The cohort's memberships, filtered in SQL (unordered: ``page`` orders them), with each
+    member's progress row of every module at hand for a filter or sort by state (``progress_rows``:
+    joined only where a condition reads them)."""
+    found = cohort.memberships.alias(**progress_rows([m.pk for m in plan.modules]))
     if text:
         # What the pages show of a member, never the hidden e-mail address.
         found = found.filter(Q(user__username__icontains=text) | Q(user__display_name__icontains=text))

@@ -14,8 +14,22 @@ from decimal import Decimal
 from itertools import product
 from typing import NamedTuple
 
-from django.db.models import Case, Count, Exists, F, IntegerField, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    Count,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce, Least
+from django.db.models.lookups import Exact
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -103,29 +117,50 @@ def is_complete(
 NOTHING = Q(pk__in=[])
 
 
-def _rule_lines(module, prerequisite_ids, *, user_ref: str, now) -> list[tuple[str, Q | None]]:
-    """RULE_TABLE's lines in order, each as an SQL condition on a queryset whose ``user_ref`` column
-    is the learner: None for a line that can never hold, an empty Q for one that always holds. A
-    learner's state is the first line that holds (``state_conditions`` makes them exclusive)."""
-    rows = ModuleProgress.objects.filter(user_id=OuterRef(user_ref))
-    row = rows.filter(module_id=module.pk)
+def progress_rows(module_ids, *, user_path: str = "user__") -> dict[str, FilteredRelation]:
+    """The learner's ModuleProgress row of each module, as aliases for ``QuerySet.alias()`` on a
+    queryset whose ``user_path`` leads to the learner ("user__" from a membership, "" from a user).
+
+    Each is a LEFT JOIN on the (user, module) unique index: one probe per learner and module, so a
+    filter or sort by state reads the rows of the learners it looks at, not every learner's.
+    ``state_conditions`` and ``state_rank`` read the rows through these aliases."""
+    relation = f"{user_path}module_progress"
+    return {_row(m): FilteredRelation(relation, condition=Q(**{f"{relation}__module_id": m})) for m in module_ids}
+
+
+def _row(module_id: int) -> str:
+    return f"progress_of_{module_id}"
+
+
+def _holds(condition: Q) -> Case:
+    """A fact as a boolean that is never NULL: False for a learner without the row. The rule's "does
+    not hold" is then ``= False``, not a NOT over a joined column that may be missing."""
+    return Case(When(condition, then=Value(True)), default=Value(False), output_field=BooleanField())
+
+
+def _rule_lines(module, prerequisite_ids, *, now) -> list[tuple[str, Q | None]]:
+    """RULE_TABLE's lines in order, each as an SQL condition over the ``progress_rows`` aliases: None
+    for a line that can never hold, an empty Q for one that always holds. A learner's state is the
+    first line that holds (``state_conditions`` makes them exclusive)."""
+    row = _row(module.pk)
 
     def completed(module_id):
-        return Q(Exists(rows.filter(module_id=module_id, completed_at__isnull=False)))
+        return _holds(Q(**{f"{_row(module_id)}__completed_at__isnull": False}))
 
     prerequisites_done = Q()
     for prerequisite_id in prerequisite_ids:
-        prerequisites_done &= completed(prerequisite_id)
+        prerequisites_done &= Q(Exact(completed(prerequisite_id), True))
+    started = Q(**{f"{row}__lessons_completed__gt": 0}) | Q(**{f"{row}__attempts__gt": 0})
     facts = {
         "completed": completed(module.pk),
         # A fact known without the database is a Python bool: the table is simplified with it.
-        "mastery_score": Q(Exists(row.filter(best_percent__gte=MASTERY_PERCENT))) if module.quiz_id else True,
+        "mastery_score": _holds(Q(**{f"{row}__best_percent__gte": MASTERY_PERCENT})) if module.quiz_id else True,
         # The row's kept earliest due time (ModuleProgress.earliest_due), read as ReviewCardQuerySet.due
         # would count: a card is due when its due time has come. A learner without a row has no state
         # that depends on it (only a completed module, which has a row, can be mastered).
-        "cards_due": Q(Exists(row.filter(earliest_due__lte=now or timezone.now()))),
-        "prerequisites_done": prerequisites_done if prerequisite_ids else True,
-        "started": Q(Exists(row.filter(Q(lessons_completed__gt=0) | Q(attempts__gt=0) | Q(labs_passed__gt=0)))),
+        "cards_due": _holds(Q(**{f"{row}__earliest_due__lte": now or timezone.now()})),
+        "prerequisites_done": _holds(prerequisites_done) if prerequisite_ids else True,
+        "started": _holds(started | Q(**{f"{row}__labs_passed__gt": 0})),
     }
     lines: list[tuple[str, Q | None]] = []
     for state, required in RULE_TABLE:
@@ -135,20 +170,21 @@ def _rule_lines(module, prerequisite_ids, *, user_ref: str, now) -> list[tuple[s
             if isinstance(fact, bool):
                 line = line if fact == wanted else None
             elif line is not None:
-                line &= fact if wanted else ~fact
+                line &= Q(Exact(fact, wanted))
             if line is None:
                 break
         lines.append((state, line))
     return lines
 
 
-def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now=None) -> dict[str, Q]:
-    """{state: SQL condition} for one module, on a queryset whose ``user_ref`` column is the learner:
-    RULE_TABLE read with each fact as an SQL condition. Exactly one condition holds for each learner,
-    as module_state() decides (tests/progress/test_state_rule.py). ``module`` carries ``quiz_id``."""
+def state_conditions(module, prerequisite_ids, *, now=None) -> dict[str, Q]:
+    """{state: SQL condition} for one module, on a queryset with the ``progress_rows`` aliases of the
+    module and its prerequisites: RULE_TABLE read with each fact as an SQL condition. Exactly one
+    condition holds for each learner, as module_state() decides (tests/progress/test_state_rule.py).
+    ``module`` carries ``quiz_id``."""
     conditions: dict[str, Q] = {}
     earlier: Q | None = Q()  # no earlier line holds (None: an earlier line always holds)
-    for state, line in _rule_lines(module, prerequisite_ids, user_ref=user_ref, now=now):
+    for state, line in _rule_lines(module, prerequisite_ids, now=now):
         if line is None or earlier is None:
             conditions[state] = NOTHING
             continue
@@ -157,14 +193,15 @@ def state_conditions(module, prerequisite_ids, *, user_ref: str = "user_id", now
     return conditions
 
 
-def state_rank(module, prerequisite_ids, *, user_ref: str = "user_id", now=None) -> Case:
-    """An integer expression ordering learners by their state in the module (locked first).
+def state_rank(module, prerequisite_ids, *, now=None) -> Case:
+    """An integer expression ordering learners by their state in the module (locked first), on a
+    queryset with the ``progress_rows`` aliases of the module and its prerequisites.
 
     A CASE takes the first line that holds, as the rule does: its WHENs are the table's lines as they
     are, not the exclusive ``state_conditions`` (which repeat every earlier line, negated, and made the
     database evaluate each earlier fact again for every member sorted)."""
     whens, default = [], State.AVAILABLE
-    for state, line in _rule_lines(module, prerequisite_ids, user_ref=user_ref, now=now):
+    for state, line in _rule_lines(module, prerequisite_ids, now=now):
         if line is None:
             continue
         if not line:  # always holds: the learners no earlier line took

@@ -16,7 +16,7 @@ from cohorts.questions import cohort_questions, snapshot
 from demo.generator import Profile, generate_learners, load_profiles
 from demo.seeds import create_learners
 from progress.models import ModuleProgress, ReviewCard
-from progress.states import PathPlan, State, state_conditions
+from progress.states import PathPlan, State, progress_rows, state_conditions
 from quizzes.models import Attempt, Question, Response, ResponseChoice
 from tests.cohorts.conftest import make_cohort
 from tests.factories import make_user
@@ -138,7 +138,8 @@ def test_sql_state_conditions_agree_with_the_python_rule(cohort, curriculum):
     for module_index, module in enumerate(plan.modules):
         conditions = state_conditions(module, plan.edges[module.pk])
         for state in State.ORDER:
-            sql = set(cohort.memberships.filter(conditions[state]).values_list("user_id", flat=True))
+            members = cohort.memberships.alias(**progress_rows([m.pk for m in plan.modules]))
+            sql = set(members.filter(conditions[state]).values_list("user_id", flat=True))
             expected = {uid for uid in user_ids if python[uid][module_index].state == state}
             assert sql == expected, (module.slug, state)
 

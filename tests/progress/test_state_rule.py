@@ -14,7 +14,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from progress.models import ModuleProgress, ReviewCard
-from progress.states import MASTERY_PERCENT, Facts, PathPlan, State, module_state, state_conditions, state_rank
+from progress.states import (
+    MASTERY_PERCENT,
+    Facts,
+    PathPlan,
+    State,
+    module_state,
+    progress_rows,
+    state_conditions,
+    state_rank,
+)
 from quizzes.models import Question
 from tests.factories import make_user
 
@@ -79,15 +88,14 @@ def test_the_sql_conditions_and_the_python_rule_agree(curriculum, learners):
         ModuleProgress.objects.filter(user__in=users).refresh_earliest_due()
         python = plan.statuses_for([u.pk for u in users])
         people = get_user_model().objects.filter(pk__in=[u.pk for u in users])
+        people = people.alias(**progress_rows([m.pk for m in plan.modules], user_path=""))
         for index, module in enumerate(plan.modules):
-            conditions = state_conditions(module, plan.edges[module.pk], user_ref="pk", now=now)
+            conditions = state_conditions(module, plan.edges[module.pk], now=now)
             for state, condition in conditions.items():
                 expected = {u.pk for u in users if python[u.pk][index].state == state}
                 assert set(people.filter(condition).values_list("pk", flat=True)) == expected, (module.slug, state)
             ranks = dict(
-                people.annotate(rank=state_rank(module, plan.edges[module.pk], user_ref="pk", now=now)).values_list(
-                    "pk", "rank"
-                )
+                people.annotate(rank=state_rank(module, plan.edges[module.pk], now=now)).values_list("pk", "rank")
             )
             assert ranks == {u.pk: State.RANK[python[u.pk][index].state] for u in users}, module.slug
         transaction.set_rollback(True)
