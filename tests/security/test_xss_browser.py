@@ -33,8 +33,9 @@ APP_CSS = Path(settings.BASE_DIR) / "static" / "css" / "app.css"
 SITE_TAGS = [
     Path(settings.BASE_DIR) / "devopslearn" / "lib" / "sitetags.py",
     Path(settings.BASE_DIR) / "accounts" / "templatetags" / "account_menu.py",
-    Path(settings.BASE_DIR) / "accounts" / "forms.py",  # the time-zone select's <optgroup>s (QuickSelect)
 ]
+# Templates of a widget, found by the form renderer in the app's own templates folder.
+SITE_TAGS.append(Path(settings.BASE_DIR) / "accounts" / "templates" / "accounts" / "widgets" / "quick_select.html")
 
 
 def _template_sources() -> str:
