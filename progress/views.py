@@ -243,13 +243,19 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+def _own_certificate(request: HttpRequest, code: str) -> Certificate:
+    """The learner's own certificate, to change; anybody else's (shared or not) is a 404."""
+    cert = Certificate.load_own(code, request.user.pk)
+    if cert is None:
+        raise Http404
+    return cert
+
+
 @login_required
 @require_POST
 def share_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """The learner shares their certificate (its page then shows to anyone with the address) or stops."""
-    cert = Certificate.load_own(code, request.user.pk)
-    if cert is None:
-        raise Http404
+    cert = _own_certificate(request, code)
     cert.shared = request.POST.get("shared") == "1"
     cert.save(update_fields=["shared"])
     if cert.shared:
@@ -263,9 +269,7 @@ def share_certificate(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def reissue_certificate(request: HttpRequest, code: str) -> HttpResponse:
     """The learner asks for their certificate to carry their current name (same code and date)."""
-    cert = Certificate.load_own(code, request.user.pk)
-    if cert is None:
-        raise Http404
+    cert = _own_certificate(request, code)
     if cert.is_revoked:
         messages.error(request, _("This certificate was revoked: ask your instructor to re-issue it."))
     elif not cert.name_is_out_of_date(request.user):
