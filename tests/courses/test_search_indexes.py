@@ -88,7 +88,9 @@ def test_accents_are_folded_and_the_learners_language_comes_first(curriculum):
         vietnamese = list(Lesson.objects.published().search("trien khai"))
     with translation.override("en"):
         english = list(Lesson.objects.published().search("trien khai"))
-    assert vietnamese and all({"trien", "khai"} <= set(re.findall(r"\w+", lesson.search_text_vi)) for lesson in vietnamese)
+    assert vietnamese and all(
+        {"trien", "khai"} <= set(re.findall(r"\w+", lesson.search_text_vi)) for lesson in vietnamese
+    )
     assert all(lesson.in_language for lesson in vietnamese)  # every match is in the Vietnamese text
     assert not any(lesson.in_language for lesson in english)  # found through the Vietnamese text only
     assert {lesson.pk for lesson in english} == {lesson.pk for lesson in vietnamese}
