@@ -3,9 +3,10 @@ import json
 import uuid
 from decimal import Decimal
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -333,6 +334,34 @@ def find_cycle(edges: dict) -> list | None:
     return None
 
 
+def search_vectors() -> dict:
+    """{stored column: the vector it holds}: what a lesson is searched by on PostgreSQL, computed by the
+    database from the lesson's columns (LessonQuerySet.store_search_vectors). Each language's folded
+    words (``search_vector_vi`` from ``search_text_vi``, the ``simple`` configuration: no stemming, so
+    a folded Vietnamese word matches as it is), and the English text stemmed, the title weighted above
+    the body (``search_english``, which also ranks the results)."""
+    vectors = {
+        translated.localized("search_vector", language): SearchVector(
+            translated.localized("search_text", language), config="simple"
+        )
+        for language in translated.languages()
+    }
+    english = translated.DEFAULT
+    vectors["search_english"] = SearchVector(
+        translated.localized("title", english), weight="A", config="english"
+    ) + SearchVector(translated.localized("body_text", english), weight="B", config="english")
+    return vectors
+
+
+# The texts the search vectors are computed from, by name or by a language's column: a write of one
+# of them computes the vectors again.
+SEARCH_SOURCES = frozenset(
+    column
+    for name in ("title", "body_text", "search_text")
+    for column in (name, *(translated.localized(name, language) for language in translated.languages()))
+)
+
+
 class LessonQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True, module__published=True)
@@ -340,41 +369,37 @@ class LessonQuerySet(VersionedQuerySet):
     def search(self, query: str):
         """Lessons whose title or text match ``query`` in any language, accents ignored (the folded
         search columns: ``trien khai`` finds ``triển khai``), those that match in the page's language
-        first. PostgreSQL: full-text search of the folded words (GIN-indexed, courses 0005), plus
-        English stemming of the English text (GIN-indexed, courses 0006); elsewhere every folded word
-        as a substring."""
+        first. PostgreSQL: full-text search of the stored vectors (search_vectors(): each language's
+        folded words, and the English text stemmed), each GIN-indexed (courses 0007); elsewhere every
+        folded word as a substring of the folded columns."""
         lessons = self.select_related("module__path")
-        own = translated.localized("search_text", translated.active())
-        columns = [translated.localized("search_text", language) for language in translated.languages()]
+        own = translated.active()
         if connection.vendor == "postgresql":
-            from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorExact
-
             folded = SearchQuery(fold(query), search_type="websearch", config="simple")
             english = SearchQuery(query, search_type="websearch", config="english")
-            vector = SearchVector("title_en", weight="A", config="english") + SearchVector(
-                "body_text_en", weight="B", config="english"
-            )
-            # The expressions of the GIN indexes of courses 0005 (folded columns) and 0006 (English vector):
-            # every branch of the OR below has its index, so a BitmapOr plan exists. Measured (PostgreSQL
-            # 15, EXPLAIN ANALYZE, "trien khai" in Vietnamese): with the curriculum's 36 lessons the planner
-            # picks a Seq Scan on courses_lesson (cost 58.9 against 778 for the BitmapOr; ~100 ms, each row's
-            # to_tsvector of a whole lesson computed three times); with 1,116 lessons still a Seq Scan
-            # (cost 1,417 against 3,581; 3.4 s), while the BitmapOr it refuses reads the matching rows in
-            # 4 ms (0.5 s in all: ranking recomputes the English vector of the 279 matches). The planner
-            # counts to_tsvector at its declared cost, far below parsing a lesson, so it does not choose
-            # the indexes at any size we have. What would: stored tsvector columns (SearchVectorField,
-            # filled on save like search_text) matched and ranked without recomputing; not done yet.
-            matches = {column: SearchVectorExact(SearchVector(column, config="simple"), folded) for column in columns}
-            found = Q(SearchVectorExact(vector, english))
+            # Stored vectors, not to_tsvector() expressions: the planner prices an expression at its
+            # declared cost, far below parsing a lesson, and so chose a Seq Scan that computed three
+            # vectors of every lesson (1,116 lessons, "trien khai" in Vietnamese: 3.4 s, against 0.5 s
+            # for the BitmapOr of the expression indexes it refused). With stored columns it reads the
+            # indexes of its own accord (tests/courses/test_search_indexes.py; measured beside it).
+            matches = {
+                language: Q(**{translated.localized("search_vector", language): folded})
+                for language in translated.languages()
+            }
+            found = Q(search_english=english)
             for condition in matches.values():
-                found |= Q(condition)
+                found |= condition
             return (
-                lessons.annotate(rank=SearchRank(vector, english), in_language=matches[own])
-                .filter(found)
+                lessons.filter(found)
+                .annotate(
+                    rank=SearchRank(F("search_english"), english),
+                    in_language=ExpressionWrapper(matches[own], BooleanField()),
+                )
                 .order_by("-in_language", "-rank", "module__order", "order")
             )
+        columns = [translated.localized("search_text", language) for language in translated.languages()]
         terms = fold(query).split()
-        in_language = Q(*(Q(**{f"{own}__contains": term}) for term in terms))
+        in_language = Q(*(Q(**{f"{translated.localized('search_text', own)}__contains": term}) for term in terms))
         condition = Q()
         for column in columns:
             condition |= Q(*(Q(**{f"{column}__contains": term}) for term in terms))
@@ -383,6 +408,36 @@ class LessonQuerySet(VersionedQuerySet):
             .annotate(in_language=ExpressionWrapper(in_language, BooleanField()))
             .order_by("-in_language", "module__order", "order")
         )
+
+    def store_search_vectors(self) -> int:
+        """PostgreSQL: these lessons' search vectors computed again from their texts (search_vectors());
+        elsewhere nothing (SQLite searches the folded columns). Run after every write of a text they are
+        computed from: Lesson.save and this queryset's update, bulk_update and bulk_create call it.
+        Derived data of a write already recorded: it neither bumps the content version nor records a
+        change (VersionedQuerySet.update is passed by)."""
+        if connection.vendor != "postgresql":
+            return 0
+        return super(VersionedQuerySet, self).update(**search_vectors())
+
+    def update(self, **kwargs):
+        sources = connection.vendor == "postgresql" and not SEARCH_SOURCES.isdisjoint(kwargs)
+        ids = list(self.values_list("pk", flat=True)) if sources else []
+        rows = super().update(**kwargs)
+        if ids:
+            self.model.objects.filter(pk__in=ids).store_search_vectors()
+        return rows
+
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        objs = list(objs)
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if not SEARCH_SOURCES.isdisjoint(fields):
+            self.model.objects.filter(pk__in=[obj.pk for obj in objs]).store_search_vectors()
+        return rows
+
+    def bulk_create(self, objs, *args, **kwargs):
+        created = super().bulk_create(objs, *args, **kwargs)
+        self.model.objects.filter(pk__in=[obj.pk for obj in created if obj.pk is not None]).store_search_vectors()
+        return created
 
 
 class Lesson(ImportedContent):
@@ -412,8 +467,12 @@ class Lesson(ImportedContent):
     body_html = models.TextField(_("body (rendered)"), editable=False, blank=True)
     body_text = models.TextField(editable=False, blank=True)
     # The title and text folded for search (devopslearn.lib.fold), a column per language beside the
-    # text: LessonQuerySet.search reads it on both databases (PostgreSQL through a GIN index).
+    # text: LessonQuerySet.search reads it on SQLite, and on PostgreSQL its vector (below).
     search_text = models.TextField(editable=False, blank=True)
+    # PostgreSQL: the search's vectors (search_vectors(); a column per language of the folded words,
+    # and the English text stemmed), stored and GIN-indexed (courses 0007); NULL on SQLite.
+    search_vector = SearchVectorField(null=True, editable=False)
+    search_english = SearchVectorField(null=True, editable=False)
     takeaways = models.TextField(_("key takeaways"), blank=True, help_text=_("One takeaway a line."))
     sources = models.CharField(
         _("source reports"), max_length=500, blank=True, help_text=_("The workshop reports this lesson draws on.")
@@ -454,6 +513,7 @@ class Lesson(ImportedContent):
         if kwargs.get("update_fields") is not None:
             kwargs["update_fields"] = {*kwargs["update_fields"], *rendered}
         super().save(*args, **kwargs)
+        type(self).objects.filter(pk=self.pk).store_search_vectors()
 
     def get_absolute_url(self) -> str:
         return reverse("courses:lesson", args=[self.module.path.slug, self.module.slug, self.slug])

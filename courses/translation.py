@@ -18,4 +18,4 @@ class ModuleTranslation(TranslationOptions):
 
 @register(Lesson)
 class LessonTranslation(TranslationOptions):
-    fields = ("title", "body_md", "body_html", "body_text", "takeaways", "search_text")
+    fields = ("title", "body_md", "body_html", "body_text", "takeaways", "search_text", "search_vector")

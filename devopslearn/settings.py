@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
+    "django.contrib.postgres",  # the stored search vectors of lessons (a column type; harmless on SQLite)
     "django_htmx",
     "axes",
     "django_tasks_db",
@@ -223,6 +224,8 @@ MODELTRANSLATION_PREPOPULATE_LANGUAGE = "en"  # slugs come from the English titl
 # A row created with title=... (a report imported by a staff member reading in Vietnamese) gets its
 # English column too: every text exists in English, the language every other one falls back to.
 MODELTRANSLATION_AUTO_POPULATE = "default"
+# A lesson's stored search vector, a column per language like the folded text it is computed from.
+MODELTRANSLATION_CUSTOM_FIELDS = ("SearchVectorField",)
 TIME_ZONE = "UTC"
 USE_TZ = True
 

@@ -115,7 +115,7 @@ def summary(
     max_score = sum(check["max_points"] for check in checks)
     percent = share_percent(score, max_score) if max_score else 100
     required_failed = [check for check in checks if check["required"] and check["status"] == FAIL]
-    # Decided on the exact share (69.6 % does not pass a 70 % mark); the floored figure agrees with it.
+    # Decided on the exact share (69.6% does not pass a 70% mark); the floored figure agrees with it.
     passed = not required_failed and (100 * score >= pass_mark * max_score if max_score else True)
     failed = sum(check["status"] == FAIL for check in checks)
     if passed and not failed:

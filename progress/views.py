@@ -26,7 +26,7 @@ from fsrs import Rating
 from accounts.mail import site_url
 from courses import catalog
 from courses.models import LearningPath
-from courses.templatetags.modules import quoted_titles
+from courses.templatetags.modules import quoted_titles_text
 from courses.views import lesson_context, lesson_sidebar
 from devopslearn.lib import fragments, translated
 from progress import practice, services
@@ -180,7 +180,7 @@ def _set_completion(request: HtmxHttpRequest, path_slug, module_slug, lesson_slu
         return context
     status, lesson = context["status"], context["lesson"]
     if status.is_locked:
-        names = quoted_titles(status.missing)
+        names = quoted_titles_text(status.missing)
         raise PermissionDenied(
             _("This module is locked: finish %(modules)s first, then you can mark its lessons complete.")
             % {"modules": names}

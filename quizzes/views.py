@@ -16,7 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRedirect
 
 from courses import catalog
-from courses.templatetags.modules import quoted_titles
+from courses.templatetags.modules import quoted_titles_text
 from devopslearn.lib import fragments
 from progress.states import completion_sentence, learner_statuses
 from quizzes import attempts
@@ -38,7 +38,7 @@ def _quiz_for_learner(request: HttpRequest, quiz_id: int):
 
 def _refuse_if_locked(status) -> None:
     if status.is_locked:
-        names = quoted_titles(status.missing)
+        names = quoted_titles_text(status.missing)
         raise PermissionDenied(_("This quiz is locked. Finish %(modules)s first.") % {"modules": names})
 
 

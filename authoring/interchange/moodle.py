@@ -1,7 +1,7 @@
 """Moodle's question semantics translated to DevOps Learn's, and back: shared by the GIFT and the
 Moodle XML readers and writers, so that each rule is written once.
 
-Moodle gives every answer a weight (a fraction of the question's mark, from -100 % to 100 %).
+Moodle gives every answer a weight (a fraction of the question's mark, from -100% to 100%).
 DevOps Learn has one partial-credit rule per kind (``quizzes.grading``): a single-choice answer is
 right or wrong; in a multiple-choice question each right answer earns an equal share (1/n for n
 right answers) and each wrong answer picked takes one share away, never below zero. Moodle can
@@ -134,17 +134,17 @@ def multichoice(answers: list[MoodleAnswer], *, single: bool, warn: Warn) -> tup
         right = [a for a in answers if a.fraction >= ONE - SAME_WEIGHT]
         if len(right) != 1:
             raise NotRepresentable(
-                f"a one-answer question here has exactly one answer worth 100 % (this one has {len(right)})"
+                f"a one-answer question here has exactly one answer worth 100% (this one has {len(right)})"
             )
         for answer in answers:
             if ZERO < answer.fraction < ONE - SAME_WEIGHT:
                 warn(
-                    f"the answer “{answer.text}” is worth {percent(answer.fraction)} %: partial credit for one "
+                    f"the answer “{answer.text}” is worth {percent(answer.fraction)}%: partial credit for one "
                     "answer of a single-choice question cannot be represented; imported as a wrong answer"
                 )
             elif answer.fraction < ZERO:
                 warn(
-                    f"the answer “{answer.text}” is worth {percent(answer.fraction)} %: a wrong single-choice "
+                    f"the answer “{answer.text}” is worth {percent(answer.fraction)}%: a wrong single-choice "
                     "answer scores 0 here; imported without the penalty"
                 )
         return "single", [BankChoice(a.text, a is right[0], a.feedback) for a in answers]
@@ -156,10 +156,10 @@ def multichoice(answers: list[MoodleAnswer], *, single: bool, warn: Warn) -> tup
         abs(a.fraction + expected) <= SAME_WEIGHT for a in answers if a.fraction <= ZERO
     )
     if not exact:
-        weights = ", ".join(f"{percent(a.fraction)} %" for a in answers)
+        weights = ", ".join(f"{percent(a.fraction)}%" for a in answers)
         warn(
             f"the weights ({weights}) cannot be represented: here each right answer earns an equal share "
-            f"({percent(expected)} %) and each wrong answer picked takes one share away; imported with the "
+            f"({percent(expected)}%) and each wrong answer picked takes one share away; imported with the "
             "positively weighted answers as the right ones"
         )
     return "multiple", [BankChoice(a.text, a.fraction > ZERO, a.feedback) for a in answers]
@@ -182,12 +182,12 @@ def shortanswer(answers: list[MoodleAnswer], *, case_sensitive: bool, warn: Warn
             continue
         if ZERO < answer.fraction < ONE - SAME_WEIGHT:
             warn(
-                f"the answer “{answer.text}” is worth {percent(answer.fraction)} %: partial credit cannot be "
+                f"the answer “{answer.text}” is worth {percent(answer.fraction)}%: partial credit cannot be "
                 "represented; imported as a wrong answer (with its feedback)"
             )
         choices.append(BankChoice(answer.text, answer.fraction >= ONE - SAME_WEIGHT, answer.feedback))
     if not any(c.correct for c in choices):
-        raise NotRepresentable("no answer is worth 100 %")
+        raise NotRepresentable("no answer is worth 100%")
     return choices
 
 
@@ -195,7 +195,7 @@ def numerical(answers: list[MoodleAnswer], *, warn: Warn) -> tuple[Decimal, Deci
     """(answer, tolerance, feedback of the right answer) of a Moodle numerical question."""
     right = [a for a in answers if a.text.strip() != "*" and a.fraction >= ONE - SAME_WEIGHT]
     if not right:
-        raise NotRepresentable("no numeric answer is worth 100 %")
+        raise NotRepresentable("no numeric answer is worth 100%")
     chosen = right[0]
     for answer in answers:
         if answer is chosen:
@@ -206,7 +206,7 @@ def numerical(answers: list[MoodleAnswer], *, warn: Warn) -> tuple[Decimal, Deci
             what = f"the answer {answer.text}" + (f" ± {answer.tolerance}" if answer.tolerance else "")
         detail = f" and its feedback “{answer.feedback}”" if answer.feedback else ""
         warn(
-            f"{what} ({percent(answer.fraction)} %){detail} cannot be represented: a numeric question here has "
+            f"{what} ({percent(answer.fraction)}%){detail} cannot be represented: a numeric question here has "
             "one right answer with a tolerance; not imported"
         )
     value = number(chosen.text)

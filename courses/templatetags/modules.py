@@ -7,14 +7,21 @@ from django import template
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
-from devopslearn.lib.translated import lang_attr
+from devopslearn.lib.translated import lang_attr, shown
 
 register = template.Library()
 
 
 @register.filter
-def quoted_titles(modules: Iterable) -> str:
-    """The modules' titles in quotation marks, separated by commas: “CI/CD on AWS”, “Containers”."""
+def quoted_titles(modules: Iterable) -> SafeString:
+    """The modules' titles in quotation marks, separated by commas (HTML, escaped): “CI/CD on AWS”,
+    “Containers”; a title shown in English on a page in another language is marked ``lang="en"``."""
+    return format_html_join(", ", "“{}”", ((shown(module, "title"),) for module in modules))
+
+
+def quoted_titles_text(modules: Iterable) -> str:
+    """``quoted_titles`` as plain text, for a message that is not HTML (a 403's reason, escaped where
+    it is shown): no lang mark can ride along."""
     return ", ".join(f"“{module.title}”" for module in modules)
 
 

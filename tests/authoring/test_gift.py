@@ -117,13 +117,13 @@ def test_weights_our_rule_cannot_express_import_with_a_warning(documented):
     assert [c.correct for c in by_key["weights-partial"].choices] == [True, True, True, False]
     (warning,) = [w for w in bank.warnings if w.name == "weights-partial"]
     assert warning.line == 52
-    assert "50 %, 30 %, 20 %, -100 %" in warning.message and "cannot be represented" in warning.message
+    assert "50%, 30%, 20%, -100%" in warning.message and "cannot be represented" in warning.message
 
 
 def test_extra_numeric_answers_are_listed_not_dropped_silently(documented):
     bank, _by_key = documented
     messages = [w.message for w in bank.warnings if w.name == "numeric-several"]
-    assert any("2015 ± 1 (50 %)" in m and "Close." in m for m in messages)
+    assert any("2015 ± 1 (50%)" in m and "Close." in m for m in messages)
     assert any("any other answer" in m and "No." in m for m in messages)
 
 
@@ -156,7 +156,7 @@ def test_unsupported_kinds_are_listed_by_name_and_line(documented):
         ("This line is a description: text without answers.", "description", 74),
         ("two-right-answers", "multichoice", 76),
     ]
-    assert "exactly one answer worth 100 %" in bank.skipped[2].reason
+    assert "exactly one answer worth 100%" in bank.skipped[2].reason
 
 
 @pytest.mark.parametrize(

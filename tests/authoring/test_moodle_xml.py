@@ -62,7 +62,7 @@ def test_multichoice_weights(documented):
     assert not [w for w in bank.warnings if w.name == "multiple-exact"]
     assert [c.correct for c in by_key["multiple-weighted"].choices] == [True, True, False]
     (warning,) = [w for w in bank.warnings if w.name == "multiple-weighted"]
-    assert "70 %, 30 %, 0 %" in warning.message and warning.line == 29
+    assert "70%, 30%, 0%" in warning.message and warning.line == 29
 
 
 def test_true_false_short_answer_and_numeric(documented):

@@ -7,9 +7,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils.html import escape
 
 from courses.importers import load_content
-from courses.models import LearningPath, Module
+from courses.models import LearningPath, Lesson, Module
 from progress.models import ReviewCard
 from quizzes.models import Attempt, Choice, Misconception, Question
 from tests.cohorts.conftest import make_cohort
@@ -153,3 +154,46 @@ def test_every_template_marks_a_curriculum_text_it_prints():
         and "|shown" not in line
     ]
     assert [line for line in unmarked if not line.startswith(NOT_CURRICULUM)] == []
+
+
+def test_an_untranslated_title_inside_a_translated_sentence_is_marked_lang_en(client, learner, curriculum):
+    """The locked module's “finish ... first”, the search's “In ...”, the buttons' “Continue: ...”: the
+    sentence is Vietnamese, the title in it English and marked. (A <title> element holds no markup:
+    a page's title names an untranslated module unmarked.)"""
+    first = Module.objects.filter(path=curriculum).order_by("order").first()
+    Module.objects.filter(pk=first.pk).update(title_vi="")
+    lesson = first.lessons.order_by("order")[0]  # the one to continue with, nothing read yet
+    Lesson.objects.filter(pk=lesson.pk).update(title_vi="")
+    speak(learner, "vi")
+    client.force_login(learner)
+    marked_module = f'<span lang="en">{escape(first.title_en)}</span>'
+
+    path_page = client.get(curriculum.get_absolute_url()).text
+    assert f"“{marked_module}”" in path_page  # Locked: finish “...” first.
+    module_page = client.get(first.get_absolute_url()).text
+    assert f'<span lang="en">{escape(lesson.title_en)}</span></a>' in module_page  # Continue: ...
+    search_page = client.get(reverse("courses:search"), {"q": "devops"}).text
+    assert marked_module in search_page  # In ...
+
+
+BLOCKTRANSLATE_WITH = re.compile(r'(="?)?\{% blocktranslate (?:count [^%]*? )?with ([^%]*)%\}')
+CURRICULUM_VALUE = re.compile(r"=[a-z_.]*\.(title|summary|description|text|feedback|unit)(?=\s|$)")
+
+
+def test_every_curriculum_text_inside_a_translated_sentence_is_marked():
+    """``{% blocktranslate with title=module.title %}`` would print an English title unmarked inside a
+    Vietnamese sentence: it goes through ``|shown`` (or a filter that marks, like ``linked_titles``).
+    Left alone: the admin (staff pages) and attribute values (aria-label holds no markup)."""
+    from django.conf import settings
+
+    root = settings.BASE_DIR / "templates"
+    unmarked = [
+        f"{template.relative_to(root)}:{number}: {match.group(0)}"
+        for template in root.rglob("*.html")
+        if "admin" not in template.relative_to(root).parts
+        for number, line in enumerate(template.read_text().splitlines(), start=1)
+        if "{% block title %}" not in line
+        for match in BLOCKTRANSLATE_WITH.finditer(line)
+        if not match.group(1) and CURRICULUM_VALUE.search(match.group(2))
+    ]
+    assert unmarked == []
