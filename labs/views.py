@@ -75,7 +75,7 @@ def _page(
             "kind": KINDS[lab.kind],
             "checks": checks,
             "every_lab_checks": [
-                {"title": gettext(spec.name), "tool": Tool(spec.tool).label, "rules": ", ".join(spec.rules)}
+                {"name": gettext(spec.name), "tool": Tool(spec.tool).label, "rules": ", ".join(spec.rules)}
                 for spec in lab.spec(checks).every_lab_checks
             ],
             "points": sum(check.points for check in checks),

@@ -111,11 +111,12 @@ def test_at_390_one_column_and_the_check_button_in_reach(browser, live_server, l
     editor.evaluate("e => e.scrollIntoView({block: 'start'})")  # the file at the top of the screen
     check = page.get_by_role("button", name="Check")
     expect(check).to_be_in_viewport()  # without scrolling past the file
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENS / "390-lab-desk-editor.png")  # the screen as the learner sees it
     check_the_long_file(page)
     form, result = box(page, ".lab-form"), box(page, "#lab-result")
     assert result["y"] >= form["y"] + form["height"], "the result is under the editor"
     assert abs(result["x"] - form["x"]) < 2 and abs(result["width"] - form["width"]) < 2
     assert page.evaluate("document.documentElement.scrollWidth") <= 390
-    SCREENS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENS / "390-lab-desk.png", full_page=True)
     context.close()
