@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from functools import partial
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from labs import documents, rules, sandbox, tools
 from labs.kinds import KINDS, OWN, ArtifactKind
@@ -31,7 +32,7 @@ UNREADABLE = {("hadolint", "DL1000"), ("cfn-lint", "E0000")}
 
 SUPPRESSION_CHECK = CheckSpec(
     key=rules.SUPPRESSION_RULE,
-    name="No comment or setting switches a check off",
+    name=gettext_noop("No comment or setting switches a check off"),  # stored in English, shown translated
     tool=OWN,
     rules=(rules.SUPPRESSION_RULE,),
     points=0,
@@ -53,6 +54,11 @@ class LabSpec:
         if any(check.tool == OWN and rules.SUPPRESSION_RULE in check.rules for check in self.checks):
             return self.checks
         return (*self.checks, SUPPRESSION_CHECK)
+
+    @property
+    def every_lab_checks(self) -> tuple[CheckSpec, ...]:
+        """The checks that grading adds to this lab's own (listed on its page with them)."""
+        return tuple(check for check in self.all_checks if check not in self.checks)
 
     @property
     def max_score(self) -> int:

@@ -6,7 +6,9 @@ preview, exported with the learner's data. Version 1::
     {
       "version": 1,
       "status": "pass" | "fail" | "error",
-      "message": "...",            # error: what the learner can do about it; otherwise a summary
+      "message": "...",            # error: what the learner can do about it; otherwise the summary
+                                   # (both in the language the check ran in; pages write the summary
+                                   # again in their own language from the figures: summary_message)
       "line": 12 | null,           # error only: the line the problem is on, when there is one
       "score": 7,                  # points of the checks that passed
       "max_score": 10,
@@ -117,27 +119,10 @@ def summary(
     required_failed = [check for check in checks if check["required"] and check["status"] == FAIL]
     # Decided on the exact share (69.6% does not pass a 70% mark); the floored figure agrees with it.
     passed = not required_failed and (100 * score >= pass_mark * max_score if max_score else True)
-    failed = sum(check["status"] == FAIL for check in checks)
-    if passed and not failed:
-        message = _("Every check passed.")
-    elif passed:
-        message = ngettext(
-            "Passed: %(n)d optional check still fails.", "Passed: %(n)d optional checks still fail.", failed
-        ) % {"n": failed}
-    elif required_failed:
-        count = len(required_failed)
-        message = ngettext("%(n)d required check still fails.", "%(n)d required checks still fail.", count) % {
-            "n": count
-        }
-    else:
-        message = _("%(percent)s of the points; the pass mark is %(mark)s.") % {
-            "percent": percentage_text(percent),
-            "mark": percentage_text(pass_mark),
-        }
-    return {
+    result = {
         "version": RESULT_VERSION,
         "status": PASS if passed else FAIL,
-        "message": message,
+        "message": "",
         "line": None,
         "score": score,
         "max_score": max_score,
@@ -147,6 +132,33 @@ def summary(
         "other_findings": [f.as_dict(with_tool=True) for f in other],
         "tools": tools,
         "seconds": seconds,
+    }
+    result["message"] = summary_message(result)
+    return result
+
+
+def summary_message(result: dict) -> str:
+    """The summary sentence of a graded result, in the active language, from its stored figures: the
+    page shows it in the page's language whatever the language of the grading (the stored ``message``
+    is this sentence in the language the check ran in, kept for the data export)."""
+    if result["status"] == ERROR:
+        return result["message"]
+    checks = result["checks"]
+    failed = sum(check["status"] == FAIL for check in checks)
+    required_failed = sum(check["required"] and check["status"] == FAIL for check in checks)
+    if result["status"] == PASS and not failed:
+        return _("Every check passed.")
+    if result["status"] == PASS:
+        return ngettext(
+            "Passed: %(n)d optional check still fails.", "Passed: %(n)d optional checks still fail.", failed
+        ) % {"n": failed}
+    if required_failed:
+        return ngettext("%(n)d required check still fails.", "%(n)d required checks still fail.", required_failed) % {
+            "n": required_failed
+        }
+    return _("%(percent)s of the points; the pass mark is %(mark)s.") % {
+        "percent": percentage_text(result["percent"]),
+        "mark": percentage_text(result["pass_mark"]),
     }
 
 

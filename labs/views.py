@@ -8,13 +8,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.translation import ngettext
+from django.utils.translation import gettext, ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from courses.models import Module
 from labs.forms import SubmissionForm
 from labs.kinds import KINDS
-from labs.models import Lab, RateLimited, Submission
+from labs.models import Lab, RateLimited, Submission, Tool
 
 HISTORY_SIZE = 20
 
@@ -74,6 +74,10 @@ def _page(
             "module": lab.module,
             "kind": KINDS[lab.kind],
             "checks": checks,
+            "every_lab_checks": [
+                {"name": gettext(spec.name), "tool": Tool(spec.tool).label, "rules": ", ".join(spec.rules)}
+                for spec in lab.spec(checks).every_lab_checks
+            ],
             "points": sum(check.points for check in checks),
             "form": form,
             "submission": shown,

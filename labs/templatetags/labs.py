@@ -4,7 +4,7 @@ worker's catalog (labs.catalog); the standing is one narrow query, none for a mo
 
 from django import template
 
-from labs import catalog
+from labs import catalog, results
 from labs.models import Submission
 
 register = template.Library()
@@ -19,3 +19,10 @@ def module_labs(context, module, marker: str) -> dict:
         lab.tried = lab.pk in standing
         lab.passed = standing.get(lab.pk, False)
     return {"labs": labs}
+
+
+@register.filter
+def result_summary(result: dict) -> str:
+    """``{{ result|result_summary }}``: a graded result's summary sentence in the page's language
+    (labs.results.summary_message), whatever the language it was graded in."""
+    return results.summary_message(result)

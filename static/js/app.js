@@ -78,7 +78,10 @@
       button.className = "code-copy";
       button.textContent = words.copyLabel || "Copy";
       var label = bar.querySelector(".code-language");
-      if (label) { button.setAttribute("aria-label", (words.copyLabel || "Copy") + " " + label.textContent); }
+      // Its name says what it copies, and begins with the word it shows ("Copy code", "Copy the YAML code").
+      var name = label ? (words.copyLanguageLabel || "Copy the {language} code").replace("{language}", label.textContent)
+        : (words.copyCodeLabel || "Copy code");
+      button.setAttribute("aria-label", name);
       button.addEventListener("click", function () {
         navigator.clipboard.writeText(code.innerText.replace(/\n$/, "")).then(function () {
           button.textContent = words.copiedLabel || "Copied";

@@ -98,6 +98,35 @@
     textarea.addEventListener("blur", function () { leaving = false; });
   }
 
+  // A result's line numbers are links to the editor (#id_artifact): without this file they only move
+  // the focus there; with it the caret goes to the start of that line, scrolled into view.
+  function goToLine(textarea, line) {
+    var lines = textarea.value.split("\n");
+    var number = Math.max(1, Math.min(line, lines.length));
+    var start = 0;
+    for (var i = 0; i < number - 1; i++) { start += lines[i].length + 1; }
+    textarea.focus({ preventScroll: true });
+    textarea.setSelectionRange(start, start);
+    var style = window.getComputedStyle(textarea);
+    var height = parseFloat(style.lineHeight) || 1.5 * parseFloat(style.fontSize);
+    var top = (number - 1) * height;
+    textarea.scrollTop = Math.max(0, top - textarea.clientHeight / 3);
+    // The line on the screen too (on a phone the editor is above the result).
+    var y = textarea.getBoundingClientRect().top + parseFloat(style.paddingTop) + top - textarea.scrollTop;
+    if (y < 0 || y > window.innerHeight - 3 * height) {
+      window.scrollBy(0, y - window.innerHeight / 3);
+    }
+  }
+
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest ? event.target.closest("a.line-link[data-line]") : null;
+    if (!link || event.ctrlKey || event.metaKey || event.shiftKey || event.button !== 0) { return; }
+    var textarea = document.getElementById(link.hash.slice(1));
+    if (!textarea || textarea.tagName !== "TEXTAREA") { return; }
+    event.preventDefault();
+    goToLine(textarea, parseInt(link.getAttribute("data-line"), 10) || 1);
+  });
+
   function start() {
     document.querySelectorAll("textarea[data-editor]").forEach(enhance);
   }

@@ -4,6 +4,8 @@ import pytest
 from django.core.management import call_command
 
 from tests.conftest import ensure_curriculum
+from tests.factories import make_path, make_user
+from tests.labs.conftest import make_lab
 
 
 @pytest.fixture
@@ -26,3 +28,14 @@ def demo(live_curriculum, settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     settings.DEBUG = False
+
+
+@pytest.fixture
+def lab_world(transactional_db):
+    """A one-module path with a Dockerfile lab ("Harden the Dockerfile", tests/labs/conftest.py's checks)
+    and the learner "fixer" who does it."""
+    path = make_path(modules=1, lessons=1, slug="lab-path", with_quiz=False)
+    module = path.modules.get()
+    lab = make_lab(module, title="Harden the Dockerfile")
+    make_user("fixer", display_name="Fixer")
+    return module, lab

@@ -22,11 +22,11 @@ def test_a_code_block_has_its_language_and_a_copy_button_reached_by_keyboard(bro
     page.goto(live_server.url + DORA)
     block = page.locator(".code-block").filter(has=page.locator(".code-language", has_text="Python")).first
     expect(block).to_be_visible()
-    button = block.get_by_role("button", name="Copy Python")
+    button = block.get_by_role("button", name="Copy the Python code")
     expect(button).to_be_visible()
     for _ in range(200):  # Tab from the top of the page to the Python block's button
         page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Copy Python":
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Copy the Python code":
             break
     else:
         raise AssertionError("Tab never reached the copy button")
@@ -34,6 +34,17 @@ def test_a_code_block_has_its_language_and_a_copy_button_reached_by_keyboard(bro
     expect(page.locator("#copy-status")).to_have_text("Copied")
     assert page.evaluate("navigator.clipboard.readText()").startswith("from statistics import")
     context.close()
+
+
+def test_every_copy_button_says_what_it_copies(page, live_server, live_curriculum):
+    """A block with a language: "Copy the Python code"; a plain-text block: "Copy code" (not a bare
+    "Copy" beside "Copy Python"). Each name begins with the word the button shows."""
+    page.goto(live_server.url + DORA)
+    expect(page.locator(".code-copy").first).to_be_visible()
+    names = page.locator(".code-copy").evaluate_all("buttons => buttons.map(b => b.getAttribute('aria-label'))")
+    languages = page.locator(".code-block .code-language").all_text_contents()  # shown in capitals by the CSS
+    assert sorted(set(names)) == sorted({"Copy code"} | {f"Copy the {language} code" for language in languages})
+    assert page.locator(".code-copy").first.inner_text() == "Copy"
 
 
 def test_without_javascript_there_is_no_copy_button_but_the_language_stays(browser, live_server, live_curriculum):

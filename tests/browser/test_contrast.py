@@ -18,6 +18,7 @@ from quizzes.models import QuestionKind, Response
 from tests.browser.conftest import login
 from tests.browser.contrast import contrast_failures
 from tests.browser.test_accessibility import LEARNER_PAGES, PUBLIC_PAGES
+from tests.browser.test_lab_browser import STEPS
 from tests.browser.test_quiz_browser import answer_with_the_mouse, asked
 from tests.factories import PASSWORD, make_user
 from tests.quizzes.conftest import build_quiz
@@ -171,4 +172,26 @@ def test_a_certificate_its_owners_page_and_the_labs_are_readable(page, live_serv
     login(page, live_server, "newcomer", PASSWORD)
     locked = Lab.objects.published().filter(module__slug="containers-on-aws").first()  # locked for a newcomer
     check.visit(live_server.url, ["/labs/", locked.get_absolute_url()])
+    assert check.problems == {}
+
+
+@pytest.mark.parametrize("scheme", SCHEMES)
+def test_the_lab_workspace_and_its_graded_result_are_readable(page, live_server, lab_world, scheme):
+    """The lab page at 1280 and 390 px: its folding instructions, the editor's gutter and sticky action
+    bar, a failed result with its line links and the tools' findings opened."""
+    page.emulate_media(color_scheme=scheme)
+    module, lab = lab_world
+    login(page, live_server, "fixer", PASSWORD)
+    check = Checker(page)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.goto(live_server.url + lab.get_absolute_url())
+        check(f"{width}: the lab, before a check")
+        page.locator("textarea[name=artifact]").fill(STEPS[0][0])
+        page.get_by_role("button", name="Check").click()
+        expect(page.locator(".verdict")).to_contain_text("Not passed yet", timeout=20_000)
+        page.locator(".other-findings summary").click()
+        check(f"{width}: a failed result")
+        page.reload()
+        check(f"{width}: the instructions folded")
     assert check.problems == {}

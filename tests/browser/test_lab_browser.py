@@ -8,8 +8,7 @@ from playwright.sync_api import expect
 from labs.models import Submission
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import serious_violations
-from tests.factories import PASSWORD, make_path, make_user
-from tests.labs.conftest import make_lab
+from tests.factories import PASSWORD, make_user
 
 pytestmark = pytest.mark.browser
 
@@ -26,15 +25,6 @@ STEPS = [
         {"Check tag", "Check recommends", "Check user"},
     ),
 ]
-
-
-@pytest.fixture
-def lab_world(transactional_db):
-    path = make_path(modules=1, lessons=1, slug="lab-path", with_quiz=False)
-    module = path.modules.get()
-    lab = make_lab(module, title="Harden the Dockerfile")
-    make_user("fixer", display_name="Fixer")
-    return module, lab
 
 
 def passed_checks(page) -> set[str]:

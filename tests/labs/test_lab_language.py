@@ -1,6 +1,7 @@
 """A lab's grading speaks the language of the page the learner pressed Check on: the worker grades
 under the submission's language, so our rules' messages and the result's summary are in it."""
 
+from django.urls import reverse
 from django.utils import translation
 
 from labs.grading import read
@@ -57,3 +58,42 @@ def test_the_language_of_a_check_is_part_of_the_data_export(learner, lab):
     with translation.override("vi"):
         Submission.submit(learner, lab, DOCKERFILE_FIXED)
     assert [item["language"] for item in export_submissions(learner)] == ["vi"]
+
+
+def switch_to(client, language: str) -> None:
+    """The learner picks a language with the header's switcher (a cookie, and their account's preference)."""
+    client.post(reverse("accounts:set_language"), {"language": language, "next": "/"})
+
+
+def test_a_result_graded_in_english_reads_in_vietnamese_once_the_learner_switches(learner_client, learner, lab):
+    with translation.override("en"):
+        passed = Submission.submit(learner, lab, DOCKERFILE_FIXED)
+    grade_submission.call(passed.pk)
+    passed.refresh_from_db()
+    assert passed.result["message"] == "Every check passed."  # stored as graded (the data export keeps it)
+    switch_to(learner_client, "vi")
+    page = learner_client.get(f"{lab.get_absolute_url()}?submission={passed.public_id}").text
+    assert 'lang="vi"' in page[:200]
+    assert "Mọi bước kiểm tra đều đạt." in page and "Every check passed." not in page
+    # the check every lab has, by its Vietnamese name, in the result and in "What is checked"
+    assert "No comment or setting switches a check off" not in page
+    assert page.count("Không có chú thích hay thiết lập nào tắt một bước kiểm tra") == 2
+
+
+def test_a_failed_result_keeps_the_tools_words_marked_english_and_ours_marked_with_their_language(
+    learner_client, learner, lab
+):
+    with translation.override("en"):
+        failed = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    grade_submission.call(failed.pk)
+    switch_to(learner_client, "vi")
+    page = learner_client.get(f"{lab.get_absolute_url()}?submission={failed.public_id}").text
+    assert "Còn 3 bước kiểm tra bắt buộc chưa đạt." in page and "required checks still fail" not in page
+    assert '<span lang="en">Using latest is prone to errors if the image will ever update.' in page  # hadolint's
+    assert '<span lang="en">The final stage has no USER instruction, so the container runs as root.</span>' in page
+    # each line number links to the editor (static/js/labs.js puts the caret there)
+    assert '<a class="line-link" href="#id_artifact" data-line="1">Dòng 1:</a>' in page
+    switch_to(learner_client, "en")
+    page = learner_client.get(f"{lab.get_absolute_url()}?submission={failed.public_id}").text
+    assert "3 required checks still fail." in page
+    assert "<span>The final stage has no USER instruction, so the container runs as root.</span>" in page
