@@ -7,7 +7,7 @@ from typing import NamedTuple
 from django.utils.translation import gettext as _
 
 from devopslearn.lib import translated
-from devopslearn.lib.numbers import number_rule, written_number
+from devopslearn.lib.numbers import number_rule, with_unit, written_number
 from quizzes.grading import correct_answer_text, match_options, short_text_match
 from quizzes.models import CHOICE_KINDS, Attempt, Choice, Question, QuestionKind, Response
 
@@ -273,7 +273,7 @@ def feedback_for(question: Question, choices: list[Choice], response: Response |
     your = ""  # in words only where nothing else shows it: the other kinds mark it in place
     if response is not None and response.answered:
         if question.kind == QuestionKind.NUMERIC:
-            your = written_number(answer.get("number", "")) + (f" {question.unit}" if question.unit else "")
+            your = with_unit(written_number(answer.get("number", "")), question.unit)
         elif question.kind == QuestionKind.SHORT_TEXT:
             your = answer.get("text", "")
     return Feedback(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from devopslearn.lib import translated
-from devopslearn.lib.numbers import NumberError, parse_number, plain_number, written_number
+from devopslearn.lib.numbers import NumberError, parse_number, plain_number, with_unit, written_number
 from quizzes.models import CHOICE_KINDS, SIX_PLACES, Choice, Question, QuestionKind
 
 MAX_TEXT = 200
@@ -211,8 +211,7 @@ def correct_answer_text(question: Question, choices: list[Choice]) -> str:
             return ""
         answer = written_number(question.numeric_answer)
         tolerance = written_number(question.tolerance or ZERO)
-        unit = f" {question.unit}" if question.unit else ""
-        return f"{answer}{unit}" + (f" (± {tolerance})" if question.tolerance else "")
+        return with_unit(answer, question.unit) + (f" (± {tolerance})" if question.tolerance else "")
     if kind == QuestionKind.SHORT_TEXT:
         # The first accepted answer is the answer; the others are variants a learner may also type.
         accepted = [choice.text for choice in choices if choice.is_correct]

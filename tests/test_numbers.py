@@ -117,3 +117,20 @@ def test_pages_show_it_through_the_template_filter_in_the_pages_locale():
     assert template.render(Context({"value": Decimal("66.666667")})) == "66% 66.6%"
     with translation.override("vi"):
         assert percent_text(Decimal("66.666667"), 1) in ("66.6", "66,6")  # the locale's decimal mark
+
+
+@pytest.mark.parametrize(
+    ("language", "number", "unit", "shown"),
+    [
+        ("en", "12.5", "%", "12.5%"),
+        ("vi", "12,5", "%", "12,5\u00a0%"),
+        ("en", "250", "ms", "250\u00a0ms"),
+        ("vi", "250", "ms", "250\u00a0ms"),
+        ("en", "3", "", "3"),
+    ],
+)
+def test_a_number_with_its_unit_is_written_as_the_language_writes_it(language, number, unit, shown):
+    """A numeric answer's unit: the percent sign where a percentage puts it (no space in English), any
+    other unit after a no-break space; the right answer and the learner's answer both use it."""
+    with translation.override(language):
+        assert numbers.with_unit(number, unit) == shown

@@ -242,6 +242,18 @@ def percentage_text(value, places: int = 0) -> str:
     return pgettext("percentage", "%(number)s%%") % {"number": number}
 
 
+def with_unit(number: str, unit: str) -> str:
+    """A number already written (``written_number``) followed by its unit as the page's language
+    writes them: a percent sign where percentage_text puts it ("12.5%" in English, "12,5 %" with a
+    no-break space in Vietnamese), any other unit after a no-break space ("250 ms"); the number alone
+    when there is no unit."""
+    if not unit:
+        return number
+    if unit == "%":
+        return pgettext("percentage", "%(number)s%%") % {"number": number}
+    return f"{number}\u00a0{unit}"
+
+
 @register.filter
 def percentage(value, places: int = 0) -> str:
     """``{{ attempt.percent|percentage }}``, ``{{ stats.facility|percentage:1 }}``: a percentage as

@@ -234,12 +234,12 @@ def test_numeric_without_tolerance_needs_the_exact_value():
     assert answered(q, choices, answer="9 h").is_correct
     assert answered(q, choices, answer="9H").is_correct
     assert not answered(q, choices, answer="9.01").is_correct
-    assert correct_answer_text(q, choices) == "9 h"
+    assert correct_answer_text(q, choices) == "9\u00a0h"  # a no-break space: the unit never wraps away
 
 
 def test_numeric_right_answer_reads_with_unit_and_tolerance():
     q, choices = numeric()
-    assert correct_answer_text(q, choices) == "12.5 % (± 0.5)"
+    assert correct_answer_text(q, choices) == "12.5% (± 0.5)"
 
 
 @pytest.mark.parametrize(

@@ -185,7 +185,7 @@ def test_each_attempt_draws_a_variant_stores_it_and_grades_against_it(client, le
 
     assert "Not quite" in fragment
     assert f"{values['deploys']} / 30 = {answer} per day" in fragment  # the drawn variant's explanation
-    assert f"{answer} per day (± 0.05)" in fragment
+    assert f"{answer}\u00a0per day (± 0.05)" in fragment
     assert Attempt.objects.get(pk=attempt.pk).variants == {str(question.pk): index}
 
 
@@ -223,7 +223,7 @@ def test_the_result_page_shows_the_drawn_variant(client, learner, variant_quiz):
     client.force_login(learner)
     page = client.get(reverse("quizzes:result", args=[attempt.public_id])).content.decode()
     assert f"deployed {VARIANTS[index]['values']['deploys']} times" in page
-    assert f"{VARIANTS[index]['answer']} per day (± 0.05)" in page
+    assert f"{VARIANTS[index]['answer']}\u00a0per day (± 0.05)" in page
 
 
 # --- statistics per question ---------------------------------------------------------------------

@@ -75,7 +75,7 @@ def test_every_question_shows_the_learners_answer_the_right_answer_and_the_expla
         feedback = feedback_for(question, shown_choices, response)
         if question.kind in (QuestionKind.NUMERIC, QuestionKind.SHORT_TEXT):  # in words; the other kinds mark in place
             if response.answered:
-                assert escape(response.answer["number"] + " %") in page, question.kind
+                assert escape(response.answer["number"] + "%") in page, question.kind
         elif question.is_faulty_line:
             assert all(escape(line.text) in page for line in feedback.lines)
         elif question.kind in (QuestionKind.ORDERING, QuestionKind.MATCHING):
