@@ -81,26 +81,42 @@ def _path_page(request: HttpRequest, path: LearningPath, marker: str) -> HttpRes
     statuses = learner_statuses(path, request.user, marker)
     finished = request.user.is_authenticated and statuses and all(s.is_completed for s in statuses)
     certificate = Certificate.of(request.user.pk, path.pk) if finished else None  # a query only then
+    current = _current_status(statuses)
+    current_lessons = catalog.published_lessons(current.module, marker) if current else []
     inputs = {
         "marker": marker,
         "signed_in": request.user.is_authenticated,
         "path": path,
         "statuses": statuses,
         "certificate_url": certificate.get_absolute_url() if certificate else "",
+        "current_done_ids": sorted(_completed_ids(request, current_lessons)),
     }
     body = fragments.render("courses/path.html#path-body", inputs, _path_body)
     return render(request, "courses/path.html", {"nav": "path", "path": path, "body": body})
 
 
-def _path_body(*, statuses, **inputs) -> dict:
+def _current_status(statuses):
+    """The module a learner works on now: the first that is open and not completed."""
+    return next((s for s in statuses if not s.is_locked and not s.is_completed), None)
+
+
+def _path_body(*, marker, statuses, current_done_ids, **inputs) -> dict:
+    current = _current_status(statuses)
+    lessons = catalog.published_lessons(current.module, marker) if current else []
+    done = set(current_done_ids)
     return {
         **inputs,
+        "marker": marker,
         "statuses": statuses,
+        # the current module's lessons on the path's checklist, and the lesson its main button opens
+        "current_lessons": [(lesson, lesson.pk in done) for lesson in lessons],
+        "next_lesson": next((lesson for lesson in lessons if lesson.pk not in done), None),
+        "started": bool(done) or any(s.lessons_done or s.attempts for s in statuses),
         "maps": [("wide", layout(statuses)), ("tall", layout(statuses, tall=True))],
         "due_cards": sum(s.due for s in statuses),
         "modules_done": sum(1 for s in statuses if s.is_completed),
         "overall_percent": path_percent(statuses),
-        "next_status": next((s for s in statuses if not s.is_locked and not s.is_completed), None),
+        "next_status": current,
     }
 
 

@@ -221,7 +221,9 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         attempt = attempts.close_attempt(attempt, timed_out=True)
     left = attempts.attempts_left(request.user, attempt.quiz)
     responses = list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS))
-    missed = sum(1 for values in responses if not values[RESULT_FIELDS.index("is_correct")])
+    right = {values[0] for values in responses if values[RESULT_FIELDS.index("is_correct")]}
+    missed_numbers = [n for n, question_id in enumerate(attempt.question_order, 1) if question_id not in right]
+    missed = len(missed_numbers)
     missed_only = request.GET.get("show") == "missed" and missed > 0
     return render(
         request,
@@ -244,6 +246,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
                 _result_rows,
             ),
             "missed": missed,
+            "missed_numbers": missed_numbers,
             "missed_only": missed_only,
             "next_steps": _next_steps(request, attempt) if attempt.passed else None,
             "can_retry": left is None or left > 0,

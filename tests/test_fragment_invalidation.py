@@ -181,7 +181,7 @@ def test_the_overview_table_follows_names_progress_activity_and_the_page(client,
     # figures as rebuild_progress does.
     DailyActivity.objects.filter(user=learner).update(day=timezone.localdate() - timedelta(days=3))
     cohort.memberships.refresh_figures()
-    assert (timezone.localdate() - timedelta(days=3)).strftime("%-d %b") in page(client, url)
+    assert (timezone.localdate() - timedelta(days=3)).strftime("%-d %B %Y") in page(client, url)
     for n in range(60):
         cohort.memberships.create(user=make_user(f"member{n:02d}"))
     first = page(client, url)

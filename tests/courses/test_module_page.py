@@ -39,7 +39,7 @@ def test_a_learner_sees_an_available_module_with_its_quiz_and_what_it_unlocks(le
 
     assert '<span class="badge state-available">Available</span>' in html
     assert "0 of 5 lessons" in html
-    assert f'href="{MINDSET}what-devops-is/">Continue: What DevOps is: culture before tools</a>' in html
+    assert f'href="{MINDSET}what-devops-is/">Start reading: What DevOps is: culture before tools</a>' in html
     assert "Take the quiz" in html
     assert "Unlocks next" in html
     assert f'<a href="{CICD}">CI/CD on AWS</a>' in html

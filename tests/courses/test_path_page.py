@@ -48,7 +48,7 @@ def test_a_learner_sees_each_module_state_and_what_unlocks_it(learner_client, cu
     assert "Locked: finish “DevOps mindset and metrics” first." in html
     assert "Locked: finish “CI/CD on AWS”, “Infrastructure as Code” first." in html
     assert '<p class="stat"><strong>0 / 6</strong> modules completed</p>' in html
-    assert 'href="/paths/devops-on-aws/devops-mindset/">Continue: DevOps mindset and metrics</a>' in html
+    assert 'href="/paths/devops-on-aws/devops-mindset/what-devops-is/">Start here: What DevOps is: culture before tools</a>' in html
     assert "Sign up" not in html
 
 
@@ -111,3 +111,23 @@ def test_the_path_page_runs_a_fixed_number_of_queries(client, learner, sized_pat
     client.logout()
     with django_assert_max_num_queries(5):
         assert client.get(url).status_code == 200
+
+
+def test_the_path_shows_a_checklist_of_modules_and_the_current_modules_lessons(learner_client, learner, curriculum):
+    """A learner's first screen: every module with its state, the lessons of the module in progress
+    (done or not), and one button to the next lesson, "Start here" before anything is done."""
+    mindset = Module.objects.get(slug="devops-mindset")
+    lessons = list(mindset.lessons.filter(published=True).order_by("order"))
+    progress_services.complete_lesson(learner, lessons[0])
+    html = learner_client.get("/").content.decode()
+    checklist = html.split('<section class="card path-checklist"', 1)[1].split("</section>", 1)[0]
+    for title in MODULE_TITLES:
+        assert title in checklist
+    assert checklist.count('class="checklist-module checklist-locked') == 5
+    assert 'class="checklist-module checklist-in_progress is-current"' in checklist
+    items = checklist.split('<ol class="checklist-lessons"', 1)[1].split("</ol>", 1)[0]
+    assert items.count("<li") == len(lessons)
+    assert items.count("(completed)") == 1
+    assert f"{lessons[1].title}</a>" in items
+    assert f'/{lessons[1].slug}/">Continue: {lessons[1].title}</a>' in html
+    assert "Start here" not in html

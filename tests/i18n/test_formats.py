@@ -34,12 +34,15 @@ def render(source: str, **context) -> str:
     [
         ("vi", "DATE_FORMAT", "29 tháng 11, 2026"),
         ("en", "DATE_FORMAT", "29 November 2026"),
-        ("vi", "SHORT_DATE_FORMAT", "29/11/2026"),
-        ("en", "SHORT_DATE_FORMAT", "29 Nov 2026"),
+        ("vi", "DATETIME_FORMAT", "14:05, 29 tháng 11, 2026"),
+        ("en", "DATETIME_FORMAT", "29 November 2026, 14:05"),
+        # one style per language: the short names write what the long ones write
+        ("vi", "SHORT_DATE_FORMAT", "29 tháng 11, 2026"),
+        ("en", "SHORT_DATE_FORMAT", "29 November 2026"),
+        ("vi", "SHORT_DATETIME_FORMAT", "14:05, 29 tháng 11, 2026"),
+        ("en", "SHORT_DATETIME_FORMAT", "29 November 2026, 14:05"),
         ("vi", "MONTH_DAY_FORMAT", "29/11"),
         ("en", "MONTH_DAY_FORMAT", "29 Nov"),
-        ("vi", "SHORT_DATETIME_FORMAT", "14:05, 29/11/2026"),
-        ("en", "SHORT_DATETIME_FORMAT", "29 Nov 2026, 14:05"),
     ],
 )
 def test_dates_are_written_as_the_language_writes_them(settings, language, name, expected):
@@ -61,6 +64,29 @@ def test_no_template_spells_out_a_date_format_of_its_own():
             literal = part.split(" ", 1)[0].split("}", 1)[0]
             if not literal.strip("\"'").isupper() and literal not in neutral:
                 found.append(f"{template.name}: {literal}")
+    assert found == []
+
+
+def test_pages_write_a_day_one_way_and_a_moment_one_way():
+    """One date style (DATE_FORMAT) and one date-time style (DATETIME_FORMAT) per language, in every
+    template and in Python (date_format's default is DATE_FORMAT); MONTH_DAY_FORMAT only for the
+    activity chart's axis ticks, where a year would not fit."""
+    import re
+
+    from django.conf import settings
+
+    allowed = {"DATE_FORMAT", "DATETIME_FORMAT", "TIME_FORMAT", "T"}  # T: the time zone's abbreviation
+    found = []
+    for template in (settings.BASE_DIR / "templates").rglob("*.html"):
+        for name in re.findall(r'\|(?:date|time):"([A-Z_]+)"', template.read_text()):
+            if name not in allowed and not (name == "MONTH_DAY_FORMAT" and template.name == "activity.html"):
+                found.append(f"{template.name}: {name}")
+    for module in settings.BASE_DIR.glob("*/*.py"):
+        if ".venv" in module.parts:
+            continue
+        for call in re.findall(r"date_format\(([^)]*)\)", module.read_text()):
+            if "," in call and not re.search(r'"(DATE|DATETIME)_FORMAT"', call):
+                found.append(f"{module.name}: date_format({call})")
     assert found == []
 
 

@@ -54,6 +54,25 @@ def test_the_result_shows_the_score_and_that_the_pass_mark_was_missed(client, le
     assert "Not passed (pass mark 70%)" in page
 
 
+
+def test_a_missed_pass_mark_says_what_was_needed_and_which_questions_to_work_on(client, learner, mixed_quiz):
+    attempt = take(learner, mixed_quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert "Not passed yet" in page
+    assert "You need 70% to pass; you scored 41%." in page
+    right = {r.question_id for r in attempt.responses.all() if r.is_correct}
+    missed = [n for n, qid in enumerate(attempt.question_order, 1) if qid not in right]
+    assert len(missed) == 6  # all but the single-choice and numeric questions answered right
+    work_on = page.split("Questions to work on:", 1)[1].split("</p>", 1)[0]
+    assert re.findall(r'href="#rq-(\d+)"', work_on) == [str(n) for n in missed]
+    for n in missed:  # each link leads to its question on the page
+        assert f'id="rq-{n}"' in page
+    # the drawing of the score against the pass mark is decoration: the words above say it
+    meter = re.search(r'<svg class="score-meter"[^>]*>.*?</svg>', page, re.S).group(0)
+    assert 'aria-hidden="true"' in meter and 'width="41.7"' in meter and 'x="70"' in meter
+
+
 def test_the_result_says_passed_when_the_score_reaches_the_pass_mark(client, learner, mixed_quiz):
     attempt = take(learner, mixed_quiz, dict.fromkeys(QuestionKind, "right"))
     client.force_login(learner)

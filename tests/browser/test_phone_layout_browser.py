@@ -1,0 +1,98 @@
+"""The learner's screens on a phone (issue 14): the header is one compact row for every role (the
+language switcher waits inside the menu and works there without JavaScript), breadcrumbs take one
+line, and each page's main action (Start here, Start reading, Mark as complete, Check my answer) is
+in the first screen of a 390x844 or 320x844 phone; the path's checklist is there too, and the
+three figures of the path's hero are the same width."""
+
+import pytest
+from playwright.sync_api import expect
+
+from quizzes.models import Quiz
+from tests.browser.conftest import login
+from tests.browser.test_header_browser import ROLES, inside_the_screen, signed_in_page
+from tests.factories import PASSWORD, make_user
+
+pytestmark = pytest.mark.browser
+
+HEIGHT = 844
+MODULE = "/paths/devops-on-aws/devops-mindset/"
+LESSON = MODULE + "the-four-dora-metrics/"
+
+
+def test_the_phone_header_is_one_compact_row_for_every_role(browser, live_server, demo):
+    problems = []
+    for username in ROLES:
+        for width in (320, 390):
+            page = signed_in_page(browser, live_server, username, width, javascript=False)
+            where = f"{username or 'visitor'} at {width} px"
+            height = page.locator(".site-header").bounding_box()["height"]
+            if height > 60:
+                problems.append(f"{where}: the header is {height:.0f} px high")
+            if page.locator(".language-switcher").is_visible():
+                problems.append(f"{where}: the language switcher takes room outside the menu")
+            page.locator(".nav-menu summary").click()
+            for name in ["English", "Tiếng Việt"]:
+                button = page.locator(".site-header").get_by_role("button", name=name)
+                if not (button.is_visible() and inside_the_screen(page, button)):
+                    problems.append(f"{where}: the open menu's {name!r} is hidden or off screen")
+            page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_the_language_switcher_in_the_phone_menu_works_without_javascript(browser, live_server, demo):
+    page = signed_in_page(browser, live_server, None, 390, javascript=False)
+    page.locator(".nav-menu summary").click()
+    page.get_by_role("button", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    expect(page.locator(".nav-menu summary")).to_contain_text("Menu")  # the summary's words, translated or not
+    page.context.close()
+
+
+def in_first_screen(locator) -> bool:
+    box = locator.bounding_box()
+    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= HEIGHT
+
+
+@pytest.mark.parametrize("width", [320, 390])
+def test_a_new_learners_main_actions_are_in_the_first_screen_and_breadcrumbs_one_line(
+    browser, live_server, live_curriculum, width
+):
+    make_user("newcomer")
+    context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+    page = context.new_page()
+    login(page, live_server, "newcomer", PASSWORD)
+    problems = []
+    actions = {
+        "/": ("link", "Start here: What DevOps is: culture before tools"),
+        MODULE: ("link", "Start reading: What DevOps is: culture before tools"),
+        LESSON: ("button", "Mark as complete"),
+    }
+    for url, (role, name) in actions.items():
+        page.goto(live_server.url + url)
+        action = page.get_by_role(role, name=name, exact=True)
+        if not in_first_screen(action):
+            problems.append(f"{url} at {width} px: {name!r} is at {action.bounding_box()}")
+        crumbs = page.locator(".breadcrumbs ol")
+        if crumbs.count() and crumbs.bounding_box()["height"] > 40:
+            problems.append(f"{url} at {width} px: the breadcrumbs take {crumbs.bounding_box()['height']:.0f} px")
+    page.goto(live_server.url + "/")
+    if not in_first_screen(page.get_by_role("heading", name="Your path")):
+        problems.append(f"/ at {width} px: the checklist starts below the first screen")
+    figures = [stat.bounding_box() for stat in page.locator(".hero .stat").all()]
+    if len({round(box["width"]) for box in figures}) != 1 or len({round(box["y"]) for box in figures}) != 1:
+        problems.append(f"/ at {width} px: the hero's figures are uneven: {figures}")
+    # a question: once its answer form has begun on screen, "Check my answer" is on screen too
+    quiz = Quiz.objects.get(module__slug="devops-mindset", lesson__isnull=True)
+    page.goto(f"{live_server.url}/quizzes/{quiz.pk}/")
+    page.get_by_role("button", name="Start the quiz").click()
+    first = page.url
+    for position in range(1, 11):
+        page.goto(first.replace("/q/1/", f"/q/{position}/"))
+        form_top = page.locator("#answer-panel form[hx-post]").bounding_box()["y"]
+        crumbs = page.locator(".breadcrumbs ol").bounding_box()["height"]
+        if crumbs > 40:
+            problems.append(f"question {position} at {width} px: the breadcrumbs take {crumbs:.0f} px")
+        if form_top < HEIGHT - 60 and not in_first_screen(page.get_by_role("button", name="Check my answer")):
+            problems.append(f"question {position} at {width} px: 'Check my answer' is below the first screen")
+    context.close()
+    assert not problems, "\n".join(problems)
