@@ -1,13 +1,12 @@
 """Filters that name modules inside a translated sentence ("Finish %(modules)s first."): the whole
-sentence is one message, so that a language can put the names where its grammar wants them."""
+sentence is one message, so that a language can put the names where its grammar wants them. The
+names' HTML is written by small templates (templates/courses/_quoted_titles.html, _linked_titles.html)."""
 
 from collections.abc import Iterable
 
 from django import template
-from django.utils.html import format_html_join
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
-
-from devopslearn.lib.translated import lang_attr, shown
 
 register = template.Library()
 
@@ -16,7 +15,7 @@ register = template.Library()
 def quoted_titles(modules: Iterable) -> SafeString:
     """The modules' titles in quotation marks, separated by commas (HTML, escaped): “CI/CD on AWS”,
     “Containers”; a title shown in English on a page in another language is marked ``lang="en"``."""
-    return format_html_join(", ", "“{}”", ((shown(module, "title"),) for module in modules))
+    return render_to_string("courses/_quoted_titles.html", {"modules": modules})
 
 
 def quoted_titles_text(modules: Iterable) -> str:
@@ -29,6 +28,4 @@ def quoted_titles_text(modules: Iterable) -> str:
 def linked_titles(modules: Iterable) -> SafeString:
     """The modules' titles, each a link to its page, separated by commas (HTML, escaped); a title
     shown in English on a page in another language is marked ``lang="en"``."""
-    return format_html_join(
-        ", ", '<a href="{}"{}>{}</a>', ((m.get_absolute_url(), lang_attr(m, "title"), m.title) for m in modules)
-    )
+    return render_to_string("courses/_linked_titles.html", {"modules": modules})

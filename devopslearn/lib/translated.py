@@ -17,7 +17,7 @@ from functools import cache
 from django import template
 from django.conf import settings
 from django.db.models import Model
-from django.utils.html import conditional_escape, format_html
+from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -93,9 +93,8 @@ def shown(instance: Model, name: str) -> SafeString:
     """``{{ module|shown:"title" }}``: ``instance``'s ``name`` (escaped), inside ``<span lang="en">``
     when it shows in English on a page in another language: for a text among other words, where no
     element of its own holds it."""
-    text = getattr(instance, name, "")
-    attribute = lang_attr(instance, name)
-    return format_html("<span{}>{}</span>", attribute, text) if attribute else conditional_escape(text)
+    english = DEFAULT if shown_in_english(instance, name) else ""
+    return render_to_string("_shown.html", {"text": getattr(instance, name, ""), "english": english})
 
 
 def every_language(model: type[Model], names) -> tuple[str, ...]:
