@@ -105,6 +105,7 @@ def test_the_drill_down_shows_the_members_attempts_and_the_questions_they_keep_m
     attempts = html[html.index('id="attempts-title"') : html.index('id="missed-title"')]
     assert attempts.count("<tr>") == 3  # the header and two attempts
     assert "66%" in attempts and "Not passed" in attempts and quiz.title in attempts
+    assert re.search(r"times in your time zone \([A-Z][A-Za-z_]+(/[A-Za-z_]+)*\)", attempts)  # by name, was "()"
     missed = html[html.index('id="missed-title"') :]
     q1 = quiz.questions.get(key="q1-single")
     assert f'href="/cohorts/{cohort.slug}/questions/{q1.pk}/"' in missed
