@@ -675,11 +675,11 @@ def no_suppressions(artifact: Artifact):
             if pattern.search(line):
                 yield (
                     number,
-                    _(
-                        "Line %(n)d has %(what)s. Suppressing a finding does not fix it, and the checks here run "
+                    _(  # shown after "Line N:", which names the line
+                        "This line has %(what)s. Suppressing a finding does not fix it, and the checks here run "
                         "with such comments ignored: fix what the tool reports instead."
                     )
-                    % {"n": number, "what": what},
+                    % {"what": what},
                 )
     if artifact.kind != K.CLOUDFORMATION:
         return

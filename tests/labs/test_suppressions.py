@@ -79,3 +79,15 @@ def test_a_clean_file_passes_the_suppression_check():
         "pass",
         {"tag": "pass", "no-suppressions": "pass"},
     )
+
+
+def test_the_suppression_finding_leaves_its_line_number_to_the_line_it_is_shown_on():
+    """Shown as "Line 1: <message>": the message does not say "Line 1" again (a walk-through read
+    "Line 13: Line 13 has a '# hadolint ignore=' comment")."""
+    text = "# hadolint ignore=DL3007\nFROM ubuntu:latest\nUSER 1000\n"
+    spec = LabSpec(
+        kind="dockerfile", pass_mark=100, checks=(CheckSpec("tag", "tag", "hadolint", ("DL3007",), 1, True),)
+    )
+    check = next(c for c in grade(spec, text)["checks"] if c["key"] == "no-suppressions")
+    assert [f["line"] for f in check["findings"]] == [1]
+    assert check["findings"][0]["message"].startswith("This line has a '# hadolint ignore=' comment")
