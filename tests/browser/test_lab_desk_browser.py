@@ -35,6 +35,13 @@ def check_the_long_file(page) -> None:
     page.locator("textarea[name=artifact]").fill(LONG_FILE)
     page.get_by_role("button", name="Check").click()
     expect(page.locator(".verdict")).to_contain_text("Not passed yet", timeout=20_000)
+    # The whole verdict speaks in the not-passed colour: the quiz result's verdict styles once made
+    # its title green (a class name both pages used); the box and its title must agree.
+    colours = page.evaluate(
+        """() => { const box = document.querySelector('.verdict');
+          return [getComputedStyle(box).color, getComputedStyle(box.querySelector('.verdict-title')).color]; }"""
+    )
+    assert colours[0] == colours[1], colours
 
 
 def caret_line(page) -> int:
