@@ -108,6 +108,7 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         "cohorts/overview.html#overview-table",
         {
             "cohort_slug": cohort.slug,
+            "sort": filters["sort"],
             "headers": headers,
             "rows": overview.rows(plan, page.rows),
             "shown": shown,
