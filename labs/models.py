@@ -398,14 +398,30 @@ class Submission(models.Model):
 
     # --- the life of a submission: submit, enqueue, claim, record; sweep when a worker died ---
 
+    REPEAT_SECONDS = 5  # the same file checked again within this many seconds is the same check
+    repeated = False  # set by submit on a submission it returns again
+
     @classmethod
     @transaction.atomic
     def submit(cls, user, lab: Lab, artifact: str, *, preview: bool = False) -> Submission:
         """Store a learner's artifact (before anything grades it). Raises RateLimited past
-        LABS_CHECKS_PER_MINUTE checks in the last 60 seconds; previews are not limited."""
+        LABS_CHECKS_PER_MINUTE checks in the last 60 seconds; previews are not limited.
+
+        The same file checked again within REPEAT_SECONDS (a double click, a form sent twice) is the
+        same check: the learner's latest submission of the lab is returned, not a second one; its
+        ``repeated`` attribute is then True (it is queued already)."""
         if not preview:
             # One learner's checks are counted one at a time (the row lock serialises two tabs).
             list(get_user_model().objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+            latest = (
+                cls.objects.of_learners()
+                .filter(user=user, lab=lab, created_at__gte=timezone.now() - timedelta(seconds=cls.REPEAT_SECONDS))
+                .order_by("-created_at", "-pk")
+                .first()
+            )
+            if latest is not None and latest.artifact == artifact:
+                latest.repeated = True
+                return latest
             since = timezone.now() - timedelta(seconds=60)
             recent = list(
                 cls.objects.of_learners()

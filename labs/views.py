@@ -136,7 +136,8 @@ def check(request: HttpRequest, path_slug: str, module_slug: str, lab_slug: str)
             limited.wait,
         ) % {"n": limited.wait}
         return _page(request, lab, form=form, refusal=message, status=200 if request.htmx else 429)
-    submission.enqueue()
+    if not submission.repeated:  # a repeat (a double click) is queued already
+        submission.enqueue()
     if request.htmx:
         submission.refresh_from_db()
         return _page(request, lab, shown=submission, form=form)

@@ -213,14 +213,29 @@ def test_ten_checks_a_minute_then_a_plain_message_and_the_file_is_kept(learner_c
 @override_settings(TASKS=DUMMY_TASKS)
 def test_the_limit_is_per_learner_and_over_the_last_minute(client, learner, other_learner, lab, time_machine):
     time_machine.move_to("2026-11-29 10:00:00+00:00", tick=False)
-    for _ in range(10):
-        Submission.submit(learner, lab, "FROM x:1\n")
+    for n in range(10):  # ten different files (the same file again at once would be the same check)
+        Submission.submit(learner, lab, f"FROM x:{n}\n")
     client.force_login(other_learner)
     assert client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 302
     client.force_login(learner)
-    assert client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 429
+    assert client.post(check_url(lab), {"artifact": "FROM y:1\n"}).status_code == 429
     time_machine.shift(61)
-    assert client.post(check_url(lab), {"artifact": "FROM x:1\n"}).status_code == 302
+    assert client.post(check_url(lab), {"artifact": "FROM y:1\n"}).status_code == 302
+
+
+@override_settings(TASKS=DUMMY_TASKS)
+def test_the_same_file_checked_twice_at_once_is_one_check(client, learner, lab, time_machine):
+    """A double click on Check sent two POSTs and stored (and graded) two identical submissions."""
+    time_machine.move_to("2026-11-29 10:00:00+00:00", tick=False)
+    client.force_login(learner)
+    first = client.post(check_url(lab), {"artifact": "FROM x:1\n"})
+    second = client.post(check_url(lab), {"artifact": "FROM x:1\n"})
+    assert first.status_code == second.status_code == 302 and first["Location"] == second["Location"]
+    assert Submission.objects.filter(user=learner).count() == 1
+    client.post(check_url(lab), {"artifact": "FROM x:2\n"})  # another file is another check
+    time_machine.shift(Submission.REPEAT_SECONDS + 1)
+    client.post(check_url(lab), {"artifact": "FROM x:2\n"})  # the same file later: checked again
+    assert Submission.objects.filter(user=learner).count() == 3
 
 
 def test_check_needs_a_csrf_token(lab, learner):

@@ -17,11 +17,12 @@ DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": 
 @pytest.mark.django_db
 @override_settings(TASKS=DB_TASKS)
 def test_prune_deletes_finished_results_older_than_30_days(learner, lab, capsys):
-    old = Submission.submit(learner, lab, DOCKERFILE_FIXED)
+    # Three different files: the same file again at once would be the same check (Submission.submit).
+    old = Submission.submit(learner, lab, DOCKERFILE_FIXED + "# 1\n")
     old.enqueue()
-    recent = Submission.submit(learner, lab, DOCKERFILE_FIXED)
+    recent = Submission.submit(learner, lab, DOCKERFILE_FIXED + "# 2\n")
     recent.enqueue()
-    waiting = Submission.submit(learner, lab, DOCKERFILE_FIXED)
+    waiting = Submission.submit(learner, lab, DOCKERFILE_FIXED + "# 3\n")
     waiting.enqueue()
     now = timezone.now()
     DBTaskResult.objects.filter(id=old.task_id).update(status="SUCCESSFUL", finished_at=now - timedelta(days=31))
