@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
 
 from accounts import throttle, zones
-from accounts.models import IDENTITY_KEY_MAX, identity_key
+from accounts.models import IDENTITY_KEY_MAX, identity_key, visible_name
 from devopslearn.lib import languages
 
 User = get_user_model()
@@ -23,6 +23,9 @@ class UniqueIdentityMixin:
     accounts.models.identity_key): a clash is a form error, before the database refuses it."""
 
     check_email_taken = True
+
+    def clean_display_name(self):
+        return visible_name(self.cleaned_data.get("display_name") or "")
 
     def clean_username(self):
         username = self.cleaned_data.get("username")

@@ -27,6 +27,19 @@ def identity_key(value: str) -> str:
     return unicodedata.normalize("NFKC", value).casefold()
 
 
+# Zero-width non-joiner and joiner: part of how some scripts and emoji sequences are written.
+JOINERS = frozenset("\u200c\u200d")
+
+
+def visible_name(value: str) -> str:
+    """A name people typed, without the control and format characters of Unicode (categories Cc and
+    Cf: bidirectional overrides and isolates, zero-width spaces, byte-order marks) that make it read
+    differently from what it is: "\u202eevil\u202c Ngọc" shows as "live Ngọc". The joiners are kept;
+    surrounding spaces go. Used by the account forms and wherever a name is shown."""
+    kept = "".join(ch for ch in value if unicodedata.category(ch) not in ("Cc", "Cf") or ch in JOINERS)
+    return kept.strip()
+
+
 def time_zone_choices() -> list:
     """Canonical zones grouped by region (accounts.zones): no legacy names such as US/Pacific."""
     return zones.grouped_choices()
@@ -150,8 +163,9 @@ class User(AbstractUser):
 
     @staticmethod
     def name_shown(display_name: str, username: str) -> str:
-        """The name shown for a person (also from values read without an instance)."""
-        return display_name or username
+        """The name shown for a person (also from values read without an instance): names stored
+        before visible_name applied are cleaned here too."""
+        return visible_name(display_name or "") or username
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -118,3 +118,29 @@ def test_password_reset_does_not_reveal_whether_an_account_exists(client, learne
 def test_display_name_falls_back_to_the_username(learner):
     learner.display_name = ""
     assert learner.shown_name == learner.username
+
+
+@pytest.mark.parametrize(
+    ("typed", "kept"),
+    [
+        ("\u202eevil\u202c Ngọc", "evil Ngọc"),  # a right-to-left override: it showed as "live Ngọc"
+        ("Lan\u200b\u200bN.", "LanN."),  # zero-width spaces
+        ("\u2067Minh\u2069", "Minh"),  # an isolate
+        ("\ufeff Ana", "Ana"),  # a byte-order mark, then the space it hid
+        ("👩\u200d💻 Dev", "👩\u200d💻 Dev"),  # a joiner is how the emoji is written: kept
+    ],
+)
+def test_a_display_name_keeps_no_invisible_character_that_changes_how_it_reads(learner_client, learner, typed, kept):
+    response = learner_client.post("/accounts/me/", {"display_name": typed, "email": learner.email, "time_zone": "UTC"})
+    assert response.status_code == 302
+    learner.refresh_from_db()
+    assert learner.display_name == kept
+
+
+def test_a_name_stored_before_the_rule_shows_without_its_invisible_characters(learner):
+    type(learner).objects.filter(pk=learner.pk).update(display_name="\u202eevil\u202c")
+    learner.refresh_from_db()
+    assert learner.shown_name == "evil"
+    type(learner).objects.filter(pk=learner.pk).update(display_name="\u200b")
+    learner.refresh_from_db()
+    assert learner.shown_name == learner.username  # nothing visible left: the username
