@@ -60,6 +60,18 @@ class QuickSelect(forms.Select):
         return context
 
 
+class LoginForm(auth_forms.AuthenticationForm):
+    """Django's login form, saying which field cares about case: a username is found however it is
+    spelled (accounts.models.identity_key), a password is not (Django's own message says both may be)."""
+
+    error_messages = {
+        **auth_forms.AuthenticationForm.error_messages,
+        "invalid_login": _(
+            "Please enter a correct username and password. The password is case-sensitive; the username is not."
+        ),
+    }
+
+
 class SignupForm(UniqueIdentityMixin, auth_forms.UserCreationForm):
     """A new account. The address is confirmed by mail before it becomes the account's (views.signup),
     so an address that already has an account is not refused here: that would tell anybody which

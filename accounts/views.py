@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language as django_set_language
 
 from accounts import mail, throttle
-from accounts.forms import AccountForm, PasswordResetForm, SignupForm
+from accounts.forms import AccountForm, LoginForm, PasswordResetForm, SignupForm
 from accounts.models import User
 from devopslearn.lib.client_ip import client_ip
 from devopslearn.lib.pages import page_at_or_above
@@ -56,6 +56,7 @@ class LoginView(auth_views.LoginView):
     failed ACCOUNT_THROTTLES["login-address"] logins, whatever usernames it tried."""
 
     template_name = "accounts/login.html"
+    authentication_form = LoginForm
     redirect_authenticated_user = True
 
     def get_redirect_url(self) -> str:

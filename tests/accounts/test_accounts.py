@@ -144,3 +144,13 @@ def test_a_name_stored_before_the_rule_shows_without_its_invisible_characters(le
     type(learner).objects.filter(pk=learner.pk).update(display_name="\u200b")
     learner.refresh_from_db()
     assert learner.shown_name == learner.username  # nothing visible left: the username
+
+
+def test_a_failed_login_says_which_field_cares_about_case(client, learner):
+    """Usernames are found however they are spelled; Django's message said both fields may be
+    case-sensitive (and the Vietnamese said they are)."""
+    response = client.post("/accounts/login/", {"username": learner.username.upper(), "password": "wrong"})
+    assert "The password is case-sensitive; the username is not." in response.content.decode()
+    assert "may be case-sensitive" not in response.content.decode()
+    ok = client.post("/accounts/login/", {"username": learner.username.upper(), "password": PASSWORD})
+    assert ok.status_code == 302
