@@ -50,7 +50,7 @@ def test_the_language_switcher_in_the_phone_menu_works_without_javascript(browse
 
 def in_first_screen(locator) -> bool:
     box = locator.bounding_box()
-    return box is not None and 0 <= box["y"] and box["y"] + box["height"] <= HEIGHT
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= HEIGHT
 
 
 @pytest.mark.parametrize("width", [320, 390])

@@ -137,7 +137,6 @@ def test_a_closed_attempt_still_shows_the_feedback_of_its_answered_questions(cli
     assert client.get(question_url(attempt, 2)).url == reverse("quizzes:result", args=[attempt.public_id])
 
 
-
 def test_a_closed_attempts_question_says_the_attempt_is_finished_not_how_far_it_got(client, learner, mixed_quiz):
     client.force_login(learner)
     attempt = start_attempt(learner, mixed_quiz)
@@ -148,6 +147,7 @@ def test_a_closed_attempts_question_says_the_attempt_is_finished_not_how_far_it_
     assert f"This attempt is finished (1 of {total} questions answered)" in html
     assert 'id="quiz-progress"' not in html  # no "1 of N answered" bar, as if it could go on
     assert f'href="{reverse("quizzes:result", args=[attempt.public_id])}"' in html
+
 
 def test_finishing_twice_changes_nothing(client, learner, mixed_quiz):
     client.force_login(learner)

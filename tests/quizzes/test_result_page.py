@@ -54,7 +54,6 @@ def test_the_result_shows_the_score_and_that_the_pass_mark_was_missed(client, le
     assert "Not passed (pass mark 70%)" in page
 
 
-
 def test_a_missed_pass_mark_says_what_was_needed_and_which_questions_to_work_on(client, learner, mixed_quiz):
     attempt = take(learner, mixed_quiz)
     client.force_login(learner)
