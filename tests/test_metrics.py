@@ -60,8 +60,8 @@ def test_requests_are_counted_and_timed_by_view_never_by_path(client):
 def test_the_queue_depth_is_read_from_the_queue(client, learner):
     lab = make_lab(make_path(modules=1, lessons=1, with_quiz=False).modules.get())
     assert value(scrape(client), "devopslearn_task_queue_depth", queue="labs") == 0
-    for _ in range(2):
-        Submission.submit(learner, lab, DOCKERFILE_FIXED).enqueue()
+    for n in range(2):  # two files: the same file twice at once would be one check
+        Submission.submit(learner, lab, DOCKERFILE_FIXED + f"# {n}\n").enqueue()
     assert value(scrape(client), "devopslearn_task_queue_depth", queue="labs") == 2
 
 

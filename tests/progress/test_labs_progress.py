@@ -36,7 +36,8 @@ def finish_lessons(user, module):
 
 
 def submit(user, lab, result) -> Submission:
-    submission = Submission.submit(user, lab, DOCKERFILE_FIXED)
+    # A file of its own each time: the same file again within seconds is the same check (Submission.submit).
+    submission = Submission.submit(user, lab, DOCKERFILE_FIXED + f"# {Submission.objects.count()}\n")
     submission.record(result)
     return submission
 
