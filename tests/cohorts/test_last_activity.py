@@ -53,7 +53,7 @@ def test_every_kind_of_activity_is_the_last_activity_everywhere(action, curricul
         rows = list(csv.DictReader(io.StringIO(b"".join(export.streaming_content).decode("utf-8-sig"))))
         attention = needs_attention(cohort, PathPlan.of(curriculum), today=NOON_UTC.date())
         drill_down = client.get(reverse("cohorts:member", args=[cohort.slug, learner.pk])).content.decode()
-    assert "<td>10 Mar</td>" in overview
+    assert "<td>10 March 2026</td>" in overview  # the one date style (DATE_FORMAT)
     assert rows[0]["last_active_day (learner's time zone)"] == "2026-03-10"
     assert attention == []  # not "No activity since joining"
     assert "Active on 1 of the last" in drill_down and "<title>Tue 10 Mar: 1</title>" in drill_down
