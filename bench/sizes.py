@@ -26,7 +26,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from run import PY, ROOT, environment, serve, serve_hello, wrk  # noqa: E402
+from run import PY, ROOT, environment, serve, serve_hello, wrk  # noqa: E402 - bench/run.py, found through the path above
 
 PAGES = [
     ("overview", ""),
