@@ -155,7 +155,8 @@ class ContentVersion(models.Model):
 
 class VersionedQuerySet(models.QuerySet):
     """Bulk writes skip the save signals; these bump the content version and record the content
-    change (courses.changes) themselves."""
+    change (courses.changes) themselves, a bulk write's rows as one batch: announced once (what follows
+    from them, regrading and progress, runs once for all of them, not once per row)."""
 
     def _post_init(self):
         """django-modeltranslation's queryset (mixed in after this class) copies Meta.ordering into an
@@ -177,19 +178,21 @@ class VersionedQuerySet(models.QuerySet):
         if rows and content:
             ContentVersion.bump()
             after = {self.model._meta.get_field(name).attname: value for name, value in kwargs.items()}
-            for values in before:
-                changed = frozenset(name for name in attnames if values.get(name) != after[name])
-                change = changes.Change(self.model, values["id"], changes.UPDATED, changed, values, after)
-                changes.record(change)
+            with changes.batch():  # the rows' changes are announced once, together
+                for values in before:
+                    changed = frozenset(name for name in attnames if values.get(name) != after[name])
+                    change = changes.Change(self.model, values["id"], changes.UPDATED, changed, values, after)
+                    changes.record(change)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         ContentVersion.bump()
-        for obj in created:
-            after = changes.values_of(obj)
-            changes.remember(obj, after)
-            changes.record(changes.Change(self.model, obj.pk, changes.CREATED, frozenset(after), {}, after))
+        with changes.batch():  # the rows' changes are announced once, together
+            for obj in created:
+                after = changes.values_of(obj)
+                changes.remember(obj, after)
+                changes.record(changes.Change(self.model, obj.pk, changes.CREATED, frozenset(after), {}, after))
         return created
 
     def bulk_update(self, objs, fields, *args, **kwargs):
@@ -197,12 +200,13 @@ class VersionedQuerySet(models.QuerySet):
         rows = super().bulk_update(objs, fields, *args, **kwargs)
         ContentVersion.bump()
         attnames = frozenset(self.model._meta.get_field(name).attname for name in fields)
-        for obj in objs:
-            loaded = getattr(obj, "_content_loaded", None) or {}
-            after = changes.values_of(obj)
-            changed = frozenset(name for name in attnames if name not in loaded or loaded[name] != after[name])
-            changes.remember(obj, after)
-            changes.record(changes.Change(self.model, obj.pk, changes.UPDATED, changed, loaded, after))
+        with changes.batch():  # the rows' changes are announced once, together
+            for obj in objs:
+                loaded = getattr(obj, "_content_loaded", None) or {}
+                after = changes.values_of(obj)
+                changed = frozenset(name for name in attnames if name not in loaded or loaded[name] != after[name])
+                changes.remember(obj, after)
+                changes.record(changes.Change(self.model, obj.pk, changes.UPDATED, changed, loaded, after))
         return rows
 
 

@@ -66,11 +66,12 @@ class CurriculumSnapshot:
 
     def restore(self) -> None:
         from django.core.management.color import no_style
-        from django.db import connection, transaction
+        from django.db import connection
 
+        from courses import changes
         from courses.models import ContentVersion
 
-        with transaction.atomic():
+        with changes.batch():  # atomic, and what follows from the rows (courses.changes) runs once
             for model in self.models:
                 if self.rows[model]:
                     model.objects.bulk_create(self.rows[model])
