@@ -23,6 +23,8 @@ import math
 import multiprocessing
 import os
 import re
+import signal
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -155,19 +157,29 @@ class Learner:
         panel's hx-trigger names, as HTMX does, until the verdict is there. Returns the POST's duration,
         the submission's id and what the learner saw."""
         started = time.perf_counter()
-        status, headers, _ = self.request(lab["url"] + "check/", {"artifact": lab["artifact"]})
+        public_id, status = self.post_check(lab)
         posted = time.perf_counter() - started
-        if status != 302:
+        if public_id is None:
             return {"post": posted, "id": None, "seen": f"POST {status}"}
-        public_id = urllib.parse.parse_qs(urllib.parse.urlparse(headers["Location"]).query)["submission"][0]
+        return {"post": posted, "id": public_id, "seen": self.wait(public_id, poll, started)}
+
+    def post_check(self, lab: dict) -> tuple[str | None, int]:
+        """POST Check as a form without JavaScript does: (the submission's id or None, the status)."""
+        status, headers, _ = self.request(lab["url"] + "check/", {"artifact": lab["artifact"]})
+        if status != 302:
+            return None, status
+        return urllib.parse.parse_qs(urllib.parse.urlparse(headers["Location"]).query)["submission"][0], status
+
+    def wait(self, public_id: str, poll: float | None, started: float) -> str:
+        """Poll a submission's result panel until it shows a verdict ("verdict"), an error ("error"), or
+        180 s after ``started`` ("timeout")."""
         while time.perf_counter() - started < 180:
             status, _, html = self.request(f"/labs/submissions/{public_id}/", htmx=True)
             if status == 200 and "Checking…" not in html:
-                seen = "error" if "Could not check" in html else "verdict"
-                return {"post": posted, "id": public_id, "seen": seen}
+                return "error" if "Could not check" in html else "verdict"
             asked = POLL_DELAY.search(html)
             time.sleep(poll if poll is not None or not asked else int(asked.group(1)) / 1000)
-        return {"post": posted, "id": public_id, "seen": "timeout"}
+        return "timeout"
 
 
 POLL_DELAY = re.compile(r'hx-trigger="load delay:(\d+)ms"')
@@ -209,6 +221,56 @@ def page_loads_apart(learner: Learner, url: str):
         stop.set()
         figures["p95"] = out.get(timeout=120)
         process.join(30)
+
+
+def alone_lab(labs: dict, n: int) -> dict:
+    """The tools in turn, each file changed by a comment (the same file again within seconds is the same
+    check, Submission.REPEAT_SECONDS, and these learners checked these files in the burst just before)."""
+    lab = labs[TOOLS[n % len(TOOLS)]]
+    return {**lab, "artifact": lab["artifact"] + "\n# graded alone\n"}
+
+
+def pause(graders: list, database: str) -> None:
+    """SIGSTOP the grading workers, each outside a transaction: on SQLite (IMMEDIATE transactions) one
+    stopped inside its claim would hold the write lock and every Check would wait for it."""
+    path = database.removeprefix("sqlite:///") if database.startswith("sqlite") else None
+    for _ in range(100):
+        for process in graders:
+            process.send_signal(signal.SIGSTOP)
+        if path is None:
+            return
+        try:
+            connection = sqlite3.connect(path, timeout=0)
+            connection.execute("BEGIN IMMEDIATE")
+            connection.rollback()
+            connection.close()
+            return
+        except sqlite3.OperationalError:  # a grader holds the lock: let it finish, then try again
+            for process in graders:
+                process.send_signal(signal.SIGCONT)
+            time.sleep(0.02)
+    sys.exit("could not pause the graders outside a transaction")
+
+
+def grading_only(learners: list[Learner], labs: dict, graders: list, page: str, database: str) -> float:
+    """The lab page's p95 while the graders work through one check per learner (the tools in turn),
+    without the learners' own requests: the graders are paused (SIGSTOP) while the learners press
+    Check, and resumed once every POST is answered; the page is loaded until the last verdict. The
+    burst's figure (30 POSTs and their polls in the same seconds) is the web's own load; this one is
+    what grading alone costs the pages."""
+    pause(graders, database)
+    try:
+        with ThreadPoolExecutor(len(learners)) as pool:
+            posted = list(pool.map(lambda pair: pair[1].post_check(alone_lab(labs, pair[0])), enumerate(learners)))
+    finally:
+        for process in graders:
+            process.send_signal(signal.SIGCONT)
+    with page_loads_apart(learners[0], page) as loads:
+        started = time.perf_counter()
+        for learner, (public_id, _) in zip(learners, posted, strict=True):
+            if public_id is not None:
+                learner.wait(public_id, 0.5, started)
+    return loads["p95"]
 
 
 # --- the run ------------------------------------------------------------------------------------
@@ -294,6 +356,8 @@ def main() -> None:
                 results["burst"][tool] = list(pool.map(one, learners))
             results["pages"][tool] = loads["p95"]
             print(f"   {tool}: lab page p95 {results['pages'][tool] * 1000:.0f} ms while grading")
+        results["pages"]["grading only"] = grading_only(learners, world["labs"], graders, page, args.database)
+        print(f"   grading only: lab page p95 {results['pages']['grading only'] * 1000:.0f} ms")
     finally:
         for process in (*graders, server):
             process.terminate()
@@ -360,7 +424,13 @@ def table(results: dict, overhead: dict, counts: dict, args) -> str:
         )
     mean = statistics.mean(service)
     per_grader_per_minute = 60 / mean
+    only = results["pages"]["grading only"]
     lines += [
+        "",
+        f"Grading alone (the {args.learners} checks posted while the graders were paused, then graded while the lab "
+        f"page was loaded; no learner request in those seconds but the page's and one poll at a time): lab page p95 "
+        f"{only * 1000:.0f} ms, {only / results['pages']['idle']:.1f} times idle. The figures per tool above add the "
+        f"burst of {args.learners} POSTs and their polls in the same seconds: the web's own load.",
         "",
         f"Submissions stored {counts['stored']}, graded {counts['graded']}, errors {counts['errors']}: "
         f"{'none lost' if counts['stored'] == counts['graded'] else 'SOME NOT GRADED'}.",
