@@ -9,14 +9,14 @@ They only read progress; marking a lesson complete is ``progress``'s own endpoin
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from accounts.templatetags.account_menu import with_next
 from courses import catalog, snippets
 from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
@@ -36,8 +36,9 @@ class HtmxHttpRequest(HttpRequest):
 def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
     """Load a published module and the visitor's standing on its path.
 
-    Anonymous visitors may open only modules without prerequisites; the rest asks them to log in.
-    Returns (path, status, marker) or an HttpResponse redirect.
+    Anonymous visitors may open only modules without prerequisites; the rest asks them to sign up
+    (the page that unlocks it; it links to log in), back to this page after. Returns (path, status,
+    marker) or an HttpResponse redirect.
     """
     marker = catalog.current_marker()
     path = _path_or_404(path_slug, marker)
@@ -45,7 +46,7 @@ def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
     if status is None:  # no such module, or not published
         raise Http404
     if not request.user.is_authenticated and status.prerequisites:
-        return redirect_to_login(request.get_full_path())
+        return redirect(with_next("accounts:signup", request.get_full_path()))
     return path, status, marker
 
 
