@@ -113,7 +113,7 @@ def _path_body(*, marker, statuses, current_done_ids, **inputs) -> dict:
         "current_lessons": [(lesson, lesson.pk in done) for lesson in lessons],
         "next_lesson": next((lesson for lesson in lessons if lesson.pk not in done), None),
         "started": bool(done) or any(s.lessons_done or s.attempts for s in statuses),
-        "maps": [("wide", layout(statuses)), ("tall", layout(statuses, tall=True))],
+        "map": layout(statuses),
         "due_cards": sum(s.due for s in statuses),
         "modules_done": sum(1 for s in statuses if s.is_completed),
         "overall_percent": path_percent(statuses),
