@@ -1,7 +1,8 @@
 """The path, module and lesson pages, and search.
 
 These pages compose three apps: the content (this app), the module's quiz (``quizzes``, its
-catalog) and the visitor's standing, read from ``progress`` (module states, completed lessons).
+catalog) and the visitor's standing, read from ``progress`` (module states, completed lessons, the
+learner's activity).
 They only read progress; marking a lesson complete is ``progress``'s own endpoint
 (progress.views.complete_lesson).
 """
@@ -21,6 +22,7 @@ from courses import catalog, snippets
 from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
 from devopslearn.lib import fragments
+from progress import activity
 from progress.models import Certificate, LessonCompletion
 from progress.states import RULE, completion_sentence, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
@@ -91,6 +93,7 @@ def _path_page(request: HttpRequest, path: LearningPath, marker: str) -> HttpRes
         "statuses": statuses,
         "certificate_url": certificate.get_absolute_url() if certificate else "",
         "current_done_ids": sorted(_completed_ids(request, current_lessons)),
+        "activity": activity.of(request.user) if request.user.is_authenticated else None,
     }
     body = fragments.render("courses/path.html#path-body", inputs, _path_body)
     return render(request, "courses/path.html", {"nav": "path", "path": path, "body": body})

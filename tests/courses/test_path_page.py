@@ -1,11 +1,14 @@
 """The learning path page (/ and /paths/<slug>/): the map, the modules and their state for the visitor,
-each module once in the checklist (a phone's map)."""
+each module once in the checklist (a phone's map), and the learner's activity."""
 
+import re
+from datetime import timedelta
 
 import pytest
 
 from courses.models import LearningPath, Module
 from progress import services as progress_services
+from progress.models import DailyActivity
 from tests.courses.conftest import elements
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +136,7 @@ def test_the_path_page_runs_a_fixed_number_of_queries(client, learner, sized_pat
     client.force_login(learner)
     url = f"/paths/{sized_path.slug}/"
 
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(11):  # 2 of them the learner's activity (progress.activity)
         response = client.get(url)
     assert response.content.decode().count('class="checklist-module') == sized_path.modules.count()
 
@@ -161,3 +164,32 @@ def test_the_path_shows_a_checklist_of_modules_and_the_current_modules_lessons(l
     assert f'/{lessons[1].slug}/">Continue: {lessons[1].title}</a>' in html
     assert "Start here" not in html
 
+
+def activity_of(html: str) -> str:
+    found = re.search(r'<section class="activity".*?</section>', html, re.S)
+    return found.group(0) if found else ""
+
+
+def test_the_path_shows_the_learners_streak_and_last_seven_days_in_words(learner_client, learner, curriculum):
+    """Issue 14: the streak was a bare number on another page. The path shows it, the days active in
+    all and the last seven days as squares, each with its weekday and, for a screen reader, whether
+    the learner was active that day (a sign and words, not colour alone). No new tracking: the days
+    are DailyActivity's."""
+    today = progress_services.local_day(learner)
+    for back in (1, 2, 5, 30):
+        DailyActivity.add(learner.pk, today - timedelta(days=back), {"lessons_completed": 1})
+    progress_services.complete_lesson(learner, curriculum.modules.get(slug="devops-mindset").lessons.first())
+
+    activity = activity_of(learner_client.get("/").content.decode())
+
+    assert "<strong>3</strong> days in a row · active on 5 days in all" in activity
+    assert activity.count('<li class="activity-day') == 7
+    assert activity.count("is-active") == 4 and activity.count("✓") == 4
+    assert "Today: active" in activity
+    missed = (today - timedelta(days=3)).strftime("%A")
+    assert f"{missed}: not active" in activity
+
+
+def test_a_new_learner_and_a_visitor_see_no_activity_yet(client, learner_client, curriculum):
+    assert activity_of(learner_client.get("/").content.decode()) == ""
+    assert activity_of(client.get("/").content.decode()) == ""
