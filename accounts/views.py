@@ -81,7 +81,8 @@ def signup(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         wait = throttle.retry_after("signup-address", client_ip(request))
         if wait:
-            return _refused(request, "accounts/signup.html", {"form": SignupForm(), "next": ""}, wait)
+            context = {"form": SignupForm(), "next": _safe_next(request) or ""}
+            return _refused(request, "accounts/signup.html", context, wait)
         with answering_in_constant_time():
             if form.is_valid():
                 throttle.record("signup-address", client_ip(request))

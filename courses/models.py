@@ -6,7 +6,9 @@ from decimal import Decimal
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector, SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import connection, models
-from django.db.models import BooleanField, ExpressionWrapper, F, Q
+from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
+from django.db.models.functions import StrIndex
+from django.db.models.lookups import GreaterThan, LessThan
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -366,18 +368,44 @@ SEARCH_SOURCES = frozenset(
 )
 
 
+RANKED_TERMS = 10  # the first words of a query count for its ranking
+# The search's one order, on both databases: more of the query's words in the title first (a match in
+# the title above a match in the text only), then more of its words anywhere, then the page's language
+# (and on PostgreSQL the stemmed rank), then the path's order.
+RELEVANCE_ORDER = ("-title_words", "-words", "-in_language", "module__order", "order")
+
+
+def relevance(terms: list[str]) -> dict:
+    """{name: expression} of a lesson's relevance to the folded ``terms``, in any language: how many
+    of them its title holds (``title_words``) and how many its title or text holds (``words``). Read
+    from the folded search columns (the title, a line break, then the text), the same SQL on both
+    databases."""
+    columns = [F(translated.localized("search_text", language)) for language in translated.languages()]
+    title_words, words = Value(0), Value(0)
+    for term in dict.fromkeys(terms[:RANKED_TERMS]):
+        in_title, anywhere = Q(), Q()
+        for column in columns:
+            at = StrIndex(column, Value(term))
+            in_title |= Q(GreaterThan(at, 0)) & Q(LessThan(at, StrIndex(column, Value("\n"))))
+            anywhere |= Q(GreaterThan(at, 0))
+        title_words += Case(When(in_title, then=Value(1)), default=Value(0))
+        words += Case(When(anywhere, then=Value(1)), default=Value(0))
+    return {"title_words": title_words, "words": words}
+
+
 class LessonQuerySet(VersionedQuerySet):
     def published(self):
         return self.filter(published=True, module__published=True)
 
     def search(self, query: str):
         """Lessons whose title or text match ``query`` in any language, accents ignored (the folded
-        search columns: ``trien khai`` finds ``triển khai``), those that match in the page's language
-        first. PostgreSQL: full-text search of the stored vectors (search_vectors(): each language's
-        folded words, and the English text stemmed), each GIN-indexed (courses 0007); elsewhere every
-        folded word as a substring of the folded columns."""
+        search columns: ``trien khai`` finds ``triển khai``), the most relevant first (relevance()).
+        PostgreSQL: full-text search of the stored vectors (search_vectors(): each language's folded
+        words, and the English text stemmed), each GIN-indexed (courses 0007); elsewhere every folded
+        word as a substring of the folded columns."""
         lessons = self.select_related("module__path")
         own = translated.active()
+        terms = fold(query).split()
         if connection.vendor == "postgresql":
             folded = SearchQuery(fold(query), search_type="websearch", config="simple")
             english = SearchQuery(query, search_type="websearch", config="english")
@@ -393,24 +421,22 @@ class LessonQuerySet(VersionedQuerySet):
             found = Q(search_english=english)
             for condition in matches.values():
                 found |= condition
+            # The stemmed rank of the English text (its title weighted A) orders what the words tie.
             return (
                 lessons.filter(found)
-                .annotate(
-                    rank=SearchRank(F("search_english"), english),
-                    in_language=ExpressionWrapper(matches[own], BooleanField()),
-                )
-                .order_by("-in_language", "-rank", "module__order", "order")
+                .annotate(**relevance(terms), in_language=ExpressionWrapper(matches[own], BooleanField()))
+                .annotate(rank=SearchRank(F("search_english"), english))
+                .order_by(*RELEVANCE_ORDER[:3], "-rank", *RELEVANCE_ORDER[3:])
             )
         columns = [translated.localized("search_text", language) for language in translated.languages()]
-        terms = fold(query).split()
         in_language = Q(*(Q(**{f"{translated.localized('search_text', own)}__contains": term}) for term in terms))
         condition = Q()
         for column in columns:
             condition |= Q(*(Q(**{f"{column}__contains": term}) for term in terms))
         return (
             lessons.filter(condition)
-            .annotate(in_language=ExpressionWrapper(in_language, BooleanField()))
-            .order_by("-in_language", "module__order", "order")
+            .annotate(**relevance(terms), in_language=ExpressionWrapper(in_language, BooleanField()))
+            .order_by(*RELEVANCE_ORDER)
         )
 
     def store_search_vectors(self) -> int:

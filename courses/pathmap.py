@@ -1,6 +1,6 @@
-"""Lay the modules of a path out as a map: rows by depth in the prerequisite graph, arrows between.
-Two layouts of the same map: ``wide`` (modules side by side where the graph allows, for a desk) and
-``tall`` (one module a row in path order, for a phone: it fits the screen's width)."""
+"""Lay the modules of a path out as a map for a desk: rows by depth in the prerequisite graph, modules
+side by side where the graph allows, arrows between. On a phone the path's checklist is the map (one
+module a row, in path order: templates/courses/path.html)."""
 
 import textwrap
 from dataclasses import dataclass, field
@@ -60,20 +60,11 @@ def _edge(source: Node, target: Node, left: int, node_h: int) -> Edge:
     return Edge(f"M{x1},{y1} C{x1},{y1 + GAP_Y} {side},{y1 + GAP_Y} {side},{(y1 + y2) // 2} S{side},{y2} {x2},{y2}")
 
 
-def _lane_edge(source: Node, target: Node, lane: int, node_h: int) -> Edge:
-    """From the left of ``source`` down a lane beside the boxes into the left of ``target``."""
-    y1, y2 = source.y + node_h // 2 + 10, target.y + node_h // 2 - 10
-    return Edge(f"M{source.x},{y1} H{lane} V{y2} H{target.x - 6}")
-
-
-def layout(statuses, *, tall: bool = False) -> PathMap:
-    """``statuses`` in path order, each with ``module`` and ``prerequisites`` (modules); ``tall``:
-    one module a row (a prerequisite is always earlier in path order, so arrows still point down)."""
+def layout(statuses) -> PathMap:
+    """``statuses`` in path order, each with ``module`` and ``prerequisites`` (modules)."""
     depth: dict[int, int] = {}
-    for index, status in enumerate(statuses):  # path order puts prerequisites first
-        depth[status.module.pk] = (
-            index if tall else 1 + max((depth.get(p.pk, -1) for p in status.prerequisites), default=-1)
-        )
+    for status in statuses:  # path order puts prerequisites first
+        depth[status.module.pk] = 1 + max((depth.get(p.pk, -1) for p in status.prerequisites), default=-1)
     lines = {s.module.pk: textwrap.wrap(f"{n}. {s.module.title}", LINE_CHARS) for n, s in enumerate(statuses, 1)}
     node_h = TOP + (max((len(v) for v in lines.values()), default=1) - 1) * LINE_H + STATE_GAP + 18
     rows: dict[int, list] = {}
@@ -81,13 +72,13 @@ def layout(statuses, *, tall: bool = False) -> PathMap:
         rows.setdefault(depth[status.module.pk], []).append(status)
     columns = max((len(r) for r in rows.values()), default=1)
     inner = columns * NODE_W + (columns - 1) * GAP_X
-    width = inner + 2 * (PAD + SIDE) if not tall else PAD + SIDE + NODE_W + PAD  # tall: arrows on the left only
+    width = inner + 2 * (PAD + SIDE)
     nodes: dict[int, Node] = {}
     for number, status in enumerate(statuses, start=1):
         level = depth[status.module.pk]
         row = rows[level]
         row_width = len(row) * NODE_W + (len(row) - 1) * GAP_X
-        x = PAD + SIDE if tall else (width - row_width) // 2 + row.index(status) * (NODE_W + GAP_X)
+        x = (width - row_width) // 2 + row.index(status) * (NODE_W + GAP_X)
         y = PAD + level * (node_h + GAP_Y)
         nodes[status.module.pk] = Node(status, x, y, number, level, lines[status.module.pk], node_h)
     edges = []
@@ -96,10 +87,6 @@ def layout(statuses, *, tall: bool = False) -> PathMap:
         for prerequisite in status.prerequisites:
             if prerequisite.pk in nodes:
                 source = nodes[prerequisite.pk]
-                if tall and target.depth - source.depth > 1:  # each in its own lane, left of the boxes
-                    lane = source.x - 10 - 9 * (len([e for e in edges if " H" in e.path]) % 4)
-                    edges.append(_lane_edge(source, target, lane, node_h))
-                    continue
                 between = [n.x for n in nodes.values() if source.depth < n.depth <= target.depth]
                 edges.append(_edge(source, target, min(between, default=target.x), node_h))
     height = PAD * 2 + (max(rows, default=0) + 1) * (node_h + GAP_Y) - GAP_Y

@@ -1,7 +1,8 @@
 """The path, module and lesson pages, and search.
 
 These pages compose three apps: the content (this app), the module's quiz (``quizzes``, its
-catalog) and the visitor's standing, read from ``progress`` (module states, completed lessons).
+catalog) and the visitor's standing, read from ``progress`` (module states, completed lessons, the
+learner's activity).
 They only read progress; marking a lesson complete is ``progress``'s own endpoint
 (progress.views.complete_lesson).
 """
@@ -9,18 +10,19 @@ They only read progress; marking a lesson complete is ``progress``'s own endpoin
 import re
 
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 from django.views.decorators.vary import vary_on_headers
 from django_htmx.middleware import HtmxDetails
 
+from accounts.templatetags.account_menu import with_next
 from courses import catalog, snippets
 from courses.models import LearningPath, Lesson
 from courses.pathmap import layout
 from devopslearn.lib import fragments
+from progress import activity
 from progress.models import Certificate, LessonCompletion
 from progress.states import RULE, completion_sentence, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
@@ -36,8 +38,9 @@ class HtmxHttpRequest(HttpRequest):
 def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
     """Load a published module and the visitor's standing on its path.
 
-    Anonymous visitors may open only modules without prerequisites; the rest asks them to log in.
-    Returns (path, status, marker) or an HttpResponse redirect.
+    Anonymous visitors may open only modules without prerequisites; the rest asks them to sign up
+    (the page that unlocks it; it links to log in), back to this page after. Returns (path, status,
+    marker) or an HttpResponse redirect.
     """
     marker = catalog.current_marker()
     path = _path_or_404(path_slug, marker)
@@ -45,7 +48,7 @@ def _module_for(request: HttpRequest, path_slug: str, module_slug: str):
     if status is None:  # no such module, or not published
         raise Http404
     if not request.user.is_authenticated and status.prerequisites:
-        return redirect_to_login(request.get_full_path())
+        return redirect(with_next("accounts:signup", request.get_full_path()))
     return path, status, marker
 
 
@@ -90,6 +93,7 @@ def _path_page(request: HttpRequest, path: LearningPath, marker: str) -> HttpRes
         "statuses": statuses,
         "certificate_url": certificate.get_absolute_url() if certificate else "",
         "current_done_ids": sorted(_completed_ids(request, current_lessons)),
+        "activity": activity.of(request.user) if request.user.is_authenticated else None,
     }
     body = fragments.render("courses/path.html#path-body", inputs, _path_body)
     return render(request, "courses/path.html", {"nav": "path", "path": path, "body": body})
@@ -112,7 +116,7 @@ def _path_body(*, marker, statuses, current_done_ids, **inputs) -> dict:
         "current_lessons": [(lesson, lesson.pk in done) for lesson in lessons],
         "next_lesson": next((lesson for lesson in lessons if lesson.pk not in done), None),
         "started": bool(done) or any(s.lessons_done or s.attempts for s in statuses),
-        "maps": [("wide", layout(statuses)), ("tall", layout(statuses, tall=True))],
+        "map": layout(statuses),
         "due_cards": sum(s.due for s in statuses),
         "modules_done": sum(1 for s in statuses if s.is_completed),
         "overall_percent": path_percent(statuses),

@@ -30,6 +30,7 @@ from courses.templatetags.modules import quoted_titles_text
 from courses.views import lesson_context, lesson_sidebar
 from devopslearn.lib import fragments, translated
 from progress import practice, services
+from progress.activity import HISTORY_DAYS, streak
 from progress.models import Certificate, DailyActivity, LessonCompletion, PracticeAnswer, ReviewCard
 from progress.states import RULE, ModuleStatus, learner_statuses, path_percent
 from quizzes import catalog as quiz_catalog
@@ -39,7 +40,6 @@ from quizzes.grading import AnswerError, grade, parse_answer
 from quizzes.models import Attempt, Response
 
 CALENDAR_WEEKS = 12
-HISTORY_DAYS = 400  # the calendar and the streak look this far back
 
 
 class HtmxHttpRequest(HttpRequest):
@@ -74,16 +74,6 @@ def calendar(totals: dict[date, int], today: date) -> dict:
         "width": 8 + CALENDAR_WEEKS * 16,
         "height": 18 + 7 * 16 + 4,
     }
-
-
-def streak(days: set, today) -> int:
-    """Consecutive active days ending today (or yesterday, when today has no activity yet)."""
-    current = today if today in days else today - timedelta(days=1)
-    count = 0
-    while current in days:
-        count += 1
-        current -= timedelta(days=1)
-    return count
 
 
 def next_module(statuses: list[ModuleStatus]) -> ModuleStatus | None:

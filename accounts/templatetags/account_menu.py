@@ -17,17 +17,46 @@ from accounts import menu
 register = template.Library()
 
 
+def with_next(name: str, come_back_to: str) -> str:
+    """The address of the log-in or sign-up page (``name``) that brings the visitor back to the page
+    ``come_back_to`` afterwards (the home page needs no ``next``: both go there by default). Every
+    "Log in" and "Sign up" link a visitor meets is built here."""
+    url = reverse(name)
+    return f"{url}?next={quote(come_back_to, safe='/')}" if come_back_to and come_back_to != "/" else url
+
+
+@register.simple_tag
+def signup_url(come_back_to: str = "") -> str:
+    """``{% signup_url module.get_absolute_url as signup %}``: sign up, then back to that page."""
+    return with_next("accounts:signup", come_back_to)
+
+
+@register.simple_tag
+def login_url(come_back_to: str = "") -> str:
+    """``{% login_url page as login %}``: log in, then back to that page."""
+    return with_next("accounts:login", come_back_to)
+
+
+def come_back_to(request) -> str:
+    """The page the header's links bring a visitor back to: this page, or on the log-in and sign-up
+    pages the page those were opened for (their ``next``), never the log-in page itself."""
+    match = request.resolver_match
+    if match is not None and match.view_name in ("accounts:login", "accounts:signup"):
+        return request.GET.get("next", "")
+    return request.get_full_path()
+
+
 @register.simple_tag(takes_context=True)
 def account_menu(context) -> str:
     """The signed-in user's menu (account, the links apps add, log out), or the log-in and sign-up links."""
     user = context["user"]
     if not user.is_authenticated:
+        page = come_back_to(context["request"])
         return format_html(
-            '<a class="button button-quiet" href="{}?next={}">{}</a>\n          <a class="button" href="{}">{}</a>',
-            reverse("accounts:login"),
-            quote(context["request"].get_full_path(), safe="/"),
+            '<a class="button button-quiet" href="{}">{}</a>\n          <a class="button" href="{}">{}</a>',
+            with_next("accounts:login", page),
             _("Log in"),
-            reverse("accounts:signup"),
+            with_next("accounts:signup", page),
             _("Sign up"),
         )
     links = [(reverse("accounts:account"), _("Account"))]

@@ -1,9 +1,10 @@
 """Text contrast of every visible button and link, at rest, hovered and focused, of every other piece
 of text, and of every focus ring, in both colour schemes (the browser's prefers-color-scheme: light
 and dark): every page of the accessibility scan, the lead's pages, a certificate, the labs, and each
-state that HTMX swaps in (a lesson marked complete, quiz feedback right and wrong, the result, a
-review card). axe does not see hover and focus, nor text over a fill that a later rule repaints:
-this check measures the computed colours in Chromium (tests/browser/contrast.py)."""
+state that HTMX swaps in (a lesson marked complete, then the path with that activity, quiz feedback
+right and wrong, the result, a review card). axe does not see hover and focus, nor text over a fill
+that a later rule repaints: this check measures the computed colours in Chromium
+(tests/browser/contrast.py)."""
 
 import re
 
@@ -69,6 +70,9 @@ def test_learner_pages_and_their_htmx_states_have_readable_buttons_and_links(
     page.get_by_role("button", name="Mark as complete").click()
     expect(page.get_by_role("button", name="Mark as not complete")).to_be_visible()
     check("lesson marked complete")
+    page.goto(f"{live_server.url}/")  # the path's hero now shows today's activity: a ✓ in today's square
+    expect(page.locator(".activity-day.is-today")).to_contain_text("✓")
+    check("path with the learner's activity")
 
     quiz = build_quiz(slug="contrast")
     count = quiz.questions.count()

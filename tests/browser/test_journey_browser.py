@@ -62,7 +62,9 @@ def fill_answer(page, question: Question, *, right: bool, token=None) -> None:
 
 
 def badge(page, title: str):
-    return page.locator("article.module-card", has=page.get_by_role("heading", name=title)).locator(".badge")
+    """A module's state on the path's checklist ("Mastered · 100%")."""
+    title_link = page.locator(".checklist-title a", has_text=title)
+    return page.locator(".checklist-module", has=title_link).locator(".checklist-state")
 
 
 def test_a_new_learner_completes_the_first_module_unlocks_the_next_and_reviews(
@@ -118,7 +120,7 @@ def test_a_new_learner_completes_the_first_module_unlocks_the_next_and_reviews(
 
     # The next modules unlock on the path.
     page.get_by_role("link", name="Learning path").click()
-    expect(badge(page, "DevOps mindset and metrics")).to_have_text("Mastered")
+    expect(badge(page, "DevOps mindset and metrics")).to_have_text("Mastered · 100%")
     expect(badge(page, "CI/CD on AWS")).to_have_text("Available")
     expect(badge(page, "Infrastructure as Code")).to_have_text("Available")
     expect(badge(page, "Containers on AWS")).to_have_text("Locked")

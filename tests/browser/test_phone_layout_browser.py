@@ -1,8 +1,11 @@
 """The learner's screens on a phone (issue 14): the header is one compact row for every role (the
 language switcher waits inside the menu and works there without JavaScript), breadcrumbs take one
 line, and each page's main action (Start here, Start reading, Mark as complete, Check my answer) is
-in the first screen of a 390x844 or 320x844 phone; the path's checklist is there too, and the
-three figures of the path's hero are the same width."""
+in the first screen of a 390x844 or 320x844 phone; the path's checklist is there too (each module
+once: it is the phone's map), the page under 2,500 px, and the three figures of the path's hero are
+the same width."""
+
+import re
 
 import pytest
 from playwright.sync_api import expect
@@ -15,6 +18,7 @@ from tests.factories import PASSWORD, make_user
 pytestmark = pytest.mark.browser
 
 HEIGHT = 844
+PATH_HEIGHT = 2500  # a new learner's path page on a phone: 1,689 px at 390 px (issue 14: 4,991)
 MODULE = "/paths/devops-on-aws/devops-mindset/"
 LESSON = MODULE + "the-four-dora-metrics/"
 
@@ -78,6 +82,14 @@ def test_a_new_learners_main_actions_are_in_the_first_screen_and_breadcrumbs_one
     page.goto(live_server.url + "/")
     if not in_first_screen(page.get_by_role("heading", name="Your path")):
         problems.append(f"/ at {width} px: the checklist starts below the first screen")
+    # each module once (the checklist is the phone's map; there were a checklist, a map and cards,
+    # 4,991 px high at 390 px), and the page short enough to scan
+    modules = page.get_by_role("link", name=re.compile(r"^Module \d+: "))
+    if modules.count() != 6:
+        problems.append(f"/ at {width} px: {modules.count()} links to modules, not one for each of the 6")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    if height > PATH_HEIGHT:
+        problems.append(f"/ at {width} px: the path is {height} px high (at most {PATH_HEIGHT})")
     figures = [stat.bounding_box() for stat in page.locator(".hero .stat").all()]
     if len({round(box["width"]) for box in figures}) != 1 or len({round(box["y"]) for box in figures}) != 1:
         problems.append(f"/ at {width} px: the hero's figures are uneven: {figures}")

@@ -33,11 +33,11 @@ def test_anonymous_visitors_read_a_lesson_of_the_first_module_without_a_completi
     assert "/complete/" not in html
 
 
-def test_anonymous_visitors_are_sent_to_log_in_for_lessons_of_other_modules(client, curriculum):
+def test_anonymous_visitors_are_sent_to_sign_up_for_lessons_of_other_modules(client, curriculum):
     response = client.get(LOCKED)
 
     assert response.status_code == 302
-    assert response["Location"] == f"/accounts/login/?next={LOCKED}"
+    assert response["Location"] == f"/accounts/signup/?next={LOCKED}"
 
 
 def test_a_learner_can_mark_an_available_lesson_complete(learner_client, curriculum):

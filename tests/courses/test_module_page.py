@@ -27,11 +27,11 @@ def test_anonymous_visitors_read_the_first_module_without_progress_or_quiz(clien
     assert "<progress" not in html
 
 
-def test_anonymous_visitors_are_sent_to_log_in_for_any_other_module(client, curriculum):
+def test_anonymous_visitors_are_sent_to_sign_up_for_any_other_module(client, curriculum):
     response = client.get(CICD)
 
-    assert response.status_code == 302
-    assert response["Location"] == "/accounts/login/?next=/paths/devops-on-aws/cicd-on-aws/"
+    assert response.status_code == 302  # signing up unlocks it; the sign-up page links to log in
+    assert response["Location"] == "/accounts/signup/?next=/paths/devops-on-aws/cicd-on-aws/"
 
 
 def test_a_learner_sees_an_available_module_with_its_quiz_and_what_it_unlocks(learner_client, curriculum):

@@ -58,6 +58,20 @@ def test_it_finds_lessons_by_title_and_text_and_marks_the_match(learner_client, 
     assert re.search(r"\d+ lessons? match(es)? “buildspec”", section)
 
 
+def test_results_come_by_relevance_title_words_first_then_words_anywhere(learner_client, curriculum):
+    """Issue 14: "DORA metrics" listed "What DevOps is" (both words in its text) above "The four DORA
+    metrics" (both in its title), in the path's order. The same order on SQLite and PostgreSQL."""
+    found = titles(learner_client.get("/search/", {"q": "DORA metrics"}).content.decode())
+
+    assert found[:3] == [
+        "The four DORA metrics and how to compute them",  # both words in the title
+        "Why the metrics matter: performance clusters, speed with stability, and pitfalls",  # one
+        "What DevOps is: culture before tools",  # both words, in the text only: then the path's order
+    ]
+    drift = titles(learner_client.get("/search/", {"q": "drift"}).content.decode())
+    assert drift[0] == "AWS CloudFormation: templates, stacks and drift"  # the last of its module
+
+
 def test_a_search_that_finds_nothing_suggests_other_words(learner_client, curriculum):
     html = learner_client.get("/search/", {"q": "xylophonic"}).content.decode()
 

@@ -12,9 +12,9 @@ from tests.progress.helpers import PATH_ORDER, complete_lessons_by_views, module
 
 
 def badge(page: str, title: str) -> str:
-    """The state badge of a module's card on the path page."""
-    card = page[page.index(f">{title}</a></h3>") :]
-    return re.search(r'class="badge state-(\w+)"', card)[1]
+    """A module's state on the path page's checklist."""
+    row = page[: page.index(f">{title}</a>")]
+    return re.findall(r'class="checklist-module checklist-(\w+)', row)[-1]
 
 
 def test_the_demo_learner_goes_from_a_fresh_account_to_a_certificate(client, curriculum):
