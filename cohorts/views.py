@@ -177,7 +177,8 @@ def questions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     in_page_language([item for _question, item in rows], stats.misconceptions)
     return render(
         request,
-        "cohorts/questions.html#statistics" if request.htmx else "cohorts/questions.html",  # htmx: polled while computing
+        # htmx asks for the statistics alone while they are being computed
+        "cohorts/questions.html#statistics" if request.htmx else "cohorts/questions.html",
         {
             "nav": "cohorts",
             "tab": "questions",
@@ -208,7 +209,8 @@ def question_detail(request: HtmxHttpRequest, slug: str, question_id: int) -> Ht
     in_page_language([stats], misconceptions)
     return render(
         request,
-        "cohorts/question.html#statistics" if request.htmx else "cohorts/question.html",  # htmx: polled while computing
+        # htmx asks for the statistics alone while they are being computed
+        "cohorts/question.html#statistics" if request.htmx else "cohorts/question.html",
         {
             "nav": "cohorts",
             "tab": "questions",

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from cohorts.models import Cohort
+from quizzes.models import Question
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import serious_violations
 
@@ -102,3 +104,38 @@ def test_lead_grants_a_member_extra_time_from_the_roster(page, live_server, demo
     grant = AttemptAllowance.objects.get()
     assert (grant.quiz_id, grant.extra_minutes, grant.granted_by.username) == (quiz.pk, 15, "lead")
     assert console_errors == []
+
+
+def test_every_lead_page_reflows_at_320_px_and_its_wide_tables_say_they_scroll(browser, live_server, demo):
+    """200 % and 400 % zoom (a 640 and a 320 CSS px wide screen): no lead page scrolls sideways and no
+    control is cut ("Remove" on the roster was), except inside a data table that says it scrolls (a named,
+    focusable region with a shadow at the edge that scrolls and a hint shown only while it overflows)."""
+    from tests.browser.reflow import reflow_problems
+
+    cohort = Cohort.objects.get(slug="demo-cohort")
+    member = cohort.memberships.filter(user__attempts__isnull=False).order_by("pk").first()
+    question = Question.objects.filter(quiz__module__path=cohort.path, quiz__lesson__isnull=True).order_by("pk").first()
+    pages = {
+        "overview": "",
+        "needs attention": "attention/",
+        "questions": "questions/",
+        "a question": f"questions/{question.pk}/",
+        "activity": "activity/",
+        "roster": "roster/",
+        "drill-down": f"members/{member.user_id}/",
+        "extra attempts": f"members/{member.user_id}/extra/",
+    }
+    problems = []
+    for width in (320, 640):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        login(page, live_server, "lead", "devops-demo")
+        for name, url in pages.items():
+            page.goto(f"{live_server.url}/cohorts/demo-cohort/{url}")
+            problems += [f"{name} at {width} px: {problem}" for problem in reflow_problems(page)]
+        if width == 640:  # the wide overview at 1280: its module columns scroll, and it says so
+            page.set_viewport_size({"width": 1280, "height": 800})
+            page.goto(f"{live_server.url}/cohorts/demo-cohort/")
+            problems += [f"overview at 1280 px: {problem}" for problem in reflow_problems(page)]
+        context.close()
+    assert problems == [], "\n".join(problems)
