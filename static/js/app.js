@@ -119,9 +119,10 @@
       var sorted = region.querySelector('th[aria-sort="ascending"], th[aria-sort="descending"]');
       var sticky = region.querySelector("thead th:first-child");
       if (!sorted || sorted === sticky) { return; }
-      var left = sorted.offsetLeft - (sticky ? sticky.offsetWidth : 0);
-      var right = sorted.offsetLeft + sorted.offsetWidth - region.clientWidth;
-      if (region.scrollLeft > left) { region.scrollLeft = left; } else if (region.scrollLeft < right) { region.scrollLeft = right; }
+      var box = region.getBoundingClientRect(), cell = sorted.getBoundingClientRect();
+      var start = box.left + region.clientLeft + (sticky ? sticky.getBoundingClientRect().width : 0);
+      var end = box.left + region.clientLeft + region.clientWidth;
+      if (cell.right > end) { region.scrollLeft += cell.right - end; } else if (cell.left < start) { region.scrollLeft -= start - cell.left; }
     });
   }
   watchScrollRegions(document);

@@ -139,3 +139,51 @@ def test_every_lead_page_reflows_at_320_px_and_its_wide_tables_say_they_scroll(b
             problems += [f"overview at 1280 px: {problem}" for problem in reflow_problems(page)]
         context.close()
     assert problems == [], "\n".join(problems)
+
+
+def test_the_questions_tab_brings_its_statistics_in_by_itself_once_they_are_computed(
+    page, live_server, demo, settings
+):
+    """No worker has computed them yet: the tab says so, and (htmx polling its statistics partial) shows
+    them without a reload as soon as they are stored. Without JavaScript, the reload link
+    (tests/cohorts/test_statistics_snapshot.py)."""
+    from django.utils import timezone
+
+    from cohorts import questions
+    from cohorts.models import CohortStatistics
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "labs"]}}
+    cohort = Cohort.objects.get(slug="demo-cohort")
+    CohortStatistics.objects.filter(cohort=cohort).delete()
+    login(page, live_server, "lead", "devops-demo")
+    page.goto(f"{live_server.url}/cohorts/{cohort.slug}/questions/")
+    expect(page.get_by_text("The statistics are being computed")).to_be_visible()
+    page.evaluate("window.__noReload = true")
+    questions.store(cohort, timezone.now())
+    expect(page.get_by_text("Statistics as of")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("region", name="Questions, hardest first")).to_be_visible()
+    assert page.evaluate("window.__noReload") is True, "swapped in by htmx, not reloaded"
+
+
+def test_at_390_sorting_by_a_module_column_keeps_that_column_in_view(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, live_server, "lead", "devops-demo")
+    page.goto(f"{live_server.url}/cohorts/demo-cohort/")
+    wrap = page.get_by_role("region", name="Learners by module")
+    expect(page.get_by_text("Scroll sideways for more columns.")).to_be_visible()  # it overflows, and says so
+    wrap.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    last = page.locator("#overview-table thead th").last
+    label = last.inner_text()
+    last.get_by_role("link").click()
+    sorted_header = page.locator('#overview-table thead th[aria-sort="ascending"]')
+    expect(sorted_header).to_contain_text(label)
+    wrap = page.get_by_role("region", name="Learners by module")  # the swapped-in table
+    page.wait_for_function(
+        """() => { const th = document.querySelector('#overview-table thead th[aria-sort="ascending"]');
+          const region = th.closest('[role=region]');
+          const a = th.getBoundingClientRect(), r = region.getBoundingClientRect();
+          return a.left >= r.left - 1 && a.right <= r.right + 1; }""",
+        timeout=5_000,
+    )
+    context.close()
