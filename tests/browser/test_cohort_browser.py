@@ -141,9 +141,7 @@ def test_every_lead_page_reflows_at_320_px_and_its_wide_tables_say_they_scroll(b
     assert problems == [], "\n".join(problems)
 
 
-def test_the_questions_tab_brings_its_statistics_in_by_itself_once_they_are_computed(
-    page, live_server, demo, settings
-):
+def test_the_questions_tab_brings_its_statistics_in_by_itself_once_they_are_computed(page, live_server, demo, settings):
     """No worker has computed them yet: the tab says so, and (htmx polling its statistics partial) shows
     them without a reload as soon as they are stored. Without JavaScript, the reload link
     (tests/cohorts/test_statistics_snapshot.py)."""
