@@ -169,14 +169,16 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def questions(request: HttpRequest, slug: str) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def questions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     stats = cohort_statistics.snapshot(cohort)
     rows = cohort_statistics.cohort_questions(cohort, PathPlan.of(cohort.path), stats)
     in_page_language([item for _question, item in rows], stats.misconceptions)
     return render(
         request,
-        "cohorts/questions.html",
+        # htmx asks for the statistics alone while they are being computed
+        "cohorts/questions.html#statistics" if request.htmx else "cohorts/questions.html",
         {
             "nav": "cohorts",
             "tab": "questions",
@@ -192,7 +194,8 @@ def questions(request: HttpRequest, slug: str) -> HttpResponse:
 
 @login_required
 @require_GET
-def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpResponse:
+@vary_on_headers("HX-Request")
+def question_detail(request: HtmxHttpRequest, slug: str, question_id: int) -> HttpResponse:
     cohort = _cohort_for(request, slug)
     question = get_object_or_404(
         Question.objects.shown_to_learners().select_related("quiz__module"),
@@ -206,7 +209,8 @@ def question_detail(request: HttpRequest, slug: str, question_id: int) -> HttpRe
     in_page_language([stats], misconceptions)
     return render(
         request,
-        "cohorts/question.html",
+        # htmx asks for the statistics alone while they are being computed
+        "cohorts/question.html#statistics" if request.htmx else "cohorts/question.html",
         {
             "nav": "cohorts",
             "tab": "questions",

@@ -17,9 +17,9 @@ from typing import Any
 
 import yaml
 from django.utils.formats import number_format
-from django.utils.translation import gettext as _
 
 from labs.kinds import KINDS
+from labs.messages import ours as _  # our messages keep their msgid: a page writes them in its language
 
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
 MAX_DEPTH = 50

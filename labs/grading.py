@@ -13,11 +13,11 @@ import time
 from dataclasses import dataclass
 from functools import partial
 
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from labs import documents, rules, sandbox, tools
 from labs.kinds import KINDS, OWN, ArtifactKind
+from labs.messages import ours as _  # our messages keep their msgid: a page writes them in its language
 from labs.results import CheckSpec, Finding, error, summary
 
 TOOLS = {

@@ -23,14 +23,15 @@ from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from courses.models import ImportedContent, Lesson, Module, VersionedQuerySet
 from devopslearn.lib.markdown import render_markdown
 from labs import results, signals
 from labs.grading import LabSpec, tools_of_kind
 from labs.kinds import OWN, ArtifactKind
+from labs.messages import Message
 from labs.results import CheckSpec
 from labs.rules import RULES
 
@@ -508,14 +509,14 @@ class Submission(models.Model):
                     self.state, self.started_at = SubmissionState.QUEUED, None
                     self.enqueue()
                 return bool(requeued)
-            self.record(results.error(gettext(STOPPED_MESSAGE), max_score=self.max_score))
+            self.record(results.error(Message(STOPPED_MESSAGE), max_score=self.max_score))
             return True
         if self.state == SubmissionState.QUEUED:
             if not self.task_id and now - self.created_at > self.ENQUEUE_DEADLINE:
                 self.enqueue()
                 return True
             if now - self.created_at > self.QUEUE_PATIENCE:
-                self.record(results.error(gettext(NO_WORKER_MESSAGE), max_score=self.max_score))
+                self.record(results.error(Message(NO_WORKER_MESSAGE), max_score=self.max_score))
                 return True
         return False
 
@@ -537,7 +538,7 @@ POLLED_FIELDS = (
     "lab__module__path__slug",
 )
 
-# Written into a result in the grading's language (gettext at the point of use; these are only marked).
+# Written into a result in the grading's language, with their msgid (labs.messages; these are only marked).
 STOPPED_MESSAGE = gettext_noop(
     "The checker stopped before it finished, twice. Your file is saved: press Check to try again, and tell your "
     "instructor if it happens again."

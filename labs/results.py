@@ -9,6 +9,8 @@ preview, exported with the learner's data. Version 1::
       "message": "...",            # error: what the learner can do about it; otherwise the summary
                                    # (both in the language the check ran in; pages write the summary
                                    # again in their own language from the figures: summary_message)
+      "text": {"id": "...", "args": {...}},  # error, when the message is ours: its msgid and
+                                   # arguments, written again in the page's language (labs.messages)
       "line": 12 | null,           # error only: the line the problem is on, when there is one
       "score": 7,                  # points of the checks that passed
       "max_score": 10,
@@ -27,6 +29,7 @@ preview, exported with the learner's data. Version 1::
           "lines": [1],            # the lines the tool reported, ascending (empty on pass)
           "message": "...",        # the tool's own message for the first finding ("" on pass)
           "findings": [{"rule": "DL3007", "line": 1, "message": "..."}]
+                                   # a finding of our rules also has "text", as an error has
         }
       ],
       "other_findings": [          # what the tools reported that no check grades (not scored)
@@ -50,6 +53,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from devopslearn.lib.numbers import percentage_text, share_percent
+from labs.messages import Message
 
 RESULT_VERSION = 1
 PASS, FAIL, ERROR = "pass", "fail", "error"
@@ -66,6 +70,9 @@ class Finding:
 
     def as_dict(self, *, with_tool: bool = False) -> dict:
         data = asdict(self)
+        data["message"] = str(self.message)
+        if isinstance(self.message, Message):  # ours: written again in the page's language (labs.messages)
+            data["text"] = self.message.data()
         if not with_tool:
             del data["tool"]
         return data
@@ -104,7 +111,7 @@ class CheckSpec:
             "tool": self.tool,
             "rules": list(self.rules),
             "lines": sorted({f.line for f in mine if f.line}),
-            "message": mine[0].message if mine else "",
+            "message": str(mine[0].message) if mine else "",
             "findings": [f.as_dict() for f in mine],
         }
 
@@ -115,26 +122,36 @@ def summary(
     """The whole result from the checks' verdicts (see the module docstring)."""
     score = sum(check["points"] for check in checks)
     max_score = sum(check["max_points"] for check in checks)
-    percent = share_percent(score, max_score) if max_score else 100
-    required_failed = [check for check in checks if check["required"] and check["status"] == FAIL]
-    # Decided on the exact share (69.6% does not pass a 70% mark); the floored figure agrees with it.
-    passed = not required_failed and (100 * score >= pass_mark * max_score if max_score else True)
     result = {
         "version": RESULT_VERSION,
-        "status": PASS if passed else FAIL,
+        "status": FAIL,
         "message": "",
         "line": None,
         "score": score,
         "max_score": max_score,
-        "percent": percent,
+        "percent": share_percent(score, max_score) if max_score else 100,
         "pass_mark": pass_mark,
         "checks": checks,
         "other_findings": [f.as_dict(with_tool=True) for f in other],
         "tools": tools,
         "seconds": seconds,
     }
+    short = falls_short(result)
+    result["status"] = FAIL if short["required"] or short["below_mark"] else PASS
     result["message"] = summary_message(result)
     return result
+
+
+def falls_short(result: dict) -> dict:
+    """What keeps a graded result from passing, by the one rule of "passed" (the pass mark AND every
+    required check): ``required``, the required checks that fail, and ``below_mark``, whether the points
+    are under the pass mark (decided on the exact share: 69.6% does not pass a 70% mark; a lab without
+    points is never under it). A result passes when both are empty; ``summary`` sets its status so, and
+    the page's verdict names what falls short."""
+    required = [check for check in result.get("checks", []) if check["required"] and check["status"] == FAIL]
+    max_score = result.get("max_score", 0)
+    below_mark = bool(max_score) and 100 * result.get("score", 0) < result.get("pass_mark", 0) * max_score
+    return {"required": required, "below_mark": below_mark}
 
 
 def summary_message(result: dict) -> str:
@@ -145,7 +162,7 @@ def summary_message(result: dict) -> str:
         return result["message"]
     checks = result["checks"]
     failed = sum(check["status"] == FAIL for check in checks)
-    required_failed = sum(check["required"] and check["status"] == FAIL for check in checks)
+    required_failed = len(falls_short(result)["required"])
     if result["status"] == PASS and not failed:
         return _("Every check passed.")
     if result["status"] == PASS:
@@ -163,11 +180,12 @@ def summary_message(result: dict) -> str:
 
 
 def error(message: str, *, line: int | None = None, max_score: int = 0, pass_mark: int = 0) -> dict:
-    """The result of an artifact that could not be checked at all."""
-    return {
+    """The result of an artifact that could not be checked at all. A ``labs.messages.Message`` is stored
+    with its ``text`` as well, so that a page writes it again in its own language."""
+    result = {
         "version": RESULT_VERSION,
         "status": ERROR,
-        "message": message,
+        "message": str(message),
         "line": line,
         "score": 0,
         "max_score": max_score,
@@ -177,3 +195,6 @@ def error(message: str, *, line: int | None = None, max_score: int = 0, pass_mar
         "other_findings": [],
         "tools": {},
     }
+    if isinstance(message, Message):
+        result["text"] = message.data()
+    return result

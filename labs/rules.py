@@ -15,11 +15,11 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_noop
 
 from labs.documents import Instruction, YamlDocument
 from labs.kinds import OWN, ArtifactKind
+from labs.messages import ours as _  # our messages keep their msgid: a page writes them in its language
 from labs.results import Finding
 
 K = ArtifactKind
@@ -607,7 +607,12 @@ def kubernetes_probes(artifact: Artifact):
                         "The container '%(container)s' has no %(probes)s: Kubernetes cannot tell when it is ready "
                         "for traffic or when it has hung."
                     )
-                    % {"container": container.get("name", "?"), "probes": _(" and no ").join(missing)},
+                    % {
+                        "container": container.get("name", "?"),
+                        "probes": _("%(first)s and no %(second)s") % {"first": missing[0], "second": missing[1]}
+                        if len(missing) == 2
+                        else missing[0],
+                    },
                 )
 
 
@@ -661,10 +666,10 @@ def kubernetes_selector(artifact: Artifact):
 # --- suppression tricks ---------------------------------------------------------------------------
 
 _SUPPRESSIONS = [
-    (re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=", re.I), gettext_lazy("a '# hadolint ignore=' comment")),
-    (re.compile(r"#\s*yamllint\s+(disable|enable)", re.I), gettext_lazy("a '# yamllint disable' comment")),
-    (re.compile(r"#\s*shellcheck\s+disable\s*=", re.I), gettext_lazy("a '# shellcheck disable=' comment")),
-    (re.compile(r"#\s*checkov:skip", re.I), gettext_lazy("a '# checkov:skip' comment")),
+    (re.compile(r"#\s*hadolint\s+(global\s+)?ignore\s*=", re.I), gettext_noop("a '# hadolint ignore=' comment")),
+    (re.compile(r"#\s*yamllint\s+(disable|enable)", re.I), gettext_noop("a '# yamllint disable' comment")),
+    (re.compile(r"#\s*shellcheck\s+disable\s*=", re.I), gettext_noop("a '# shellcheck disable=' comment")),
+    (re.compile(r"#\s*checkov:skip", re.I), gettext_noop("a '# checkov:skip' comment")),
 ]
 
 
@@ -679,7 +684,7 @@ def no_suppressions(artifact: Artifact):
                         "This line has %(what)s. Suppressing a finding does not fix it, and the checks here run "
                         "with such comments ignored: fix what the tool reports instead."
                     )
-                    % {"what": what},
+                    % {"what": _(what)},
                 )
     if artifact.kind != K.CLOUDFORMATION:
         return

@@ -55,7 +55,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from django.utils.translation import gettext, gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy, gettext_noop
+
+from labs.messages import Message
 
 UID_BASE = 200_000
 MiB = 1024 * 1024
@@ -81,13 +83,16 @@ class Limits:
 DEFAULT_LIMITS = Limits()
 
 
+UNAVAILABLE_MESSAGE = gettext_noop(
+    "Checking is switched off on this server: it cannot isolate the checking tools from the network "
+    "(no network namespace). Your file is saved; tell your instructor."
+)
+
+
 class SandboxUnavailable(Exception):
     """No network isolation can be made on this machine: grading is refused."""
 
-    message = gettext_lazy(
-        "Checking is switched off on this server: it cannot isolate the checking tools from the network "
-        "(no network namespace). Your file is saved; tell your instructor."
-    )
+    message = gettext_lazy(UNAVAILABLE_MESSAGE)
 
 
 class SandboxFailure(Exception):
@@ -118,13 +123,13 @@ class SandboxFailure(Exception):
 
     def __init__(self, reason: str, limits: Limits = DEFAULT_LIMITS, detail: str = ""):
         self.reason, self.detail = reason, detail
-        self.message = gettext(self.MESSAGES[reason]) % {
+        self.message = Message(self.MESSAGES[reason]) % {
             "wall": f"{limits.wall_seconds:g}",
             "cpu": limits.cpu_seconds,
             "memory": limits.memory // MiB,
             "output": limits.output // MiB,
             "files": limits.file_size // MiB,
-            "detail": detail or gettext("no answer"),
+            "detail": detail or Message(gettext_noop("no answer")),
         }
         super().__init__(self.message)
 

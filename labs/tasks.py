@@ -12,12 +12,12 @@ import time
 from django.conf import settings
 from django.tasks import task
 from django.utils import translation
-from django.utils.translation import gettext
 
 from devopslearn.lib.logging import request_context
 from labs import grading, results, tools
+from labs.messages import Message
 from labs.models import BROKEN_MESSAGE, Submission
-from labs.sandbox import SandboxUnavailable
+from labs.sandbox import UNAVAILABLE_MESSAGE, SandboxUnavailable
 
 logger = logging.getLogger(__name__)
 
@@ -63,11 +63,11 @@ def _grade(submission: Submission) -> str:
             from devopslearn.lib import metrics
 
             metrics.observe_grading(result, time.perf_counter() - started)
-    except SandboxUnavailable as refusal:
-        result = results.error(str(refusal.message), max_score=submission.max_score)
+    except SandboxUnavailable:
+        result = results.error(Message(UNAVAILABLE_MESSAGE), max_score=submission.max_score)
     except Exception:
         logger.exception("grading lab submission %s failed", submission_id)
-        submission.record(results.error(gettext(BROKEN_MESSAGE)))
+        submission.record(results.error(Message(BROKEN_MESSAGE)))
         raise
     submission.record(result)
     return result["status"]

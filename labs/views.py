@@ -83,6 +83,7 @@ def _page(
             "submission": shown,
             "rows": result_rows(shown, checks),
             "history": history,
+            "latest": history[0] if history else None,
             "refusal": refusal,
             "uses_actionlint": any(check.tool == "actionlint" for check in checks),
             "history_oob": request.method == "POST" and not refusal,
@@ -167,5 +168,8 @@ def submission(request: HttpRequest, public_id) -> HttpResponse:
     lab = shown.lab
     checks = list(lab.checks.select_related("lesson__module__path"))
     context = {"lab": lab, "submission": shown, "rows": result_rows(shown, checks), "refusal": ""}
-    context.update(history=_history(request.user, lab), history_oob=True)  # its score goes into the list too
+    history = _history(request.user, lab)
+    context.update(
+        history=history, latest=history[0] if history else None, history_oob=True
+    )  # its score goes into the list too
     return render(request, "labs/lab.html#result", context)

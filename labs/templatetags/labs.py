@@ -4,7 +4,7 @@ worker's catalog (labs.catalog); the standing is one narrow query, none for a mo
 
 from django import template
 
-from labs import catalog, results
+from labs import catalog, messages, results
 from labs.models import Submission
 
 register = template.Library()
@@ -26,3 +26,17 @@ def result_summary(result: dict) -> str:
     """``{{ result|result_summary }}``: a graded result's summary sentence in the page's language
     (labs.results.summary_message), whatever the language it was graded in."""
     return results.summary_message(result)
+
+
+@register.filter
+def falls_short(result: dict) -> dict:
+    """``{{ result|falls_short }}``: the required checks that fail and whether the points are under the
+    pass mark (labs.results.falls_short, the one rule of "passed")."""
+    return results.falls_short(result)
+
+
+@register.filter
+def written(item: dict) -> str:
+    """``{{ finding|written }}``, ``{{ result|written }}``: its message in the page's language where the
+    message is ours, as the tool wrote it otherwise (labs.messages.written)."""
+    return messages.written(item)

@@ -95,6 +95,39 @@
     });
   }
 
+  // A region that scrolls sideways (a wide table or chart, templates/_scroll_hint.html) shows its hint,
+  // and is described by it, only while it overflows; after htmx sorts a table, the sorted column is
+  // scrolled into view (it may be a module column off to the right).
+  function watchScrollRegions(root) {
+    root.querySelectorAll("[data-scroll-hint]").forEach(function (region) {
+      var hint = document.getElementById(region.getAttribute("data-scroll-hint"));
+      if (!hint || region.dataset.scrollWatched) { return; }
+      region.dataset.scrollWatched = "1";
+      var update = function () {
+        var overflows = region.scrollWidth > region.clientWidth + 1;
+        hint.hidden = !overflows;
+        if (overflows) { region.setAttribute("aria-describedby", hint.id); } else { region.removeAttribute("aria-describedby"); }
+      };
+      update();
+      if (window.ResizeObserver) {
+        var observer = new ResizeObserver(update);
+        observer.observe(region);
+        if (region.firstElementChild) { observer.observe(region.firstElementChild); }
+      }
+    });
+    root.querySelectorAll("[data-scroll-hint]").forEach(function (region) {
+      var sorted = region.querySelector('th[aria-sort="ascending"], th[aria-sort="descending"]');
+      var sticky = region.querySelector("thead th:first-child");
+      if (!sorted || sorted === sticky) { return; }
+      var box = region.getBoundingClientRect(), cell = sorted.getBoundingClientRect();
+      var start = box.left + region.clientLeft + (sticky ? sticky.getBoundingClientRect().width : 0);
+      var end = box.left + region.clientLeft + region.clientWidth;
+      if (cell.right > end) { region.scrollLeft += cell.right - end; } else if (cell.left < start) { region.scrollLeft -= start - cell.left; }
+    });
+  }
+  watchScrollRegions(document);
+  document.addEventListener("htmx:load", function (event) { watchScrollRegions(event.detail.elt); });
+
   // Close the account menu and the phone's navigation menu with Escape, returning focus to the toggle.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
+from cohorts.models import Cohort
+from quizzes.models import Question
 from tests.browser.conftest import login
 from tests.browser.test_accessibility import serious_violations
 
@@ -102,3 +104,84 @@ def test_lead_grants_a_member_extra_time_from_the_roster(page, live_server, demo
     grant = AttemptAllowance.objects.get()
     assert (grant.quiz_id, grant.extra_minutes, grant.granted_by.username) == (quiz.pk, 15, "lead")
     assert console_errors == []
+
+
+def test_every_lead_page_reflows_at_320_px_and_its_wide_tables_say_they_scroll(browser, live_server, demo):
+    """200 % and 400 % zoom (a 640 and a 320 CSS px wide screen): no lead page scrolls sideways and no
+    control is cut ("Remove" on the roster was), except inside a data table that says it scrolls (a named,
+    focusable region with a shadow at the edge that scrolls and a hint shown only while it overflows)."""
+    from tests.browser.reflow import reflow_problems
+
+    cohort = Cohort.objects.get(slug="demo-cohort")
+    member = cohort.memberships.filter(user__attempts__isnull=False).order_by("pk").first()
+    question = Question.objects.filter(quiz__module__path=cohort.path, quiz__lesson__isnull=True).order_by("pk").first()
+    pages = {
+        "overview": "",
+        "needs attention": "attention/",
+        "questions": "questions/",
+        "a question": f"questions/{question.pk}/",
+        "activity": "activity/",
+        "roster": "roster/",
+        "drill-down": f"members/{member.user_id}/",
+        "extra attempts": f"members/{member.user_id}/extra/",
+    }
+    problems = []
+    for width in (320, 640):
+        context = browser.new_context(viewport={"width": width, "height": 800})
+        page = context.new_page()
+        login(page, live_server, "lead", "devops-demo")
+        for name, url in pages.items():
+            page.goto(f"{live_server.url}/cohorts/demo-cohort/{url}")
+            problems += [f"{name} at {width} px: {problem}" for problem in reflow_problems(page)]
+        if width == 640:  # the wide overview at 1280: its module columns scroll, and it says so
+            page.set_viewport_size({"width": 1280, "height": 800})
+            page.goto(f"{live_server.url}/cohorts/demo-cohort/")
+            problems += [f"overview at 1280 px: {problem}" for problem in reflow_problems(page)]
+        context.close()
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_questions_tab_brings_its_statistics_in_by_itself_once_they_are_computed(page, live_server, demo, settings):
+    """No worker has computed them yet: the tab says so, and (htmx polling its statistics partial) shows
+    them without a reload as soon as they are stored. Without JavaScript, the reload link
+    (tests/cohorts/test_statistics_snapshot.py)."""
+    from django.utils import timezone
+
+    from cohorts import questions
+    from cohorts.models import CohortStatistics
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "labs"]}}
+    cohort = Cohort.objects.get(slug="demo-cohort")
+    CohortStatistics.objects.filter(cohort=cohort).delete()
+    login(page, live_server, "lead", "devops-demo")
+    page.goto(f"{live_server.url}/cohorts/{cohort.slug}/questions/")
+    expect(page.get_by_text("The statistics are being computed")).to_be_visible()
+    page.evaluate("window.__noReload = true")
+    questions.store(cohort, timezone.now())
+    expect(page.get_by_text("Statistics as of")).to_be_visible(timeout=15_000)
+    expect(page.get_by_role("region", name="Questions, hardest first")).to_be_visible()
+    assert page.evaluate("window.__noReload") is True, "swapped in by htmx, not reloaded"
+
+
+def test_at_390_sorting_by_a_module_column_keeps_that_column_in_view(browser, live_server, demo):
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    page = context.new_page()
+    login(page, live_server, "lead", "devops-demo")
+    page.goto(f"{live_server.url}/cohorts/demo-cohort/")
+    wrap = page.get_by_role("region", name="Learners by module")
+    expect(page.get_by_text("Scroll sideways for more columns.")).to_be_visible()  # it overflows, and says so
+    wrap.evaluate("element => { element.scrollLeft = element.scrollWidth; }")
+    last = page.locator("#overview-table thead th").last
+    label = last.inner_text()
+    last.get_by_role("link").click()
+    sorted_header = page.locator('#overview-table thead th[aria-sort="ascending"]')
+    expect(sorted_header).to_contain_text(label)
+    wrap = page.get_by_role("region", name="Learners by module")  # the swapped-in table
+    page.wait_for_function(
+        """() => { const th = document.querySelector('#overview-table thead th[aria-sort="ascending"]');
+          const region = th.closest('[role=region]');
+          const a = th.getBoundingClientRect(), r = region.getBoundingClientRect();
+          return a.left >= r.left - 1 && a.right <= r.right + 1; }""",
+        timeout=5_000,
+    )
+    context.close()

@@ -12,6 +12,7 @@ from django.utils import timezone
 from cohorts import questions
 from cohorts.models import CohortStatistics
 from progress.states import PathPlan
+from quizzes.models import Question
 from quizzes.statistics import misconception_statistics, misconceptions_by_question, question_statistics
 from tests.cohorts.test_dashboard import populate
 from tests.progress.helpers import module_quiz, take_quiz
@@ -73,3 +74,27 @@ def test_without_a_worker_the_page_says_so_and_asks_once(lead_client, cohort, se
     with time_machine.travel(requested + questions.MAX_AGE + timedelta(minutes=1), tick=False):
         lead_client.get(url)
         assert CohortStatistics.objects.get(cohort=cohort).requested_at > requested
+
+
+def test_while_computing_htmx_asks_again_until_the_statistics_arrive_and_the_page_keeps_a_reload_link(
+    lead_client, cohort, curriculum, settings
+):
+    """The page that says "being computed" refreshes itself with htmx (its statistics partial asks again
+    every few seconds, and stops once they are there); without JavaScript its reload link works. Both the
+    Questions tab and a question's page."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "labs"]}}
+    question = Question.objects.filter(quiz__module__path=curriculum).order_by("pk").first()
+    for url in [f"/cohorts/{cohort.slug}/questions/", f"/cohorts/{cohort.slug}/questions/{question.pk}/"]:
+        page = lead_client.get(url).content.decode()
+        assert "The statistics are being computed" in page
+        assert f'<a href="{url}">reload the page</a>' in page, url
+        assert f'id="cohort-statistics" hx-get="{url}" hx-trigger="load delay:3s"' in page, url
+        polled = lead_client.get(url, headers={"HX-Request": "true"})
+        fragment = polled.content.decode()
+        assert fragment.lstrip().startswith('<div id="cohort-statistics" hx-get='), url  # the partial alone
+        assert "<nav" not in fragment and "hx-trigger" in fragment
+        assert polled.headers["Vary"].count("HX-Request") == 1
+    questions.store(cohort, timezone.now())
+    for url in [f"/cohorts/{cohort.slug}/questions/", f"/cohorts/{cohort.slug}/questions/{question.pk}/"]:
+        fragment = lead_client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert "Statistics as of" in fragment and "hx-get" not in fragment, url  # ready: the asking stops

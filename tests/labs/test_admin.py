@@ -16,7 +16,9 @@ def test_an_instructor_previews_the_starter_and_the_solution(client, instructor,
     response = client.post(preview_url)
     assert response.status_code == 302
     page = client.get(response.url).content.decode()
-    assert page.count("Check tag") == 2  # each check's verdict, for the starter and the solution
+    # each check's verdict, for the starter and the solution; and the starter's verdict names it (a required
+    # check that fails)
+    assert page.count("Check tag") == 3
     previews = Submission.objects.filter(lab=lab, preview=True)
     assert {s.status for s in previews} == {"pass", "fail"}
     assert {s.artifact for s in previews} == {lab.starter, lab.solution}

@@ -80,7 +80,7 @@ def test_a_result_graded_in_english_reads_in_vietnamese_once_the_learner_switche
     assert page.count("Không có chú thích hay thiết lập nào tắt một bước kiểm tra") == 2
 
 
-def test_a_failed_result_keeps_the_tools_words_marked_english_and_ours_marked_with_their_language(
+def test_a_failed_result_keeps_the_tools_words_marked_english_and_writes_ours_in_the_pages_language(
     learner_client, learner, lab
 ):
     with translation.override("en"):
@@ -88,12 +88,72 @@ def test_a_failed_result_keeps_the_tools_words_marked_english_and_ours_marked_wi
     grade_submission.call(failed.pk)
     switch_to(learner_client, "vi")
     page = learner_client.get(f"{lab.get_absolute_url()}?submission={failed.public_id}").text
-    assert "Còn 3 bước kiểm tra bắt buộc chưa đạt." in page and "required checks still fail" not in page
+    assert "Chưa đạt</strong>: có 3 bước kiểm tra bắt buộc chưa đạt" in page and "required checks fail" not in page
     assert '<span lang="en">Using latest is prone to errors if the image will ever update.' in page  # hadolint's
-    assert '<span lang="en">The final stage has no USER instruction, so the container runs as root.</span>' in page
+    assert "<span>Stage cuối không có lệnh USER, nên container chạy với quyền root.</span>" in page  # ours
     # each line number links to the editor (static/js/labs.js puts the caret there)
     assert '<a class="line-link" href="#id_artifact" data-line="1">Dòng 1:</a>' in page
     switch_to(learner_client, "en")
     page = learner_client.get(f"{lab.get_absolute_url()}?submission={failed.public_id}").text
-    assert "3 required checks still fail." in page
+    assert "Not passed yet</strong>: 3 required checks fail" in page
     assert "<span>The final stage has no USER instruction, so the container runs as root.</span>" in page
+
+
+def test_a_result_stored_before_messages_kept_their_msgid_shows_them_marked_with_their_language(
+    learner_client, learner, lab
+):
+    with translation.override("en"):
+        failed = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+    grade_submission.call(failed.pk)
+    failed.refresh_from_db()
+    for check in failed.result["checks"]:
+        for finding in check["findings"]:
+            finding.pop("text", None)
+    Submission.objects.filter(pk=failed.pk).update(result=failed.result)
+    switch_to(learner_client, "vi")
+    page = learner_client.get(f"{lab.get_absolute_url()}?submission={failed.public_id}").text
+    assert '<span lang="en">The final stage has no USER instruction, so the container runs as root.</span>' in page
+
+
+def test_our_messages_are_written_in_the_language_of_the_page_that_shows_them(learner_client, learner, lab):
+    """Graded on a Vietnamese page, read on an English one: our rule's finding and the summary in English
+    (no lang mark: they are the page's language); the tool's words stay as the tool wrote them."""
+    with translation.override("vi"):
+        failed = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+        grade_submission.call(failed.pk)
+    failed.refresh_from_db()
+    user = next(c for c in failed.result["checks"] if c["key"] == "user")
+    assert user["findings"][0]["message"] == "Stage cuối không có lệnh USER, nên container chạy với quyền root."
+    switch_to(learner_client, "en")
+    page = learner_client.get(f"{lab.get_absolute_url()}?submission={failed.public_id}").text
+    assert "<span>The final stage has no USER instruction, so the container runs as root.</span>" in page
+    assert "Stage cuối" not in page
+    assert '<span lang="en">Using latest is prone to errors if the image will ever update.' in page  # hadolint's
+
+
+def test_an_error_result_is_written_in_the_language_of_the_page(learner_client, learner, lab):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from labs import grading, messages
+
+    with translation.override("vi"):
+        stuck = Submission.submit(learner, lab, DOCKERFILE_STARTER)
+        stuck.task_id = "lost"  # enqueued, and no worker ever took it
+        assert stuck.sweep_if_stale(now=timezone.now() + Submission.QUEUE_PATIENCE + timedelta(minutes=1))
+    stuck.refresh_from_db()
+    assert stuck.result["status"] == "error" and "mười phút" in stuck.result["message"]
+    switch_to(learner_client, "en")
+    page = learner_client.get(f"{lab.get_absolute_url()}?submission={stuck.public_id}").text
+    assert "<p>No checker was free to check this file for ten minutes." in page and "mười phút" not in page
+    # a message inside a message ("line 2: " in "The YAML does not parse (...)"), the parser's words kept
+    spec = grading.LabSpec(kind="kubernetes", pass_mark=100, checks=())
+    with translation.override("vi"):
+        broken = grading.grade(spec, "kind: Pod\nmetadata: [\n")
+    with translation.override("en"):
+        assert messages.written(broken).startswith("The YAML does not parse (line ")
+    with translation.override("vi"):
+        assert messages.written(broken) == broken["message"]
+    # a stored text that does not fit its msgid falls back to the stored message, never an error page
+    assert messages.written({"message": "kept", "text": {"id": "%(x)s", "args": {}}}) == "kept"

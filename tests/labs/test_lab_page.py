@@ -324,3 +324,81 @@ def test_a_lab_of_a_locked_module_says_why_and_what_opens_it(learner_client, lab
     }
     assert "This lab’s module is locked: finish" in sections[later.pk] and "Locked</span>" in sections[later.pk]
     assert "locked" not in sections[first.pk].lower()
+
+
+def test_a_failing_required_check_is_named_in_the_verdict_and_full_points_do_not_read_as_a_pass(
+    learner_client, learner, lab
+):
+    """Every point earned, but the suppression check (required, no points) fails: the verdict says why,
+    naming the check, and the points are not shown as a pass ("Not passed yet · 5 of 5 points (100%)")."""
+    suppressed = DOCKERFILE_FIXED.replace("USER 10001\n", "# hadolint ignore=DL3002\nUSER 10001\n")
+    learner_client.post(check_url(lab), {"artifact": suppressed})
+    submission = Submission.objects.get(user=learner)
+    assert (submission.status, submission.score, submission.max_score) == ("fail", 5, 5)
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    verdict = html.split('<div class="verdict verdict-fail">')[1].split("</div>")[0]
+    assert "Not passed yet</strong>: a required check fails" in verdict
+    assert "<li><strong>No comment or setting switches a check off</strong></li>" in verdict
+    assert "Points: 5 of 5 (100%). A pass needs 100% of the points and every required check." in verdict
+    assert "5 of 5 points (100%)" not in html
+
+
+def test_falls_short_is_the_one_rule_of_passed():
+    from labs.results import CheckSpec, falls_short, summary
+
+    def graded(points_failing: int, required_failing: bool, pass_mark: int) -> dict:
+        checks = [
+            CheckSpec("a", "A", "hadolint", ("DL1",), 8, True).verdict([]),
+            {**CheckSpec("b", "B", "hadolint", ("DL2",), 2, False).verdict([]), "status": "fail", "points": 0}
+            if points_failing
+            else CheckSpec("b", "B", "hadolint", ("DL2",), 2, False).verdict([]),
+            {**CheckSpec("c", "C", "devopslearn", ("x",), 0, True).verdict([]), "status": "fail"}
+            if required_failing
+            else CheckSpec("c", "C", "devopslearn", ("x",), 0, True).verdict([]),
+        ]
+        return summary(checks, pass_mark, [], {}, {})
+
+    for points_failing in (0, 1):
+        for required_failing in (False, True):
+            for pass_mark in (80, 100):
+                result = graded(points_failing, required_failing, pass_mark)
+                short = falls_short(result)
+                assert short["below_mark"] == (points_failing and pass_mark == 100)
+                assert bool(short["required"]) == required_failing
+                assert (result["status"] == "pass") == (not short["required"] and not short["below_mark"])
+
+
+def test_after_a_refused_file_the_result_shown_says_it_is_of_the_previous_check(learner_client, learner, lab):
+    learner_client.post(check_url(lab), {"artifact": DOCKERFILE_STARTER})
+    latest = learner_client.get(lab.get_absolute_url()).content.decode()
+    assert "Your latest check, from" in latest and "previous check" not in latest
+    too_large = "FROM x:1\n" + "# padding\n" * 2000
+    for headers in ({}, {"HX-Request": "true"}):
+        html = learner_client.post(check_url(lab), {"artifact": too_large}, headers=headers).content.decode()
+        assert "the limit for this lab is 16 KB" in html
+        assert "The result below is of your previous check, from" in html and ", not of this file." in html
+        assert "Your latest check" not in html
+
+
+def test_an_earlier_check_is_labelled_with_its_time_and_links_to_the_latest(learner_client, learner, lab):
+    first = Submission.submit(learner, lab, "FROM first:1\n")
+    Submission.submit(learner, lab, "FROM second:2\n")
+    Submission.objects.update(state=SubmissionState.GRADED, status="fail", result={"status": "fail", "checks": []})
+    earlier = learner_client.get(f"{lab.get_absolute_url()}?submission={first.public_id}").content.decode()
+    assert "An earlier check, from" in earlier
+    assert f'<a href="{lab.get_absolute_url()}#result">Show my latest check</a>' in earlier
+    latest = learner_client.get(lab.get_absolute_url()).content.decode()
+    assert "Your latest check, from" in latest and "An earlier check" not in latest
+
+
+def test_every_findings_line_is_a_link_to_the_editor(learner_client, learner, lab):
+    """Seven RUN lines without --no-install-recommends: seven findings of one check, each line a link
+    (the first five were links, the others not shown)."""
+    runs = "".join(f"RUN apt-get install -y tool{n}=1.0\n" for n in range(7))
+    learner_client.post(check_url(lab), {"artifact": f"FROM debian:12.8-slim\n{runs}USER 10001\n"})
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    checks = html.split('<ol class="check-results">')[1]
+    recommends = checks.split("<strong>Check recommends</strong>")[1].split('<li class="check-result')[0]
+    for line in range(2, 9):
+        assert f'<a class="line-link" href="#id_artifact" data-line="{line}">Line {line}:</a>' in recommends, line
+    assert "2 more findings of this check" in recommends
