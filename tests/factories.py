@@ -25,7 +25,15 @@ def make_path(
     questions: int = 3,
     chain: bool = True,
 ):
-    """A generated path: ``modules`` modules of ``lessons`` lessons, each module requiring the previous one."""
+    """A generated path: ``modules`` modules of ``lessons`` lessons, each module requiring the previous one.
+    Written as one batch of content changes, as load_content writes (what follows from them runs once)."""
+    from courses import changes
+
+    with changes.batch():
+        return _make_path(modules, lessons, slug=slug, with_quiz=with_quiz, questions=questions, chain=chain)
+
+
+def _make_path(modules: int, lessons: int, *, slug: str, with_quiz: bool, questions: int, chain: bool):
     from courses.models import LearningPath, Lesson, Module
     from quizzes.models import Choice, Question, Quiz
 

@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from courses import changes
 from courses.models import Lesson, Module
 from progress.models import DailyActivity, LessonCompletion, ReviewCard
 from progress.rebuild import rebuild
@@ -21,7 +22,12 @@ PROGRESS_PAGE, REVIEW_PAGE, PATH_PAGE = 14, 7, 12  # the path: 2 of them the lea
 
 def grow_path(path, extra: int) -> None:
     """Add ``extra`` modules to the path, each with five lessons and a three-question quiz, each
-    requiring the module before it."""
+    requiring the module before it: one batch of content changes, as load_content writes."""
+    with changes.batch():
+        _grow_path(path, extra)
+
+
+def _grow_path(path, extra: int) -> None:
     previous = path.modules.order_by("-order").first()
     for n in range(extra):
         module = Module.objects.create(
