@@ -221,8 +221,13 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         attempt = attempts.close_attempt(attempt, timed_out=True)
     left = attempts.attempts_left(request.user, attempt.quiz)
     responses = list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS))
-    right = {values[0] for values in responses if values[RESULT_FIELDS.index("is_correct")]}
-    missed_numbers = [n for n, question_id in enumerate(attempt.question_order, 1) if question_id not in right]
+    # The questions shown (one withdrawn since is left out, as in the rows and in practice) that were missed.
+    shown = quiz_catalog.questions(attempt.question_order, marker)
+    missed_ids = [pk for pk in attempt.missed_question_ids() if pk in shown and shown[pk].published]
+    number = {question_id: n for n, question_id in enumerate(attempt.question_order, 1)}
+    missed_numbers = [number[question_id] for question_id in missed_ids]
+    answered = {values[0] for values in responses if values[RESULT_FIELDS.index("answered")]}
+    unanswered = sum(1 for question_id in missed_ids if question_id not in answered)
     missed = len(missed_numbers)
     missed_only = request.GET.get("show") == "missed" and missed > 0
     return render(
@@ -246,6 +251,8 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
                 _result_rows,
             ),
             "missed": missed,
+            "missed_unanswered": unanswered,
+            "missed_answered": missed - unanswered,
             "missed_numbers": missed_numbers,
             "missed_only": missed_only,
             "next_steps": _next_steps(request, attempt) if attempt.passed else None,
@@ -297,7 +304,7 @@ def _result_rows(*, marker, question_order, choice_order, variants, responses, m
         if question is not None and question.published:  # one deleted or withdrawn since is left out
             question = shown.asked(question)
             response = by_question.get(question_id)
-            if missed_only and response is not None and response.is_correct:
+            if missed_only and response is not None and not response.is_missed:
                 continue
             choices = attempts.ordered_choices(shown, question, list(question.choices.all()))
             rows.append((number, question, response, feedback_for(question, choices, response)))
