@@ -23,7 +23,8 @@ CLIPPED = """(selector) => {
   const width = document.documentElement.clientWidth, found = [];
   const unseen = (el) => {  // hidden for the eye only (kept for screen readers): clipped to nothing
     for (; el; el = el.parentElement)
-      if (el.classList.contains('visually-hidden') || getComputedStyle(el).clip === 'rect(0px, 0px, 0px, 0px)') return true;
+      if (el.classList.contains('visually-hidden') || getComputedStyle(el).clip === 'rect(0px, 0px, 0px, 0px)')
+        return true;
     return false;
   };
   for (const el of document.querySelectorAll(selector)) {

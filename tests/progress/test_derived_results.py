@@ -295,7 +295,9 @@ def _with_batch(work):
 def assert_derived_results_follow_the_content(path):
     questions = list(Question.objects.filter(quiz__module__path=path))
     assert regrade(questions, apply=False) == [], "a stored grade disagrees with the key"
-    missed = set(Response.objects.missed().filter(question__in=questions).values_list("attempt__user_id", "question_id"))
+    missed = set(
+        Response.objects.missed().filter(question__in=questions).values_list("attempt__user_id", "question_id")
+    )
     cards = set(ReviewCard.objects.filter(question__in=questions).values_list("user_id", "question_id"))
     assert cards == missed, "review cards disagree with the verdicts"
     modules = list(Module.objects.filter(path=path))
