@@ -221,13 +221,17 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         attempt = attempts.close_attempt(attempt, timed_out=True)
     left = attempts.attempts_left(request.user, attempt.quiz)
     responses = list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS))
-    # The questions shown (one withdrawn since is left out, as in the rows and in practice) that were missed.
+    # The questions shown (one withdrawn since is left out, as in the rows and in practice) that were
+    # missed (Response.is_missed, read from the values loaded: Attempt.missed_question_ids asks the table).
+    given = {values[0]: Response(**dict(zip(RESULT_FIELDS, values, strict=True))) for values in responses}
     shown = quiz_catalog.questions(attempt.question_order, marker)
-    missed_ids = [pk for pk in attempt.missed_question_ids() if pk in shown and shown[pk].published]
-    number = {question_id: n for n, question_id in enumerate(attempt.question_order, 1)}
-    missed_numbers = [number[question_id] for question_id in missed_ids]
-    answered = {values[0] for values in responses if values[RESULT_FIELDS.index("answered")]}
-    unanswered = sum(1 for question_id in missed_ids if question_id not in answered)
+    missed_rows = [
+        (n, given[pk])
+        for n, pk in enumerate(attempt.question_order, 1)
+        if pk in given and given[pk].is_missed and pk in shown and shown[pk].published
+    ]
+    missed_numbers = [n for n, _response in missed_rows]
+    unanswered = sum(1 for _n, response in missed_rows if not response.answered)
     missed = len(missed_numbers)
     missed_only = request.GET.get("show") == "missed" and missed > 0
     return render(
