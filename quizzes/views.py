@@ -230,7 +230,9 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         for n, pk in enumerate(attempt.question_order, 1)
         if pk in given and given[pk].is_missed and pk in shown and shown[pk].published
     ]
+    missed_ids = [attempt.question_order[n - 1] for n, _response in missed_rows]
     missed_numbers = [n for n, _response in missed_rows]
+    missed_pools = _missed_topics(attempt.quiz, [shown[question_id] for question_id in missed_ids], marker)
     unanswered = sum(1 for _n, response in missed_rows if not response.answered)
     missed = len(missed_numbers)
     missed_only = request.GET.get("show") == "missed" and missed > 0
@@ -258,6 +260,7 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             "missed_unanswered": unanswered,
             "missed_answered": missed - unanswered,
             "missed_numbers": missed_numbers,
+            "missed_pools": missed_pools,
             "missed_only": missed_only,
             "next_steps": _next_steps(request, attempt) if attempt.passed else None,
             "can_retry": left is None or left > 0,
@@ -265,6 +268,16 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             "no_attempts_left": attempts.no_attempts_left_message(request.user, attempt.quiz) if left == 0 else "",
         },
     )
+
+
+def _missed_topics(quiz, missed: list, marker: str) -> list:
+    """The topics of the missed questions to reread, each once, in the quiz's order: a lesson's quiz
+    teaches its lesson (the template links it); a module quiz's questions are drawn from named pools."""
+    if not missed or quiz.lesson_id is not None:
+        return []
+    pools = quiz_catalog.pools(quiz.pk, marker)
+    topics = {question.pool_id: pools[question.pool_id] for question in missed if question.pool_id in pools}
+    return sorted((pool for pool in topics.values() if pool.title), key=lambda pool: (pool.order, pool.pk))
 
 
 def _next_steps(request: HttpRequest, attempt: Attempt) -> dict | None:
