@@ -173,6 +173,7 @@ def test_passing_a_completed_module_says_so_and_names_what_it_opened(client, lea
     client.force_login(learner)
     page = result_page(client, attempt).content.decode()
     assert "Module mastered: Module 1" in page  # 100 %, no card due
+    assert 'class="banner banner-ok next-steps next-steps-mastered"' in page  # its own colour and star
     assert "Module 2 is now open." in page
     assert f'href="{second.get_absolute_url()}">Start Module 2 →</a>' in page
     assert "Review what I missed" not in page
