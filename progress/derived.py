@@ -223,16 +223,16 @@ def _refresh_modules(modules: list[Module], report: Report) -> None:
 @receiver(answers_regraded)
 def follow_regraded_answers(sender, responses: list[Response], **kwargs):
     """Review cards follow a regrade: a learner keeps (or gets) a question's card while one of their
-    answers to it is below full marks, as answering does (services.record_answer_for_review)."""
+    answers to it is missed (below full marks, or left unanswered), as answering and closing an
+    attempt do (services.record_answer_for_review, receivers.on_attempt_closed)."""
     pairs = {(r.attempt.user_id, r.question_id) for r in responses if r.attempt.user_id is not None}
     if not pairs:
         return
     users, questions = {u for u, _ in pairs}, {q for _, q in pairs}
     missed = {
         (user_id, question_id): fraction
-        for user_id, question_id, fraction in Response.objects.filter(
-            answered=True, fraction__lt=1, attempt__user_id__in=users, question_id__in=questions
-        )
+        for user_id, question_id, fraction in Response.objects.missed()
+        .filter(attempt__user_id__in=users, question_id__in=questions)
         .values_list("attempt__user_id", "question_id")
         .annotate(lowest=Min("fraction"))
         .order_by()

@@ -23,9 +23,8 @@ from quizzes.models import Attempt, Question, QuestionKind, Response
 
 
 def missed_in(attempt: Attempt) -> list[int]:
-    """The questions of a closed attempt that were not answered right, in the attempt's order."""
-    missed = set(Response.objects.filter(attempt=attempt, is_correct=False).values_list("question_id", flat=True))
-    return [question_id for question_id in attempt.question_order if question_id in missed]
+    """The questions of a closed attempt that were missed (ResponseQuerySet.missed), in the attempt's order."""
+    return attempt.missed_question_ids()
 
 
 def upcoming_for(user) -> list[int]:

@@ -12,7 +12,13 @@ from quizzes.signals import attempt_closed, attempt_regraded, question_answered
 
 @receiver(attempt_closed, sender=Attempt)
 def on_attempt_closed(sender, attempt: Attempt, **kwargs):
-    if attempt.user_id is None or attempt.quiz.lesson_id is not None:
+    if attempt.user_id is None:
+        return
+    # A question left unanswered is missed like a wrong answer: it gets (or reschedules) its review
+    # card, as the result page and practice count it (ResponseQuerySet.missed).
+    for response in attempt.responses.filter(answered=False).select_related("question__quiz"):
+        services.record_answer_for_review(attempt.user, response.question, response.fraction, attempt.submitted_at)
+    if attempt.quiz.lesson_id is not None:
         return
     services.update_progress(attempt.user, attempt.quiz.module)
     services.record_activity(attempt.user, attempt.submitted_at, attempts_closed=1)

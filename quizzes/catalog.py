@@ -5,7 +5,7 @@ content they show from here."""
 import copy
 
 from courses import catalog
-from quizzes.models import Question, Quiz
+from quizzes.models import Pool, Question, Quiz
 
 
 def quiz(quiz_id: int, marker: str) -> Quiz | None:
@@ -61,3 +61,8 @@ def question_counts(quiz: Quiz, marker: str) -> tuple[int, int]:
         return (quiz.questions_per_attempt() if quiz.drawn_pools() else published), published
 
     return catalog.cached(("question-counts", quiz.pk), marker, counts)
+
+
+def pools(quiz_id: int, marker: str) -> dict[int, Pool]:
+    """{id: pool} of the quiz: the named topics its questions are drawn from."""
+    return catalog.cached(("pools", quiz_id), marker, lambda: {p.pk: p for p in Pool.objects.filter(quiz_id=quiz_id)})

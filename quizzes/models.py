@@ -718,6 +718,12 @@ class Attempt(models.Model):
                 return position
         return max(1, len(self.question_order))
 
+    def missed_question_ids(self) -> list[int]:
+        """The questions this attempt missed (ResponseQuerySet.missed: wrong, partly right, or left
+        unanswered when it closed), in its order: what the result counts and practice asks again."""
+        missed = set(self.responses.missed().values_list("question_id", flat=True))
+        return [question_id for question_id in self.question_order if question_id in missed]
+
     def asked(self, question: Question) -> Question:
         """``question`` as this attempt asks it (its drawn variant)."""
         return question.with_variant(self.variants.get(str(question.pk)))
@@ -734,6 +740,13 @@ class Attempt(models.Model):
         return started_at + timedelta(minutes=quiz.time_limit_minutes + extra_minutes)
 
 
+class ResponseQuerySet(models.QuerySet):
+    def missed(self):
+        """What "missed" means everywhere (the result's count and list, practice, review cards): not
+        full marks, so answered wrong or partly right, or left unanswered when the attempt closed."""
+        return self.filter(fraction__lt=1)
+
+
 class Response(models.Model):
     """One answer to one question in one attempt: the ground truth of progress and statistics."""
 
@@ -747,6 +760,8 @@ class Response(models.Model):
     is_correct = models.BooleanField(_("correct"), default=False)
     answered = models.BooleanField(default=True, help_text=_("False: left unanswered when the attempt closed."))
     answered_at = models.DateTimeField(default=timezone.now)
+
+    objects = ResponseQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("response")
@@ -776,6 +791,11 @@ class Response(models.Model):
     @property
     def is_partial(self) -> bool:
         return 0 < self.fraction < 1
+
+    @property
+    def is_missed(self) -> bool:
+        """One response as ResponseQuerySet.missed reads the table: below full marks."""
+        return self.fraction < 1
 
     @property
     def verdict(self) -> str:

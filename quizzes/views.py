@@ -221,8 +221,19 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
         attempt = attempts.close_attempt(attempt, timed_out=True)
     left = attempts.attempts_left(request.user, attempt.quiz)
     responses = list(Response.objects.filter(attempt_id=attempt.pk).values_list(*RESULT_FIELDS))
-    right = {values[0] for values in responses if values[RESULT_FIELDS.index("is_correct")]}
-    missed_numbers = [n for n, question_id in enumerate(attempt.question_order, 1) if question_id not in right]
+    # The questions shown (one withdrawn since is left out, as in the rows and in practice) that were
+    # missed (Response.is_missed, read from the values loaded: Attempt.missed_question_ids asks the table).
+    given = {values[0]: Response(**dict(zip(RESULT_FIELDS, values, strict=True))) for values in responses}
+    shown = quiz_catalog.questions(attempt.question_order, marker)
+    missed_rows = [
+        (n, given[pk])
+        for n, pk in enumerate(attempt.question_order, 1)
+        if pk in given and given[pk].is_missed and pk in shown and shown[pk].published
+    ]
+    missed_ids = [attempt.question_order[n - 1] for n, _response in missed_rows]
+    missed_numbers = [n for n, _response in missed_rows]
+    missed_pools = _missed_topics(attempt.quiz, [shown[question_id] for question_id in missed_ids], marker)
+    unanswered = sum(1 for _n, response in missed_rows if not response.answered)
     missed = len(missed_numbers)
     missed_only = request.GET.get("show") == "missed" and missed > 0
     return render(
@@ -246,7 +257,10 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
                 _result_rows,
             ),
             "missed": missed,
+            "missed_unanswered": unanswered,
+            "missed_answered": missed - unanswered,
             "missed_numbers": missed_numbers,
+            "missed_pools": missed_pools,
             "missed_only": missed_only,
             "next_steps": _next_steps(request, attempt) if attempt.passed else None,
             "can_retry": left is None or left > 0,
@@ -254,6 +268,16 @@ def result(request: HttpRequest, public_id) -> HttpResponse:
             "no_attempts_left": attempts.no_attempts_left_message(request.user, attempt.quiz) if left == 0 else "",
         },
     )
+
+
+def _missed_topics(quiz, missed: list, marker: str) -> list:
+    """The topics of the missed questions to reread, each once, in the quiz's order: a lesson's quiz
+    teaches its lesson (the template links it); a module quiz's questions are drawn from named pools."""
+    if not missed or quiz.lesson_id is not None:
+        return []
+    pools = quiz_catalog.pools(quiz.pk, marker)
+    topics = {question.pool_id: pools[question.pool_id] for question in missed if question.pool_id in pools}
+    return sorted((pool for pool in topics.values() if pool.title), key=lambda pool: (pool.order, pool.pk))
 
 
 def _next_steps(request: HttpRequest, attempt: Attempt) -> dict | None:
@@ -297,7 +321,7 @@ def _result_rows(*, marker, question_order, choice_order, variants, responses, m
         if question is not None and question.published:  # one deleted or withdrawn since is left out
             question = shown.asked(question)
             response = by_question.get(question_id)
-            if missed_only and response is not None and response.is_correct:
+            if missed_only and response is not None and not response.is_missed:
                 continue
             choices = attempts.ordered_choices(shown, question, list(question.choices.all()))
             rows.append((number, question, response, feedback_for(question, choices, response)))

@@ -128,6 +128,44 @@
   watchScrollRegions(document);
   document.addEventListener("htmx:load", function (event) { watchScrollRegions(event.detail.elt); });
 
+  // An answer typed or chosen but not sent yet survives leaving the page in the same tab (switching the
+  // language posts a form and reloads): each answer form with data-draft keeps its fields in
+  // sessionStorage under that key (the attempt and question) and gets them back on load. Sending the
+  // answer forgets it. Hidden fields (the CSRF token, a form's one-time key) are never kept.
+  function draftFields(form) {
+    return Array.prototype.filter.call(form.elements, function (field) {
+      return field.name && field.type !== "hidden" && field.type !== "submit" && field.type !== "button";
+    });
+  }
+  function saveDraft(form) {
+    var values = draftFields(form).map(function (field) {
+      return (field.type === "checkbox" || field.type === "radio") ? field.checked : field.value;
+    });
+    try { sessionStorage.setItem("draft:" + form.dataset.draft, JSON.stringify(values)); } catch (error) { /* storage off */ }
+  }
+  function restoreDrafts(root) {
+    root.querySelectorAll("form[data-draft]").forEach(function (form) {
+      var values;
+      try { values = JSON.parse(sessionStorage.getItem("draft:" + form.dataset.draft) || "null"); } catch (error) { return; }
+      var fields = draftFields(form);
+      if (!Array.isArray(values) || values.length !== fields.length) { return; }  // the form changed: start afresh
+      fields.forEach(function (field, index) {
+        if (field.type === "checkbox" || field.type === "radio") { field.checked = values[index] === true; }
+        else if (typeof values[index] === "string") { field.value = values[index]; }
+      });
+    });
+  }
+  function draftForm(event) {
+    return event.target.closest && event.target.closest("form[data-draft]");
+  }
+  document.addEventListener("input", function (event) { var form = draftForm(event); if (form) { saveDraft(form); } });
+  document.addEventListener("change", function (event) { var form = draftForm(event); if (form) { saveDraft(form); } });
+  document.addEventListener("submit", function (event) {
+    var form = draftForm(event);
+    if (form) { try { sessionStorage.removeItem("draft:" + form.dataset.draft); } catch (error) { /* storage off */ } }
+  }, true);
+  restoreDrafts(document);
+
   // Close the account menu and the phone's navigation menu with Escape, returning focus to the toggle.
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") { return; }

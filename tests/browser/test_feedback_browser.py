@@ -1,5 +1,6 @@
-"""Feedback of every question kind at 390 and 1280 px: nothing sticks out of the screen or is cut
-inside a box that scrolls, and a matching question's options are shown whole. Each state is saved
+"""Feedback of every question kind at 320, 390 and 1280 px: nothing sticks out of the screen or is cut
+inside a box that scrolls, no word is broken across two lines (a phone stacks the rows of the matching
+and ordering table), and a matching question's options are shown whole. Each state is saved
 as a screenshot (test-results/screens/<width>-feedback-<kind>.png) for whoever reviews a change."""
 
 import pytest
@@ -20,13 +21,41 @@ pytestmark = pytest.mark.browser
 # hides or scrolls part of its content sideways (a table that scrolls inside its wrapper counts).
 CLIPPED = """(selector) => {
   const width = document.documentElement.clientWidth, found = [];
+  const unseen = (el) => {  // hidden for the eye only (kept for screen readers): clipped to nothing
+    for (; el; el = el.parentElement)
+      if (el.classList.contains('visually-hidden') || getComputedStyle(el).clip === 'rect(0px, 0px, 0px, 0px)')
+        return true;
+    return false;
+  };
   for (const el of document.querySelectorAll(selector)) {
-    if (el.closest('.visually-hidden')) continue;
+    if (unseen(el)) continue;
     const box = el.getBoundingClientRect(), style = getComputedStyle(el);
     const name = el.tagName.toLowerCase() + (el.className ? '.' + String(el.className).split(' ').join('.') : '');
     if (box.width && (box.right > width + 0.5 || box.left < -0.5)) found.push(name + ' passes the edge');
     if (['auto', 'scroll', 'hidden'].includes(style.overflowX) && el.scrollWidth > el.clientWidth + 1)
       found.push(name + ' cuts or scrolls its content');
+  }
+  return found;
+}"""
+
+# A word broken across two lines ("Ite" / "m"): each word of each text in the selector, measured by a Range
+# whose boxes must all sit on one line. Words are what lies between spaces, hyphens and slashes (where a
+# line may rightly break). Code is left out: a long log line must wrap somewhere on a phone.
+BROKEN_WORDS = """(selector) => {
+  const found = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      if (!node.parentElement || node.parentElement.closest('.visually-hidden, code, pre')) continue;
+      if (!node.parentElement.getClientRects().length) continue;  // not displayed
+      for (const match of node.data.matchAll(/[^\\s\\-\\/]+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.bottom)));
+        if (lines.size > 1) found.push(match[0]);
+      }
+    }
   }
   return found;
 }"""
@@ -44,7 +73,7 @@ HOW = {
 }
 
 
-@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize("width", [320, *WIDTHS])
 def test_the_feedback_of_every_kind_fits_the_screen(browser, live_server, live_curriculum, width):
     learner = make_user("fay", display_name="Fay")
     quiz = build_quiz(slug=f"fit-{width}")
@@ -79,6 +108,8 @@ def test_the_feedback_of_every_kind_fits_the_screen(browser, live_server, live_c
             problems[question.kind] = found
         if page.evaluate("document.documentElement.scrollWidth") > width:
             problems.setdefault(question.kind, []).append("the page scrolls sideways")
+        if broken := page.evaluate(BROKEN_WORDS, ".feedback"):
+            problems.setdefault(question.kind, []).append(f"words broken across lines: {broken}")
         page.screenshot(path=SCREENS / f"{width}-feedback-{question.kind}.png", full_page=True)
     context.close()
     assert problems == {}

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import login
 from tests.browser.contrast import contrast_failures
+from tests.browser.test_screens_browser import SCREENS
 
 pytestmark = pytest.mark.browser
 
@@ -67,6 +68,16 @@ def test_every_header_link_is_reachable_on_a_phone_without_javascript(browser, l
     assert not problems, "\n".join(problems)
 
 
+# Which part of the header has focus (a link of the open menu, a language button, the account menu) and
+# how far down the screen it is; None once focus has left the header.
+FOCUSED_IN_HEADER = """() => {
+  const el = document.activeElement;
+  if (!el || !el.closest('.site-header')) return null;
+  const part = el.closest('.language-switcher') ? 'language' : el.closest('.account-menu') ? 'account' : 'link';
+  return [part, Math.round(el.getBoundingClientRect().top)];
+}"""
+
+
 def test_the_phone_menu_opens_and_closes_with_the_keyboard_and_its_links_are_readable(browser, live_server, demo):
     page = signed_in_page(browser, live_server, "lead", 390, javascript=True)
     page.emulate_media(color_scheme="light")
@@ -80,6 +91,21 @@ def test_the_phone_menu_opens_and_closes_with_the_keyboard_and_its_links_are_rea
     cohorts = page.get_by_role("navigation", name="Main").get_by_role("link", name="Cohorts")
     expect(cohorts).to_be_visible()
     assert contrast_failures(page) == []
+    SCREENS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENS / "390-header-menu-open.png")
+    # Tab follows the screen: the open panel's links then its language buttons, top to bottom, then the account
+    focused = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        where = page.evaluate(FOCUSED_IN_HEADER)
+        if where is None:
+            break
+        focused.append(where)
+    parts = [part for part, _ in focused]
+    assert parts == sorted(parts, key=["link", "language", "account"].index), f"Tab order: {parts}"
+    assert "language" in parts and "account" in parts
+    tops = [top for part, top in focused if part != "account"]
+    assert tops == sorted(tops), "Tab goes up and down the open menu"
     page.keyboard.press("Escape")
     expect(cohorts).to_be_hidden()
     expect(toggle).to_be_focused()

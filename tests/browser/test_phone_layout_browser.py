@@ -1,19 +1,23 @@
 """The learner's screens on a phone (issue 14): the header is one compact row for every role (the
 language switcher waits inside the menu and works there without JavaScript), breadcrumbs take one
 line, and each page's main action (Start here, Start reading, Mark as complete, Check my answer) is
-in the first screen of a 390x844 or 320x844 phone; the path's checklist is there too (each module
+in the first screen of a 390x844 or 320x844 phone (Check my answer however long the question's prompt),
+and on a screen 400 px high no bar stays over the text; the path's checklist is there too (each module
 once: it is the phone's map), the page under 2,500 px, and the three figures of the path's hero are
 the same width."""
 
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
-from quizzes.models import Quiz
+from quizzes.attempts import start_attempt
+from quizzes.models import Question, Quiz
 from tests.browser.conftest import login
 from tests.browser.test_header_browser import ROLES, inside_the_screen, signed_in_page
 from tests.factories import PASSWORD, make_user
+from tests.quizzes.conftest import build_quiz, questions_of
 
 pytestmark = pytest.mark.browser
 
@@ -21,6 +25,7 @@ HEIGHT = 844
 PATH_HEIGHT = 2500  # a new learner's path page on a phone: 1,689 px at 390 px (issue 14: 4,991)
 MODULE = "/paths/devops-on-aws/devops-mindset/"
 LESSON = MODULE + "the-four-dora-metrics/"
+LONG_PROMPT = "<p>A long scenario: logs, a diagram, a pipeline, a team, and what went wrong on the day.</p>" * 40
 
 
 def test_the_phone_header_is_one_compact_row_for_every_role(browser, live_server, demo):
@@ -61,7 +66,7 @@ def in_first_screen(locator) -> bool:
 def test_a_new_learners_main_actions_are_in_the_first_screen_and_breadcrumbs_one_line(
     browser, live_server, live_curriculum, width
 ):
-    make_user("newcomer")
+    newcomer = make_user("newcomer")
     context = browser.new_context(viewport={"width": width, "height": HEIGHT})
     page = context.new_page()
     login(page, live_server, "newcomer", PASSWORD)
@@ -93,18 +98,32 @@ def test_a_new_learners_main_actions_are_in_the_first_screen_and_breadcrumbs_one
     figures = [stat.bounding_box() for stat in page.locator(".hero .stat").all()]
     if len({round(box["width"]) for box in figures}) != 1 or len({round(box["y"]) for box in figures}) != 1:
         problems.append(f"/ at {width} px: the hero's figures are uneven: {figures}")
-    # a question: once its answer form has begun on screen, "Check my answer" is on screen too
+    # a question of any kind, however long its prompt: "Check my answer" is in the first screen
     quiz = Quiz.objects.get(module__slug="devops-mindset", lesson__isnull=True)
     page.goto(f"{live_server.url}/quizzes/{quiz.pk}/")
     page.get_by_role("button", name="Start the quiz").click()
     first = page.url
     for position in range(1, 11):
         page.goto(first.replace("/q/1/", f"/q/{position}/"))
-        form_top = page.locator("#answer-panel form[hx-post]").bounding_box()["y"]
         crumbs = page.locator(".breadcrumbs ol").bounding_box()["height"]
         if crumbs > 40:
             problems.append(f"question {position} at {width} px: the breadcrumbs take {crumbs:.0f} px")
-        if form_top < HEIGHT - 60 and not in_first_screen(page.get_by_role("button", name="Check my answer")):
+        if not in_first_screen(page.get_by_role("button", name="Check my answer")):
             problems.append(f"question {position} at {width} px: 'Check my answer' is below the first screen")
+    # every kind of question with a long prompt (three screens of text): the bar is there from the start
+    attempt = start_attempt(newcomer, build_quiz(slug=f"long-prompts-{width}"))
+    Question.objects.filter(pk__in=attempt.question_order).update(prompt_html=LONG_PROMPT)
+    for position, question in enumerate(questions_of(attempt), start=1):
+        page.goto(live_server.url + reverse("quizzes:question", args=[attempt.public_id, position]))
+        if not in_first_screen(page.get_by_role("button", name="Check my answer")):
+            problems.append(f"a {question.kind} question with a long prompt at {width} px: no 'Check my answer'")
+    # a short screen (a phone held sideways): no bar stays over the text, the lesson's and the question's
+    page.set_viewport_size({"width": width, "height": 400})
+    page.goto(first)
+    if page.locator("#answer-panel form > .actions").evaluate("bar => getComputedStyle(bar).position") == "sticky":
+        problems.append(f"a question at {width}x400: 'Check my answer' stays over the question")
+    page.goto(live_server.url + LESSON)
+    if (top := page.locator(".completion").bounding_box()["y"]) < 400:
+        problems.append(f"the lesson at {width}x400: the completion card covers {400 - top:.0f} px of the screen")
     context.close()
     assert not problems, "\n".join(problems)

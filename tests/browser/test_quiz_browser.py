@@ -1,5 +1,6 @@
 """Quizzes in a real Chromium: the axe scan of every quiz page and state, a learner taking the real
-devops-mindset quiz with HTMX feedback (the ordering question with the keyboard only), and every
+devops-mindset quiz with HTMX feedback (the ordering question with the keyboard only, an unsent
+answer kept through a language switch), and every
 module quiz of the real curriculum taken end to end."""
 
 import re
@@ -81,6 +82,30 @@ def answer_ordering_with_the_keyboard(page, question: Question) -> None:
     page.keyboard.press("Enter")
 
 
+# The kinds whose unsent answer the quiz test types or ticks, switches language, and expects back.
+KEPT_KINDS = (QuestionKind.SINGLE, QuestionKind.TRUE_FALSE, QuestionKind.MULTIPLE, QuestionKind.SHORT_TEXT)
+DRAFT_VALUES = """form => [...form.elements].filter(f => f.name && f.type !== 'hidden')
+  .map(f => f.type === 'checkbox' || f.type === 'radio' ? f.checked : f.value)"""
+
+
+def keeps_an_unsent_answer_through_a_language_switch(page, question: Question, attempt: Attempt) -> None:
+    """Tick a right choice (or type an answer), switch to Vietnamese and back (a POST and a reload each):
+    the unsent answer is still there (app.js keeps it in sessionStorage for this attempt and question)."""
+    if question.kind == QuestionKind.SHORT_TEXT:
+        page.locator("#answer-input").fill("typed, not sent")
+    else:
+        right = next(c for c in question.choices.all() if c.is_correct)
+        page.get_by_label(right.text, exact=True).check()
+    form = page.locator("form[data-draft]")
+    given = form.evaluate(DRAFT_VALUES)
+    page.get_by_role("button", name="Tiếng Việt").click()
+    expect(page.locator("html")).to_have_attribute("lang", "vi")
+    assert form.evaluate(DRAFT_VALUES) == given, "the unsent answer was lost with the language switch"
+    page.get_by_role("button", name="English").click()
+    expect(page.locator("html")).to_have_attribute("lang", "en")
+    assert form.evaluate(DRAFT_VALUES) == given
+
+
 def test_a_learner_takes_the_devops_mindset_quiz_with_htmx_feedback_and_the_keyboard_for_ordering(
     page, live_server, live_curriculum, console_errors
 ):
@@ -93,11 +118,15 @@ def test_a_learner_takes_the_devops_mindset_quiz_with_htmx_feedback_and_the_keyb
     page.get_by_role("link", name="Take the quiz").click()
     page.get_by_role("button", name="Start the quiz").click()
 
+    kept_through_a_language_switch = False
     for position in range(1, count + 1):
         expect(page.get_by_role("heading", name=re.compile(f"Question {position} of {count}"))).to_be_visible()
         attempt, question = asked(kim, quiz, position)
         assert page.locator(".prompt").inner_html().strip() == question.prompt_html.strip()
         url = page.url
+        if not kept_through_a_language_switch and question.kind in KEPT_KINDS:
+            keeps_an_unsent_answer_through_a_language_switch(page, question, attempt)
+            kept_through_a_language_switch = True
         page.evaluate("window.__notReloaded = true")  # gone if the page reloads
 
         if question.kind == QuestionKind.ORDERING:
@@ -118,6 +147,7 @@ def test_a_learner_takes_the_devops_mindset_quiz_with_htmx_feedback_and_the_keyb
         if position < count:
             page.get_by_role("link", name="Next question").click()
 
+    assert kept_through_a_language_switch, "no question of a kind whose unsent answer the test keeps"
     page.get_by_role("button", name="Finish and see my result").click()
     expect(page.get_by_role("heading", name=f"Your result: {quiz.title}")).to_be_visible()
     expect(page.locator(".score-big")).to_have_text("100%")

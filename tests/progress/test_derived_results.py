@@ -296,9 +296,7 @@ def assert_derived_results_follow_the_content(path):
     questions = list(Question.objects.filter(quiz__module__path=path))
     assert regrade(questions, apply=False) == [], "a stored grade disagrees with the key"
     missed = set(
-        Response.objects.filter(answered=True, fraction__lt=1, question__in=questions).values_list(
-            "attempt__user_id", "question_id"
-        )
+        Response.objects.missed().filter(question__in=questions).values_list("attempt__user_id", "question_id")
     )
     cards = set(ReviewCard.objects.filter(question__in=questions).values_list("user_id", "question_id"))
     assert cards == missed, "review cards disagree with the verdicts"

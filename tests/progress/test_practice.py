@@ -56,6 +56,22 @@ def test_the_result_offers_to_practise_the_missed_questions_now(client, learner,
     assert "Show only the 6 questions I missed" in page
 
 
+def test_a_question_left_unanswered_is_missed_alike_on_the_result_in_practice_and_in_review(client, learner, failed):
+    """One rule for "missed" (ResponseQuerySet.missed): wrong, partly right or left unanswered. The
+    result's count, its breakdown, the practice set and the review cards name the same questions."""
+    unanswered = Response.objects.get(attempt=failed, answered=False).question_id
+    missed = [q.pk for q in missed_questions(failed)]
+    assert unanswered in missed and len(missed) == 6
+    client.force_login(learner)
+    page = client.get(reverse("quizzes:result", args=[failed.public_id])).content.decode()
+    assert "You missed 6 questions: 5 answered wrong or partly right, 1 left unanswered." in page
+    assert "practise 6 questions now" in page
+    assert set(ReviewCard.objects.filter(user=learner).values_list("question_id", flat=True)) == set(missed)
+    last = client.get(practice_url(failed, 6)).content.decode()  # the practice set has the six, no more
+    assert "Question 6 of 6" in last
+    assert client.get(practice_url(failed, 7)).status_code == 404
+
+
 def test_it_is_not_offered_when_nothing_was_missed(client, learner):
     quiz = build_quiz(slug="perfect")
     attempt = take(learner, quiz, dict.fromkeys(QuestionKind, "right"))

@@ -13,7 +13,7 @@ from progress.services import complete_lesson
 from quizzes.attempts import close_attempt, ordered_choices, start_attempt, submit_answer
 from quizzes.feedback import feedback_for
 from quizzes.grading import correct_answer_text
-from quizzes.models import QuestionKind
+from quizzes.models import Pool, QuestionKind
 from tests.factories import make_path
 from tests.quizzes.conftest import answer_data, build_quiz, questions_of
 from tests.quizzes.test_grading import form
@@ -126,7 +126,7 @@ def test_with_unlimited_attempts_try_again_has_no_count(client, learner, mixed_q
     attempt = take(learner, mixed_quiz)
     client.force_login(learner)
     page = result_page(client, attempt).content.decode()
-    assert "Try again" in page and "left" not in page
+    assert "Try again" in page and "attempts left" not in page and "attempt left" not in page
 
 
 def test_after_the_last_attempt_the_result_names_who_can_help(client, learner):
@@ -173,6 +173,7 @@ def test_passing_a_completed_module_says_so_and_names_what_it_opened(client, lea
     client.force_login(learner)
     page = result_page(client, attempt).content.decode()
     assert "Module mastered: Module 1" in page  # 100 %, no card due
+    assert 'class="banner banner-ok next-steps next-steps-mastered"' in page  # its own colour and star
     assert "Module 2 is now open." in page
     assert f'href="{second.get_absolute_url()}">Start Module 2 →</a>' in page
     assert "Review what I missed" not in page
@@ -206,3 +207,38 @@ def test_an_unanswered_matching_question_says_not_answered_rather_than_wrong_on_
     tables = [t for t in re.findall(r'<table class="pairs-table.*?</table>', page, re.S) if "not answered" in t]
     assert len(tables) == 1  # the matching question's; the ordering question was answered
     assert tables[0].count("not answered") == rows and "✗" not in tables[0]
+
+
+def test_the_result_names_the_topics_to_reread_once_each_in_the_quizs_order(client, learner, mixed_quiz):
+    """The pools of the missed questions (answered wrong, partly right or left unanswered), each once:
+    the topics to reread, linked to the module's lessons; a topic answered right is not named."""
+    pools = {
+        title: Pool.objects.create(quiz=mixed_quiz, key=title.lower(), title=title, order=n)
+        for n, title in enumerate(["Basics", "Pipelines", "Rollbacks"], start=1)
+    }
+    topic_of = {
+        QuestionKind.SINGLE: "Basics",  # answered right (HOW)
+        QuestionKind.NUMERIC: "Basics",  # right
+        QuestionKind.SHORT_TEXT: "Rollbacks",  # left unanswered
+        QuestionKind.MULTIPLE: "Pipelines",  # partly right
+        QuestionKind.TRUE_FALSE: "Pipelines",  # wrong
+    }
+    for kind, title in topic_of.items():
+        mixed_quiz.questions.filter(kind=kind).update(pool=pools[title])
+    attempt = take(learner, mixed_quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    topics = re.search(r'<div class="missed-topics">(.*?)</div>', page, re.S).group(1)
+    assert "The topics to reread, in the module's lessons:" in topics
+    assert re.findall(r"<li><a [^>]*>([^<]+)</a></li>", topics) == ["Pipelines", "Rollbacks"]
+    assert f'href="{mixed_quiz.module.get_absolute_url()}#lessons-title"' in topics
+
+
+def test_a_lesson_quizs_result_names_its_lesson_to_reread(client, learner):
+    module = make_path(modules=1, lessons=1, slug="lesson-quiz", with_quiz=False).modules.get()
+    lesson = module.lessons.get()
+    quiz = build_quiz(module=module, lesson=lesson, kinds=[QuestionKind.TRUE_FALSE])
+    attempt = take(learner, quiz)
+    client.force_login(learner)
+    page = result_page(client, attempt).content.decode()
+    assert f'To reread: the lesson <a href="{lesson.get_absolute_url()}">{escape(lesson.title)}</a>.' in page
