@@ -113,7 +113,13 @@ def control_attribute_problems(panel: str, question: Question, choices: list) ->
     ids = {str(c.pk) for c in choices}
     positions = {str(n) for n in range(1, len(choices) + 1)}
     for tag, attrs in Tags(panel).tags:
-        problems += [f"{tag} {name}" for name in attrs if name.startswith("data-") and name != "data-focus-after-swap"]
+        # data-draft names where an unsent answer is kept (the attempt and position, or the card or
+        # question's id): no choice's; its words are checked with every attribute's by leaks().
+        problems += [
+            f"{tag} {name}"
+            for name in attrs
+            if name.startswith("data-") and name not in ("data-focus-after-swap", "data-draft")
+        ]
         for name in ("name", "id", "for", "value"):
             value = attrs.get(name)
             if value is None or tag not in ("input", "select", "option", "label", "textarea", "p", "fieldset"):

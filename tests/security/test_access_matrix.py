@@ -61,8 +61,9 @@ TABLE = {
     "progress:review_answer": (GET_ONLY_LOGIN, "login 200 404 404 404 404 404"),
     "progress:review_rate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),
     "progress:practice_missed": (OWNER_ONLY, "login 200 404 404 404 404 404"),  # the attempt's missed questions
-    # each learner's own upcoming cards; with none, back to the review page
-    "progress:practice_upcoming": ("login 302 302 302 302 302 302", "login 302 302 302 302 302 302"),
+    # each learner's own upcoming cards (the owner's: those the closed attempt left unanswered); with
+    # none, back to the review page
+    "progress:practice_upcoming": ("login 200 302 302 302 302 302", "login 200 302 302 302 302 302"),
     "progress:certificate": (PUBLIC, GET_ONLY_PUBLIC),  # public once shared (it is): it verifies the certificate
     "progress:reissue_certificate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # the owner's own name
     "progress:share_certificate": (GET_ONLY_LOGIN, "login 302 404 404 404 404 404"),  # the owner's own choice
@@ -179,7 +180,10 @@ def world(client, curriculum, learner, other_learner, lead, instructor, superuse
     question = quiz.questions.order_by("order").first()
     closed = close_attempt(start_attempt(learner, quiz))
     attempt = start_attempt(learner, quiz)
-    card = ReviewCard.objects.create(user=learner, question=question, module=module, due=timezone.now())
+    # Closing the attempt gave each question it left unanswered a card; this one is due now.
+    card, _ = ReviewCard.objects.update_or_create(
+        user=learner, question=question, defaults={"module": module, "due": timezone.now()}
+    )
     certificate = Certificate.objects.create(
         user=learner, path=curriculum, name="Lan", path_title=curriculum.title, shared=True
     )
