@@ -39,7 +39,7 @@ def links(html: str, text: str) -> list[str]:
 def test_a_locked_modules_sign_up_link_leads_to_sign_up_and_back_to_the_module(client, curriculum):
     html = client.get(PATH).content.decode()
 
-    unlock = links(html, "Sign up to unlock this module.")
+    unlock = links(html, "Sign up, then finish those to open it.")
     assert len(unlock) == 5 and f"/accounts/signup/?next={LOCKED}" in unlock
     page = client.get(f"/accounts/signup/?next={LOCKED}").content.decode()
     assert "Sign up, or log in, to open that page." in page

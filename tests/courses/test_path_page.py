@@ -33,7 +33,7 @@ def test_the_home_page_is_the_path_for_anonymous_visitors(client, curriculum):
         assert title in html
     assert "Sign up to track your progress" in html
     assert 'href="/paths/devops-on-aws/devops-mindset/">Start reading: DevOps mindset and metrics</a>' in html
-    assert html.count("Sign up to unlock this module.") == 5
+    assert html.count("Sign up, then finish those to open it.") == 5
     assert "modules completed" not in html
 
 
