@@ -52,44 +52,64 @@ def _history(user, lab: Lab) -> list[Submission]:
     )
 
 
+def _checks(lab: Lab) -> list:
+    return list(lab.checks.select_related("lesson__module__path"))
+
+
+def _result_panel(
+    request: HttpRequest, lab: Lab, shown: Submission | None, *, checks=None, refusal: str = "", history_oob: bool
+) -> dict:
+    """The context of the result panel (lab.html's ``result`` partial) and of the history beside it.
+
+    The one place that says what the panel shows: the page, the Check POST and the poll all build it
+    here. The lab's checks are read only when ``shown`` is graded (its rows name them) and the caller
+    has not read them already: a pending panel says "Checking…" and needs none. With ``history_oob``,
+    an HTMX answer carries the history too (out of band), so that a new check or score shows in it."""
+    history = _history(request.user, lab)
+    if checks is None and shown is not None and not shown.is_pending:
+        checks = _checks(lab)
+    return {
+        "lab": lab,
+        "submission": shown,
+        "rows": result_rows(shown, checks or []),
+        "history": history,
+        "latest": history[0] if history else None,
+        "refusal": refusal,
+        "history_oob": history_oob,
+    }
+
+
 def _page(
     request: HttpRequest, lab: Lab, *, shown: Submission | None = None, form=None, refusal: str = "", status: int = 200
 ) -> HttpResponse:
-    checks = list(lab.checks.select_related("lesson__module__path"))
-    history = _history(request.user, lab)
-    if shown is None and history and not request.GET.get("starter"):
-        shown = Submission.objects.get(pk=history[0].pk)
+    """The lab page, or (for HTMX) its result panel only, which needs neither the form nor the checks' list."""
+    if shown is None and not request.GET.get("starter"):
+        shown = Submission.objects.of_learners().owned_by(request.user).filter(lab=lab).first()
     if shown is not None and shown.is_pending:
         shown.sweep_if_stale()
+    history_oob = request.method == "POST" and not refusal
+    if request.htmx:
+        context = _result_panel(request, lab, shown, refusal=refusal, history_oob=history_oob)
+        return render(request, "labs/lab.html#result", context, status=status)
+    checks = _checks(lab)
     if form is None:
         text = lab.starter if request.GET.get("starter") or shown is None else shown.artifact
         form = SubmissionForm(initial={"artifact": text}, lab=lab)
-    template = "labs/lab.html#result" if request.htmx else "labs/lab.html"
-    return render(
-        request,
-        template,
-        {
-            "nav": "path",
-            "lab": lab,
-            "module": lab.module,
-            "kind": KINDS[lab.kind],
-            "checks": checks,
-            "every_lab_checks": [
-                {"name": gettext(spec.name), "tool": Tool(spec.tool).label, "rules": ", ".join(spec.rules)}
-                for spec in lab.spec(checks).every_lab_checks
-            ],
-            "points": sum(check.points for check in checks),
-            "form": form,
-            "submission": shown,
-            "rows": result_rows(shown, checks),
-            "history": history,
-            "latest": history[0] if history else None,
-            "refusal": refusal,
-            "uses_actionlint": any(check.tool == "actionlint" for check in checks),
-            "history_oob": request.method == "POST" and not refusal,
-        },
-        status=status,
+    context = _result_panel(request, lab, shown, checks=checks, refusal=refusal, history_oob=history_oob)
+    context.update(
+        nav="path",
+        module=lab.module,
+        kind=KINDS[lab.kind],
+        checks=checks,
+        every_lab_checks=[
+            {"name": gettext(spec.name), "tool": Tool(spec.tool).label, "rules": ", ".join(spec.rules)}
+            for spec in lab.spec(checks).every_lab_checks
+        ],
+        points=sum(check.points for check in checks),
+        form=form,
+        uses_actionlint=any(check.tool == "actionlint" for check in checks),
     )
+    return render(request, "labs/lab.html", context, status=status)
 
 
 @login_required
@@ -164,12 +184,5 @@ def submission(request: HttpRequest, public_id) -> HttpResponse:
     polled.sweep_if_stale()
     if polled.is_pending:
         return render(request, "labs/lab.html#result", {"lab": polled.lab, "submission": polled, "refusal": ""})
-    shown = _own_submission(request, public_id)  # graded: the result, once
-    lab = shown.lab
-    checks = list(lab.checks.select_related("lesson__module__path"))
-    context = {"lab": lab, "submission": shown, "rows": result_rows(shown, checks), "refusal": ""}
-    history = _history(request.user, lab)
-    context.update(
-        history=history, latest=history[0] if history else None, history_oob=True
-    )  # its score goes into the list too
-    return render(request, "labs/lab.html#result", context)
+    shown = _own_submission(request, public_id)  # graded: the result, once, and its score in the history
+    return render(request, "labs/lab.html#result", _result_panel(request, shown.lab, shown, history_oob=True))

@@ -34,6 +34,36 @@ def pytest_configure(config):
                 write_mo(target, catalog)
 
 
+# The fixtures through which a test reaches the database (pytest-django blocks it for any other test).
+DATABASE_FIXTURES = frozenset(
+    {"db", "transactional_db", "django_db_reset_sequences", "django_db_serialized_rollback", "live_server"}
+)
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that use the database: CI runs the suite again on PostgreSQL, where the "
+        "others (parsers, graders, the sandbox, the catalog) cannot give another result",
+    )
+
+
+def uses_database(item) -> bool:
+    """Whether pytest-django lets ``item`` reach the database (its django_db mark or a database fixture)."""
+    return item.get_closest_marker("django_db") is not None or not DATABASE_FIXTURES.isdisjoint(
+        getattr(item, "fixturenames", ())
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    if not config.getoption("--database-tests-only"):
+        return
+    kept = [item for item in items if uses_database(item)]
+    config.hook.pytest_deselected(items=[item for item in items if not uses_database(item)])
+    items[:] = kept
+
+
 class CurriculumSnapshot:
     """The rows load_content wrote, read once per test process and written back in a few bulk inserts
     when a transactional test (live_server) has flushed the database: load_content itself (reading,

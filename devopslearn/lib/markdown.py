@@ -7,7 +7,7 @@ Only that stored output is ever marked safe in a template.
 import html as html_lib
 import re
 from collections.abc import Iterator
-from functools import partial
+from functools import lru_cache, partial
 from typing import NamedTuple
 
 import bleach
@@ -217,8 +217,14 @@ def _markdown() -> markdown.Markdown:
     )
 
 
+@lru_cache(maxsize=2048)
 def render_markdown(text: str) -> str:
     """Render markdown to HTML sanitised against an explicit allow-list.
+
+    A pure function of ``text``, remembered per process (the most recent 2,048 texts; the whole
+    curriculum is about 850): load_content compares each file's rendering with the stored one, and
+    a second load, or the test suite's many loads of the same curriculum, would otherwise render
+    every text again.
 
     No script, no event handlers, no style attributes (table alignment becomes a class so that the
     strict Content-Security-Policy holds), no javascript:/data: URLs; links get rel="noopener nofollow".
@@ -275,6 +281,7 @@ def _framed(html: str) -> str:
     return _CODE_BLOCK.sub(frame, html)
 
 
+@lru_cache(maxsize=2048)
 def plain_text(html: str) -> str:
     """The text of sanitised HTML, without any markup (for search and snippets)."""
     text = html_lib.unescape(bleach.clean(html, tags=set(), strip=True))

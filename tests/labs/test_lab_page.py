@@ -83,6 +83,24 @@ def test_checking_with_htmx_returns_the_result_panel_and_the_history(learner_cli
 
 
 @override_settings(TASKS=DUMMY_TASKS)
+def test_a_check_sent_with_htmx_answers_without_reading_the_checks_or_building_the_form(
+    learner_client, learner, lab, django_assert_max_num_queries
+):
+    """A room pressing Check in the same second: each answer is the "Checking…" panel and the history,
+    which need neither the lab's checks nor the editor (the full page reads those)."""
+    for n in range(3):  # the count stays the same with a longer history
+        with CaptureQueriesContext(connection) as queries:
+            response = learner_client.post(
+                check_url(lab), {"artifact": f"{DOCKERFILE_STARTER}# try {n}\n"}, HTTP_HX_REQUEST="true"
+            )
+        html = response.content.decode()
+        assert "Checking…" in html and 'id="lab-history"' in html and "<textarea" not in html
+        assert "labs_check" not in " ".join(query["sql"] for query in queries.captured_queries)
+        assert len(queries.captured_queries) <= 12  # 10, and the test transaction's savepoint and release
+    assert Submission.objects.filter(user=learner).count() == 3
+
+
+@override_settings(TASKS=DUMMY_TASKS)
 def test_a_pending_check_polls_with_htmx_and_offers_a_refresh_link(learner_client, learner, lab):
     learner_client.post(check_url(lab), {"artifact": DOCKERFILE_STARTER})
     submission = Submission.objects.get(user=learner)
