@@ -105,10 +105,32 @@ def store(cohort: Cohort, started: datetime) -> None:
     CohortStatistics.objects.update_or_create(cohort=cohort, defaults={"computed_at": started, **data})
 
 
-def cohort_questions(cohort: Cohort, plan: PathPlan, stats: Snapshot):
-    """(question, statistics) for each module quiz question the cohort answered, hardest (lowest
-    facility) first."""
-    questions = list(path_questions(plan).filter(quiz__lesson__isnull=True).select_related("quiz__module"))
-    rows = [(q, stats.of(q.pk)) for q in questions if stats.of(q.pk).responses]
-    rows.sort(key=lambda item: (item[1].facility if item[1].facility is not None else 2, item[0].pk))
+PAGE_SIZE = 25
+# The sorts of the question list, by ?sort= (a "-" reverses). Facility is the default: the hardest
+# questions (the lowest share right) are what a lead reads first.
+SORTS = ("facility", "responses", "module")
+
+
+def clean_sort(sort: str) -> str:
+    """``sort`` when it names a sort of the list (with "-" for descending), else "facility"."""
+    return sort if sort.lstrip("-") in SORTS else "facility"
+
+
+def cohort_questions(cohort: Cohort, plan: PathPlan, stats: Snapshot, *, module_id: str = "", sort: str = "facility"):
+    """(question, statistics) for each module quiz question the cohort answered, in ``sort``'s order
+    (facility: the hardest, lowest facility, first; responses: the fewest first; module: the path's
+    order; a "-" reverses; ties by the question's id), of one module when ``module_id`` names one."""
+    found = path_questions(plan).filter(quiz__lesson__isnull=True)
+    if plan.module(module_id):
+        found = found.filter(quiz__module=module_id)
+    rows = [(q, stats.of(q.pk)) for q in found.select_related("quiz__module") if stats.of(q.pk).responses]
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    order = {m.pk: index for index, m in enumerate(plan.modules)}
+    value = {
+        "facility": lambda s, q: s.facility if s.facility is not None else 2,
+        "responses": lambda s, q: s.responses,
+        "module": lambda s, q: order.get(q.quiz.module_id, len(order)),
+    }[clean_sort(key)]
+    rows.sort(key=lambda item: item[0].pk)
+    rows.sort(key=lambda item: value(item[1], item[0]), reverse=descending)
     return rows

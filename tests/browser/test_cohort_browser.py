@@ -159,7 +159,7 @@ def test_the_questions_tab_brings_its_statistics_in_by_itself_once_they_are_comp
     page.evaluate("window.__noReload = true")
     questions.store(cohort, timezone.now())
     expect(page.get_by_text("Statistics as of")).to_be_visible(timeout=15_000)
-    expect(page.get_by_role("region", name="Questions, hardest first")).to_be_visible()
+    expect(page.get_by_role("region", name="Questions the cohort answered")).to_be_visible()
     assert page.evaluate("window.__noReload") is True, "swapped in by htmx, not reloaded"
 
 
