@@ -27,6 +27,11 @@ from quizzes.statistics import (
 
 logger = logging.getLogger(__name__)
 MAX_AGE = timedelta(minutes=10)
+# While a computation runs, the page asks again after POLL_FIRST seconds, then after as long as it has
+# waited so far (3, 3, 6, 12, 24 s: doubling), at most POLL_MOST apart; after POLL_GIVE_UP it stops
+# asking and says the computation takes longer than usual (no worker may be running).
+POLL_FIRST, POLL_MOST = 3, 30
+POLL_GIVE_UP = timedelta(minutes=2)
 
 
 def path_questions(plan: PathPlan):
@@ -56,12 +61,31 @@ class Snapshot:
 
     computed_at: datetime | None  # None: never computed yet
     pending: bool  # a computation was asked for and has not finished
+    requested_at: datetime | None  # when the latest computation was asked for
     questions: dict[int, QuestionStats]
     misconceptions: list[MisconceptionStats]
     by_question: dict[int, list[MisconceptionStats]]
 
     def of(self, question_id: int) -> QuestionStats:
         return self.questions.get(question_id) or QuestionStats(question_id)
+
+    @property
+    def waiting(self) -> bool:
+        """Whether figures are missing or a computation is under way (the page says so)."""
+        return self.pending or not self.computed_at
+
+    @property
+    def overdue(self) -> bool:
+        """Waiting for longer than POLL_GIVE_UP: the page stops asking and says it takes longer than usual."""
+        return self.waiting and self.requested_at is not None and timezone.now() - self.requested_at > POLL_GIVE_UP
+
+    @property
+    def poll_seconds(self) -> int | None:
+        """In how many seconds the page asks again (doubling as the wait goes on); None: it does not ask."""
+        if not self.waiting or self.overdue:
+            return None
+        waited = (timezone.now() - self.requested_at).total_seconds() if self.requested_at else 0
+        return int(min(max(waited, POLL_FIRST), POLL_MOST))
 
 
 def _read(cohort: Cohort) -> CohortStatistics | None:
@@ -92,6 +116,7 @@ def snapshot(cohort: Cohort) -> Snapshot:
     return Snapshot(
         computed_at=stored.computed_at,
         pending=pending,
+        requested_at=stored.requested_at,
         questions={int(pk): QuestionStats(**item) for pk, item in stored.questions.items()},
         misconceptions=[MisconceptionStats(**item) for item in stored.misconceptions],
         by_question={int(pk): [MisconceptionStats(**i) for i in items] for pk, items in stored.by_question.items()},
