@@ -131,6 +131,7 @@ def store(cohort: Cohort, started: datetime) -> None:
 
 
 PAGE_SIZE = 25
+MISCONCEPTIONS_PAGE_SIZE = 10
 # The sorts of the question list, by ?sort= (a "-" reverses). Facility is the default: the hardest
 # questions (the lowest share right) are what a lead reads first.
 SORTS = ("facility", "responses", "module")
@@ -159,3 +160,10 @@ def cohort_questions(cohort: Cohort, plan: PathPlan, stats: Snapshot, *, module_
     rows.sort(key=lambda item: item[0].pk)
     rows.sort(key=lambda item: value(item[1], item[0]), reverse=descending)
     return rows
+
+
+def module_misconceptions(stats: Snapshot, rows) -> list[MisconceptionStats]:
+    """The cohort's misconceptions (most picked first) picked in the questions of ``rows`` (one
+    module's, when the list is filtered); their figures stay the cohort's, across its questions."""
+    tags = {item.tag for question, _stats in rows for item in stats.by_question.get(question.pk, [])}
+    return [item for item in stats.misconceptions if item.tag in tags]

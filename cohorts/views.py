@@ -35,6 +35,8 @@ from quizzes.feedback import feedback_for
 from quizzes.models import Attempt, AttemptAllowance, Question, Quiz
 from quizzes.statistics import EXPLANATIONS, in_page_language
 
+COHORTS_PAGE_SIZE = 25
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
@@ -60,8 +62,10 @@ def _member_of(cohort: Cohort, user_id: int) -> Membership:
 @login_required
 @require_GET
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    cohorts = list(Cohort.objects.led_by(request.user).select_related("path").order_by("-start_date", "name"))
-    return render(request, "cohorts/list.html", {"nav": "cohorts", "cohorts": cohorts})
+    """The cohorts the user leads (every cohort, for staff: many over the years), newest first, paged."""
+    cohorts = Cohort.objects.led_by(request.user).select_related("path").order_by("-start_date", "name", "pk")
+    page = Paginator(cohorts, COHORTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cohorts/list.html", {"nav": "cohorts", "cohorts": page.object_list, "page": page})
 
 
 def _sort_headers(columns: list[tuple[str, str]], sort: str, base: dict) -> list[dict]:
@@ -188,7 +192,13 @@ def questions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
     stats = cohort_statistics.snapshot(cohort)
     rows = cohort_statistics.cohort_questions(cohort, plan, stats, module_id=filters["module"], sort=filters["sort"])
     page = Paginator(rows, cohort_statistics.PAGE_SIZE).get_page(request.GET.get("page"))
-    in_page_language([item for _question, item in page.object_list], stats.misconceptions)
+    misconceptions = stats.misconceptions
+    if filters["module"]:
+        misconceptions = cohort_statistics.module_misconceptions(stats, rows)
+    misconception_page = Paginator(misconceptions, cohort_statistics.MISCONCEPTIONS_PAGE_SIZE).get_page(
+        request.GET.get("mpage")
+    )
+    in_page_language([item for _question, item in page.object_list], misconception_page.object_list)
     columns = [("module", _("Module")), ("responses", _("Responses")), ("facility", _("Facility"))]
     headers = _sort_headers(columns, filters["sort"], {"module": filters["module"]} if filters["module"] else {})
     return render(
@@ -203,7 +213,8 @@ def questions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "filters": filters,
             "headers": {h["anchor"].removeprefix("sort-"): h for h in headers},
             "page": page,
-            "misconceptions": stats.misconceptions,
+            "misconceptions": misconception_page.object_list,
+            "misconception_page": misconception_page,
             "snapshot": stats,
             "max_age": int(cohort_statistics.MAX_AGE.total_seconds() // 60),
             "explanations": EXPLANATIONS,
