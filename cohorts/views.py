@@ -75,6 +75,7 @@ def _sort_headers(columns: list[tuple[str, str]], sort: str, base: dict) -> list
     key, descending = sort.lstrip("-"), sort.startswith("-")
     return [
         {
+            "key": column,
             "label": label,
             "anchor": f"sort-{column}",
             "url": "?" + urlencode({**base, "sort": f"-{column}" if column == key and not descending else column}),
@@ -211,7 +212,7 @@ def questions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "cohort": cohort,
             "modules": plan.modules,
             "filters": filters,
-            "headers": {h["anchor"].removeprefix("sort-"): h for h in headers},
+            "headers": {h["key"]: h for h in headers},  # by key: the sortable headers sit among others
             "page": page,
             "misconceptions": misconception_page.object_list,
             "misconception_page": misconception_page,
