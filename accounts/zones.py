@@ -6,9 +6,13 @@ A browser may report a legacy name (Chromium says Asia/Calcutta and Asia/Saigon)
 each such name to its canonical zone, from the database's own links (tzdata.zi)."""
 
 import zoneinfo
+from datetime import datetime, tzinfo
 from functools import cache
 from importlib import resources
 from pathlib import Path
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 UTC_NAME = "UTC"
 
@@ -59,6 +63,21 @@ def canonical(name: str) -> str:
 def label(name: str) -> str:
     """The place, as read: "America/Argentina/Buenos_Aires" is "Argentina / Buenos Aires"."""
     return " / ".join(name.split("/")[1:] or [name]).replace("_", " ")
+
+
+def readable(zone: str | tzinfo, at: datetime | None = None) -> str:
+    """A zone as a person reads it, in the page's language: "Ho Chi Minh time (UTC+07:00)" for
+    Asia/Ho_Chi_Minh, "UTC" for UTC; the offset is the zone's at ``at`` (now by default: it follows
+    daylight saving time). What every page, file header or note shows of a zone, never its raw name."""
+    name = getattr(zone, "key", None) or str(zone)
+    if name == UTC_NAME:
+        return UTC_NAME
+    try:
+        offset = timezone.localtime(at or timezone.now(), zoneinfo.ZoneInfo(name)).strftime("%z")
+    except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+        return name
+    place = name.rsplit("/", 1)[-1].replace("_", " ")
+    return _("%(place)s time (UTC%(offset)s)") % {"place": place, "offset": f"{offset[:3]}:{offset[3:]}"}
 
 
 @cache

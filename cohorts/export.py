@@ -2,7 +2,8 @@
 size. The figures are the overview's own (the kept figures of cohorts.models, progress.states).
 
 Times are the lead's: the file is streamed after the request's time zone is switched off, so the
-view hands the zone in, and the header names it. ``joined_at`` is ISO 8601 with the zone's offset;
+view hands the zone in, and the header names it (as a person reads it, accounts.zones.readable;
+the slugs header keeps its raw name for scripts). ``joined_at`` is ISO 8601 with the zone's offset;
 ``last_active_day`` is the learner's own calendar day (progress.models.DailyActivity), as on the
 overview.
 
@@ -29,6 +30,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import zones
 from cohorts.models import Cohort
 from devopslearn.lib.numbers import percent_text
 from devopslearn.lib.spreadsheet import csv_lines
@@ -45,7 +47,7 @@ def header(plan: PathPlan, zone: ZoneInfo, *, slugs: bool = False) -> list[str]:
         names = [
             _("Username"),
             _("Name"),
-            _("Joined (%(zone)s)") % {"zone": zone.key},
+            _("Joined in %(zone)s") % {"zone": zones.readable(zone)},
             _("Progress (%)"),
             _("Last active day (the learner's time zone)"),
             _("Quiz average (%)"),

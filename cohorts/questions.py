@@ -27,6 +27,11 @@ from quizzes.statistics import (
 
 logger = logging.getLogger(__name__)
 MAX_AGE = timedelta(minutes=10)
+# While a computation runs, the page asks again after POLL_FIRST seconds, then after as long as it has
+# waited so far (3, 3, 6, 12, 24 s: doubling), at most POLL_MOST apart; after POLL_GIVE_UP it stops
+# asking and says the computation takes longer than usual (no worker may be running).
+POLL_FIRST, POLL_MOST = 3, 30
+POLL_GIVE_UP = timedelta(minutes=2)
 
 
 def path_questions(plan: PathPlan):
@@ -56,12 +61,31 @@ class Snapshot:
 
     computed_at: datetime | None  # None: never computed yet
     pending: bool  # a computation was asked for and has not finished
+    requested_at: datetime | None  # when the latest computation was asked for
     questions: dict[int, QuestionStats]
     misconceptions: list[MisconceptionStats]
     by_question: dict[int, list[MisconceptionStats]]
 
     def of(self, question_id: int) -> QuestionStats:
         return self.questions.get(question_id) or QuestionStats(question_id)
+
+    @property
+    def waiting(self) -> bool:
+        """Whether figures are missing or a computation is under way (the page says so)."""
+        return self.pending or not self.computed_at
+
+    @property
+    def overdue(self) -> bool:
+        """Waiting for longer than POLL_GIVE_UP: the page stops asking and says it takes longer than usual."""
+        return self.waiting and self.requested_at is not None and timezone.now() - self.requested_at > POLL_GIVE_UP
+
+    @property
+    def poll_seconds(self) -> int | None:
+        """In how many seconds the page asks again (doubling as the wait goes on); None: it does not ask."""
+        if not self.waiting or self.overdue:
+            return None
+        waited = (timezone.now() - self.requested_at).total_seconds() if self.requested_at else 0
+        return int(min(max(waited, POLL_FIRST), POLL_MOST))
 
 
 def _read(cohort: Cohort) -> CohortStatistics | None:
@@ -92,6 +116,7 @@ def snapshot(cohort: Cohort) -> Snapshot:
     return Snapshot(
         computed_at=stored.computed_at,
         pending=pending,
+        requested_at=stored.requested_at,
         questions={int(pk): QuestionStats(**item) for pk, item in stored.questions.items()},
         misconceptions=[MisconceptionStats(**item) for item in stored.misconceptions],
         by_question={int(pk): [MisconceptionStats(**i) for i in items] for pk, items in stored.by_question.items()},
@@ -105,10 +130,40 @@ def store(cohort: Cohort, started: datetime) -> None:
     CohortStatistics.objects.update_or_create(cohort=cohort, defaults={"computed_at": started, **data})
 
 
-def cohort_questions(cohort: Cohort, plan: PathPlan, stats: Snapshot):
-    """(question, statistics) for each module quiz question the cohort answered, hardest (lowest
-    facility) first."""
-    questions = list(path_questions(plan).filter(quiz__lesson__isnull=True).select_related("quiz__module"))
-    rows = [(q, stats.of(q.pk)) for q in questions if stats.of(q.pk).responses]
-    rows.sort(key=lambda item: (item[1].facility if item[1].facility is not None else 2, item[0].pk))
+PAGE_SIZE = 25
+MISCONCEPTIONS_PAGE_SIZE = 10
+# The sorts of the question list, by ?sort= (a "-" reverses). Facility is the default: the hardest
+# questions (the lowest share right) are what a lead reads first.
+SORTS = ("facility", "responses", "module")
+
+
+def clean_sort(sort: str) -> str:
+    """``sort`` when it names a sort of the list (with "-" for descending), else "facility"."""
+    return sort if sort.lstrip("-") in SORTS else "facility"
+
+
+def cohort_questions(cohort: Cohort, plan: PathPlan, stats: Snapshot, *, module_id: str = "", sort: str = "facility"):
+    """(question, statistics) for each module quiz question the cohort answered, in ``sort``'s order
+    (facility: the hardest, lowest facility, first; responses: the fewest first; module: the path's
+    order; a "-" reverses; ties by the question's id), of one module when ``module_id`` names one."""
+    found = path_questions(plan).filter(quiz__lesson__isnull=True)
+    if plan.module(module_id):
+        found = found.filter(quiz__module=module_id)
+    rows = [(q, stats.of(q.pk)) for q in found.select_related("quiz__module") if stats.of(q.pk).responses]
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    order = {m.pk: index for index, m in enumerate(plan.modules)}
+    value = {
+        "facility": lambda s, q: s.facility if s.facility is not None else 2,
+        "responses": lambda s, q: s.responses,
+        "module": lambda s, q: order.get(q.quiz.module_id, len(order)),
+    }[clean_sort(key)]
+    rows.sort(key=lambda item: item[0].pk)
+    rows.sort(key=lambda item: value(item[1], item[0]), reverse=descending)
     return rows
+
+
+def module_misconceptions(stats: Snapshot, rows) -> list[MisconceptionStats]:
+    """The cohort's misconceptions (most picked first) picked in the questions of ``rows`` (one
+    module's, when the list is filtered); their figures stay the cohort's, across its questions."""
+    tags = {item.tag for question, _stats in rows for item in stats.by_question.get(question.pk, [])}
+    return [item for item in stats.misconceptions if item.tag in tags]

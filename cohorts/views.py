@@ -35,6 +35,8 @@ from quizzes.feedback import feedback_for
 from quizzes.models import Attempt, AttemptAllowance, Question, Quiz
 from quizzes.statistics import EXPLANATIONS, in_page_language
 
+COHORTS_PAGE_SIZE = 25
+
 
 class HtmxHttpRequest(HttpRequest):
     htmx: HtmxDetails
@@ -60,8 +62,27 @@ def _member_of(cohort: Cohort, user_id: int) -> Membership:
 @login_required
 @require_GET
 def cohort_list(request: HttpRequest) -> HttpResponse:
-    cohorts = list(Cohort.objects.led_by(request.user).select_related("path").order_by("-start_date", "name"))
-    return render(request, "cohorts/list.html", {"nav": "cohorts", "cohorts": cohorts})
+    """The cohorts the user leads (every cohort, for staff: many over the years), newest first, paged."""
+    cohorts = Cohort.objects.led_by(request.user).select_related("path").order_by("-start_date", "name", "pk")
+    page = Paginator(cohorts, COHORTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "cohorts/list.html", {"nav": "cohorts", "cohorts": page.object_list, "page": page})
+
+
+def _sort_headers(columns: list[tuple[str, str]], sort: str, base: dict) -> list[dict]:
+    """A sortable table's headers: for each (key, label) column, the link that sorts by it (again:
+    the other way), keeping the ``base`` query, and its aria-sort. ``anchor`` is the header's id: a
+    link without JavaScript ends with it, so the sorted page opens at the table, scrolled to the column."""
+    key, descending = sort.lstrip("-"), sort.startswith("-")
+    return [
+        {
+            "key": column,
+            "label": label,
+            "anchor": f"sort-{column}",
+            "url": "?" + urlencode({**base, "sort": f"-{column}" if column == key and not descending else column}),
+            "aria_sort": ("descending" if descending else "ascending") if column == key else "none",
+        }
+        for column, label in columns
+    ]
 
 
 def _clean_filters(request: HttpRequest, plan: PathPlan) -> dict:
@@ -87,18 +108,7 @@ def overview_page(request: HtmxHttpRequest, slug: str) -> HttpResponse:
         members, plan, sort=filters["sort"], after=request.GET.get("after", ""), before=request.GET.get("before", "")
     )
     base = {k: v for k, v in filters.items() if v and k != "sort"}
-    sort_key, descending = filters["sort"].lstrip("-"), filters["sort"].startswith("-")
-    headers = [
-        {
-            "label": column.label,
-            "url": "?"
-            + urlencode(
-                {**base, "sort": f"-{column.key}" if column.key == sort_key and not descending else column.key}
-            ),
-            "aria_sort": ("descending" if descending else "ascending") if column.key == sort_key else "none",
-        }
-        for column in overview.columns(plan)
-    ]
+    headers = _sort_headers([(c.key, c.label) for c in overview.columns(plan)], filters["sort"], base)
     query = {**base, "sort": filters["sort"]}
     if base:  # counted up to a limit: a filter is checked member by member, the count must not read them all
         shown, member_count = members[: overview.COUNT_LIMIT + 1].count(), cohort.memberships.count()
@@ -171,10 +181,27 @@ def attention(request: HttpRequest, slug: str) -> HttpResponse:
 @require_GET
 @vary_on_headers("HX-Request")
 def questions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
+    """The questions the cohort answered, of one module or all, sorted and paged (the module, the sort
+    and the page in the address, so that every link keeps the others)."""
     cohort = _cohort_for(request, slug)
+    plan = PathPlan.of(cohort.path)
+    module = request.GET.get("module", "")
+    filters = {
+        "module": module if plan.module(module) else "",
+        "sort": cohort_statistics.clean_sort(request.GET.get("sort", "")),
+    }
     stats = cohort_statistics.snapshot(cohort)
-    rows = cohort_statistics.cohort_questions(cohort, PathPlan.of(cohort.path), stats)
-    in_page_language([item for _question, item in rows], stats.misconceptions)
+    rows = cohort_statistics.cohort_questions(cohort, plan, stats, module_id=filters["module"], sort=filters["sort"])
+    page = Paginator(rows, cohort_statistics.PAGE_SIZE).get_page(request.GET.get("page"))
+    misconceptions = stats.misconceptions
+    if filters["module"]:
+        misconceptions = cohort_statistics.module_misconceptions(stats, rows)
+    misconception_page = Paginator(misconceptions, cohort_statistics.MISCONCEPTIONS_PAGE_SIZE).get_page(
+        request.GET.get("mpage")
+    )
+    in_page_language([item for _question, item in page.object_list], misconception_page.object_list)
+    columns = [("module", _("Module")), ("responses", _("Responses")), ("facility", _("Facility"))]
+    headers = _sort_headers(columns, filters["sort"], {"module": filters["module"]} if filters["module"] else {})
     return render(
         request,
         # htmx asks for the statistics alone while they are being computed
@@ -183,8 +210,12 @@ def questions(request: HtmxHttpRequest, slug: str) -> HttpResponse:
             "nav": "cohorts",
             "tab": "questions",
             "cohort": cohort,
-            "rows": rows,
-            "misconceptions": stats.misconceptions,
+            "modules": plan.modules,
+            "filters": filters,
+            "headers": {h["key"]: h for h in headers},  # by key: the sortable headers sit among others
+            "page": page,
+            "misconceptions": misconception_page.object_list,
+            "misconception_page": misconception_page,
             "snapshot": stats,
             "max_age": int(cohort_statistics.MAX_AGE.total_seconds() // 60),
             "explanations": EXPLANATIONS,

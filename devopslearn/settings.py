@@ -103,6 +103,7 @@ TEMPLATES = [
             "libraries": {
                 "site": "devopslearn.lib.sitetags",
                 "numbers": "devopslearn.lib.numbers",
+                "pages": "devopslearn.lib.pagetags",
                 "translated": "devopslearn.lib.translated",
             },
         },

@@ -47,8 +47,19 @@ def test_lead_filters_to_stuck_learners_opens_one_and_downloads_the_csv(page, li
     assert console_errors == []
 
 
-def test_filters_work_without_javascript(browser, live_server, demo):
-    context = browser.new_context(java_script_enabled=False)
+# Whether the sorted column's header is on screen: inside the window, and inside its scroll region, right
+# of the sticky first column (when it is not that column).
+SORTED_IN_VIEW = """() => { const th = document.querySelector('th[aria-sort="ascending"], th[aria-sort="descending"]');
+  const region = th.closest('[role=region]'), sticky = region.querySelector('thead th:first-child');
+  const a = th.getBoundingClientRect(), r = region.getBoundingClientRect();
+  const start = th === sticky ? r.left : Math.max(r.left, sticky.getBoundingClientRect().right);
+  return a.top >= -1 && a.bottom <= window.innerHeight && a.left >= start - 1 && a.right <= r.right + 1; }"""
+
+
+def test_filters_and_sorts_work_without_javascript(browser, live_server, demo):
+    """Without JavaScript a filter and a sort reload the page: a sort opens it at the table,
+    scrolled to the sorted column (a module column, off to the right at 390 px), as htmx does."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
     page = context.new_page()
     login(page, live_server, "lead", "devops-demo")
     page.goto(f"{live_server.url}/cohorts/demo-cohort/")
@@ -56,6 +67,21 @@ def test_filters_work_without_javascript(browser, live_server, demo):
     page.get_by_role("button", name="Filter").click()
     expect(page).to_have_url(f"{live_server.url}/cohorts/demo-cohort/?q=&module=&state=mastered&sort=name")
     expect(page.locator("#overview-table tbody tr").first).to_contain_text("Mastered")
+
+    page.goto(f"{live_server.url}/cohorts/demo-cohort/")
+    last = page.locator("#overview-table thead th").last
+    label = last.inner_text()
+    last.get_by_role("link").click()
+    expect(page).to_have_url(re.compile(r"sort=m\d+#sort-m\d+$"))
+    expect(page.locator('#overview-table thead th[aria-sort="ascending"]')).to_contain_text(label)
+    assert page.evaluate(SORTED_IN_VIEW), "the sorted column is in view"
+
+    page.goto(f"{live_server.url}/cohorts/demo-cohort/questions/")
+    page.get_by_label("Module", exact=True).select_option(index=2)
+    page.get_by_role("button", name="Filter").click()
+    page.locator("#questions-table thead a.sort-link", has_text="Responses").click()
+    expect(page).to_have_url(re.compile(r"module=\d+&sort=responses#sort-responses$"))
+    assert page.evaluate(SORTED_IN_VIEW), "the sorted column is in view"
     context.close()
 
 
@@ -159,7 +185,7 @@ def test_the_questions_tab_brings_its_statistics_in_by_itself_once_they_are_comp
     page.evaluate("window.__noReload = true")
     questions.store(cohort, timezone.now())
     expect(page.get_by_text("Statistics as of")).to_be_visible(timeout=15_000)
-    expect(page.get_by_role("region", name="Questions, hardest first")).to_be_visible()
+    expect(page.get_by_role("region", name="Questions the cohort answered")).to_be_visible()
     assert page.evaluate("window.__noReload") is True, "swapped in by htmx, not reloaded"
 
 

@@ -72,3 +72,46 @@ def test_the_attention_list_states_the_joining_day_in_the_leads_zone(client, cur
     assert "No activity since joining on 2 November 2026" in html  # a date as the page’s language writes it
     html = client.get(f"/cohorts/{cohort.slug}/attention/", HTTP_ACCEPT_LANGUAGE="vi").content.decode()
     assert "2 tháng 11, 2026" in html
+
+
+@pytest.mark.parametrize(
+    ("zone", "moment", "shown"),
+    [
+        ("Asia/Ho_Chi_Minh", datetime(2026, 11, 30, tzinfo=UTC), "Ho Chi Minh time (UTC+07:00)"),
+        ("America/New_York", datetime(2026, 1, 15, tzinfo=UTC), "New York time (UTC-05:00)"),
+        ("America/New_York", datetime(2026, 7, 15, tzinfo=UTC), "New York time (UTC-04:00)"),  # daylight saving
+        ("America/Argentina/Buenos_Aires", datetime(2026, 1, 15, tzinfo=UTC), "Buenos Aires time (UTC-03:00)"),
+        ("UTC", datetime(2026, 1, 15, tzinfo=UTC), "UTC"),
+    ],
+)
+def test_a_zone_is_shown_as_a_person_reads_it(zone, moment, shown):
+    from accounts.zones import readable
+
+    assert readable(zone, moment) == shown
+
+
+def test_no_lead_page_or_file_shows_a_raw_zone_name(client, curriculum):
+    """Every cohort tab names the zone of the cohort's days, and the drill-down the lead's own, as read
+    (in the page's language); the readable CSV header too. Only the scripts' header keeps the raw name."""
+    from quizzes.models import Question
+    from tests.progress.helpers import module_quiz, take_quiz
+
+    lead = make_user("zone-lead", time_zone="Pacific/Kiritimati")
+    learner = make_user("zone-learner")
+    cohort = make_cohort(curriculum, slug="zones", leads=[lead], members=[learner])
+    question = Question.objects.filter(quiz__module__path=curriculum, quiz__lesson__isnull=True).first()
+    take_quiz(learner, module_quiz(curriculum.modules.order_by("order").first()), wrong=set())  # an attempt's time
+    client.force_login(lead)
+    base = f"/cohorts/{cohort.slug}/"
+    member = f"members/{learner.pk}/"
+    for url in ["", "attention/", "questions/", f"questions/{question.pk}/", "activity/", "roster/", member]:
+        html = client.get(base + url).content.decode()
+        assert "Asia/Ho_Chi_Minh" not in html and "Pacific/Kiritimati" not in html, url
+        assert url == member or "days in Ho Chi Minh time (UTC+07:00)" in html, url
+    assert "times in Kiritimati time (UTC+14:00), your time zone" in client.get(base + member).content.decode()
+    vietnamese = client.get(base + member, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    assert "giờ Kiritimati (UTC+14:00)" in vietnamese
+    assert "giờ Ho Chi Minh (UTC+07:00)" in client.get(base, HTTP_ACCEPT_LANGUAGE="vi").content.decode()
+    response = client.get(base + "export.csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode().lstrip("\ufeff"))))
+    assert rows[0][2] == "Joined in Kiritimati time (UTC+14:00)"

@@ -84,3 +84,20 @@ def test_roster_changes_need_a_post(client, cohort, lead, learner):
     client.force_login(lead)
     assert client.get(f"/cohorts/{cohort.slug}/roster/rotate-code/").status_code == 405
     assert client.get(f"/cohorts/{cohort.slug}/members/{learner.pk}/remove/").status_code == 405
+
+
+def test_the_cohort_list_is_paged(client, curriculum, monkeypatch, django_assert_max_num_queries):
+    """Staff see every cohort, many over the years: 25 a page, newest first, "Page 2 of 3"."""
+    from cohorts import views
+    from cohorts.models import Cohort
+    from tests.factories import make_user
+
+    monkeypatch.setattr(views, "COHORTS_PAGE_SIZE", 2)
+    for n in range(5):
+        Cohort.objects.create(name=f"Cohort {n}", slug=f"k{n}", path=curriculum, start_date=f"2026-0{n + 1}-01")
+    client.force_login(make_user("staff1", is_staff=True))
+    with django_assert_max_num_queries(12):
+        html = client.get("/cohorts/?page=2").content.decode()
+    assert "Page 2 of 3" in html and "Cohort 2" in html and "Cohort 4" not in html
+    assert 'href="?page=3"' in html and 'href="?page=1"' in html
+    assert client.get("/cohorts/?page=x").status_code == 200

@@ -98,3 +98,47 @@ def test_while_computing_htmx_asks_again_until_the_statistics_arrive_and_the_pag
     for url in [f"/cohorts/{cohort.slug}/questions/", f"/cohorts/{cohort.slug}/questions/{question.pk}/"]:
         fragment = lead_client.get(url, headers={"HX-Request": "true"}).content.decode()
         assert "Statistics as of" in fragment and "hx-get" not in fragment, url  # ready: the asking stops
+
+
+def test_while_computing_the_page_asks_less_and_less_often_then_stops_and_says_so(client, lead, cohort, settings):
+    """No worker: the page asks after 3 s, then after as long as it has waited (doubling), at most 30 s
+    apart; it shows when the computation started (a polite status with a moving cue). Past two minutes
+    it stops asking and says plainly that it takes longer than usual, with a reload link, and tells
+    staff that a task worker must be running."""
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "labs"]}}
+    url = f"/cohorts/{cohort.slug}/questions/"
+    client.force_login(lead)
+    start = timezone.now().replace(hour=7, minute=2, second=0, microsecond=0)  # 14:02 in Ho Chi Minh City
+    with time_machine.travel(start, tick=False):
+        page = client.get(url).content.decode()
+    assert 'hx-trigger="load delay:3s"' in page
+    assert 'role="status"><span class="spinner" aria-hidden="true"></span>' in page
+    assert "The statistics are being computed… started at 14:02." in page
+    for waited, delay in [(3, 3), (6, 6), (12, 12), (24, 24), (48, 30), (110, 30)]:
+        with time_machine.travel(start + timedelta(seconds=waited), tick=False):
+            fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert f'hx-trigger="load delay:{delay}s"' in fragment, waited
+    with time_machine.travel(start + questions.POLL_GIVE_UP + timedelta(seconds=1), tick=False):
+        fragment = client.get(url, headers={"HX-Request": "true"}).content.decode()
+        assert "hx-get" not in fragment and "spinner" not in fragment  # the asking stops
+        assert "Computing the statistics, started at 14:02, is taking longer than usual" in fragment
+        assert f'<a href="{url}">reload the page</a> later' in fragment
+        assert "task worker" not in fragment  # a lead is not the one who can start it
+        lead.is_staff = True
+        lead.save()
+        staff = client.get(url).content.decode()
+        assert "For staff: statistics are computed by a task worker" in staff
+
+
+def test_a_new_computation_that_takes_long_keeps_the_old_figures_and_stops_asking(lead_client, cohort, settings):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend", "QUEUES": ["default", "labs"]}}
+    url = f"/cohorts/{cohort.slug}/questions/"
+    start = timezone.now()
+    questions.store(cohort, start - questions.MAX_AGE - timedelta(minutes=1))
+    with time_machine.travel(start, tick=False):
+        page = lead_client.get(url).content.decode()
+        assert "Statistics as of" in page and "Computing new statistics… started at" in page
+        assert 'hx-trigger="load delay:3s"' in page
+    with time_machine.travel(start + questions.POLL_GIVE_UP + timedelta(seconds=1), tick=False):
+        page = lead_client.get(url).content.decode()
+        assert "hx-get" not in page and "is taking longer than usual" in page
