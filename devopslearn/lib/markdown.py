@@ -12,9 +12,9 @@ from typing import NamedTuple
 
 import bleach
 import markdown
+from bleach.linkifier import LinkifyFilter
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from bleach.linkifier import LinkifyFilter
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.preprocessors import Preprocessor
