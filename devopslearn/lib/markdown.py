@@ -64,6 +64,8 @@ ALLOWED_TAGS = frozenset(
         "figure",
         "figcaption",
         "img",
+        "picture",
+        "source",
     }
 )
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -83,6 +85,8 @@ _SAFE_HREF = re.compile(r"^(https?:|mailto:|/|#)", re.IGNORECASE)
 # A diagram is one of our own static SVG files, named by a short slug (static/diagrams/<name>.svg).
 DIAGRAM_FOLDER = "diagrams"
 _DIAGRAM_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A diagram may have a drawing laid out for a phone, NAME-narrow.svg, shown up to this width.
+NARROW = "(max-width: 480px)"
 
 
 def _diagram_src(value: str) -> bool:
@@ -119,6 +123,7 @@ _ATTRIBUTE_RULES = {
     "ol": {"start": str.isdigit},
     "figure": {"class": lambda value: value == "diagram"},
     "img": {"src": _diagram_src, "alt": None, "width": str.isdigit, "height": str.isdigit, "loading": "lazy".__eq__},
+    "source": {"srcset": _diagram_src, "media": NARROW.__eq__, "width": str.isdigit, "height": str.isdigit},
 }
 
 
@@ -240,7 +245,9 @@ def diagram_size(name: str) -> tuple[int, int] | None:
 
 class _Diagrams(Treeprocessor):
     """A paragraph that is only ``![text alternative](diagram:NAME "Caption")`` becomes a figure that
-    shows static/diagrams/NAME.svg, with the text alternative as its alt and the caption below it.
+    shows static/diagrams/NAME.svg, with the text alternative as its alt and the caption below it;
+    on a phone, NAME-narrow.svg if there is one (the same drawing laid out in one column, so that
+    its words stay readable).
 
     Only the name comes from the content, and only a file of ours is ever shown; an unknown name
     leaves its text alternative as a paragraph, so that no words are lost (the content checks
@@ -262,7 +269,20 @@ class _Diagrams(Treeprocessor):
                 continue
             paragraph.tag = "figure"
             paragraph.set("class", "diagram")
-            img = paragraph.makeelement("img", {})
+            frame = paragraph
+            if narrow := diagram_size(f"{name}-narrow"):
+                frame = paragraph.makeelement("picture", {})
+                paragraph.append(frame)
+                source = frame.makeelement("source", {})
+                for key, value in [
+                    ("media", NARROW),
+                    ("srcset", f"{settings.STATIC_URL}{DIAGRAM_FOLDER}/{name}-narrow.svg"),
+                    ("width", str(narrow[0])),
+                    ("height", str(narrow[1])),
+                ]:
+                    source.set(key, value)
+                frame.append(source)
+            img = frame.makeelement("img", {})
             for key, value in [
                 ("src", f"{settings.STATIC_URL}{DIAGRAM_FOLDER}/{name}.svg"),
                 ("alt", alt),
@@ -271,7 +291,7 @@ class _Diagrams(Treeprocessor):
                 ("loading", "lazy"),
             ]:
                 img.set(key, value)
-            paragraph.append(img)
+            frame.append(img)
             if caption:
                 figcaption = paragraph.makeelement("figcaption", {})
                 figcaption.text = caption

@@ -18,13 +18,23 @@ DIRECTIVE = re.compile(r'^!\[(?P<alt>[^\]]+)\]\(diagram:(?P<name>[a-z0-9-]+) "(?
 
 
 def test_a_diagram_becomes_a_figure_with_its_text_alternative_and_caption():
-    html = render_markdown(
-        'Before.\n\n![Two keys for speed, two for stability.](diagram:dora-four-keys "Both matter.")'
-    )
+    html = render_markdown('Before.\n\n![Speed and stability.](diagram:cloudformation-change-set "Review first.")')
     assert (
-        '<figure class="diagram"><img alt="Two keys for speed, two for stability." height="360" loading="lazy" '
-        'src="/static/diagrams/dora-four-keys.svg" width="600"><figcaption>Both matter.</figcaption></figure>'
+        '<figure class="diagram"><img alt="Speed and stability." height="400" loading="lazy" '
+        'src="/static/diagrams/cloudformation-change-set.svg" width="600">'
+        "<figcaption>Review first.</figcaption></figure>"
     ) in html
+
+
+def test_on_a_phone_a_diagram_shows_its_one_column_drawing_if_it_has_one():
+    html = render_markdown('![Two keys for speed, two for stability.](diagram:dora-four-keys "Both matter.")')
+    assert html == (
+        '<figure class="diagram"><picture><source height="470" media="(max-width: 480px)" '
+        'srcset="/static/diagrams/dora-four-keys-narrow.svg" width="360">'
+        '<img alt="Two keys for speed, two for stability." height="360" loading="lazy" '
+        'src="/static/diagrams/dora-four-keys.svg" width="600"></picture>'
+        "<figcaption>Both matter.</figcaption></figure>"
+    )
 
 
 def test_an_unknown_diagram_keeps_its_words_and_load_content_names_it():
@@ -46,10 +56,12 @@ def test_an_unknown_diagram_keeps_its_words_and_load_content_names_it():
         "![x](https://evil.example/x.png)",
         "![x](diagram:../../etc/passwd)",
         "text ![x](diagram:dora-four-keys) inline",
+        '<picture><source srcset="https://evil.example/x.svg" media="all"></picture>',
     ],
 )
 def test_content_shows_no_image_but_our_diagrams(source):
-    assert "<img" not in render_markdown(source)
+    html = render_markdown(source)
+    assert "<img" not in html and "srcset" not in html and "media=" not in html
 
 
 def test_our_diagram_written_as_html_keeps_only_safe_attributes():
@@ -79,6 +91,9 @@ def test_every_module_has_a_diagram_that_exists_with_a_text_alternative_and_a_ca
 
 @pytest.mark.parametrize("svg", sorted(DIAGRAMS.glob("*.svg")), ids=lambda path: path.stem)
 def test_each_diagram_names_itself_and_has_both_schemes(svg):
+    if svg.stem.endswith("-narrow"):  # a phone's drawing tells the same as its wide one
+        wide = (DIAGRAMS / f"{svg.stem.removesuffix('-narrow')}.svg").read_text(encoding="utf-8")
+        assert re.search(r"<desc id=\"desc\">.*?</desc>", wide, re.S).group() in svg.read_text(encoding="utf-8")
     text = svg.read_text(encoding="utf-8")
     assert re.search(r'<svg [^>]*role="img" aria-labelledby="title desc"', text)
     assert re.search(r'<title id="title">[^<]{20,}</title>', text)
