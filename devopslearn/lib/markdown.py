@@ -139,8 +139,9 @@ def allowed_attribute(tag: str, name: str, value: str) -> bool:
     return check is None or bool(check(value.strip()))
 
 
-# An image whose address the allow-list removed (anything but one of our diagrams) shows nothing.
-_IMAGE_WITHOUT_SOURCE = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>")
+# An image (or a picture's source) whose address the allow-list removed (anything but one of our
+# diagrams) shows nothing: it goes.
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>|<source\b(?![^>]*\ssrcset=)[^>]*>")
 _ALIGN_STYLE = re.compile(r'\sstyle="text-align:\s*(left|center|right);?"')
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 # Linkify only what is plainly a web address: "README.md", "deploy.sh" or "main.tf" are file names,
