@@ -28,6 +28,7 @@ from django.utils import translation
 from courses import changes
 from courses.models import ImportedContent, LearningPath, Lesson, Module, find_cycle
 from devopslearn.lib import translated
+from devopslearn.lib.markdown import diagram_size
 
 FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)---[ \t]*\n?(.*)\Z", re.S)
 SLUG = re.compile(r"^[-a-zA-Z0-9_]+$")
@@ -429,7 +430,8 @@ def parse_curriculum(root: Path) -> Curriculum:
         warning
         for module in modules
         for source in sorted([*module.path.parent.glob("*.md"), *module.path.parent.glob("*.yaml")])
-        for warning in table_warnings(source, read_text(source))
+        for text in [read_text(source)]
+        for warning in [*table_warnings(source, text), *diagram_warnings(source, text)]
     ]
     curriculum = Curriculum(slug=slug, values=values, modules=modules, warnings=warnings)
     curriculum.warnings += [warning for module in modules for lesson in module.lessons for warning in lesson.warnings]
@@ -585,6 +587,21 @@ def table_warnings(path: Path, text: str) -> list[str]:
                 "with pipes: put a blank line above it"
             )
     return warnings
+
+
+_DIAGRAM = re.compile(r"!\[[^\]]*\]\(diagram:([^\s)]*)")
+
+
+def diagram_warnings(path: Path, text: str) -> list[str]:
+    """``path:line: ...`` for each ``![...](diagram:NAME ...)`` whose NAME is not one of our diagrams
+    (static/diagrams/NAME.svg): the lesson would show its text alternative only."""
+    return [
+        f"{path}:{number}: there is no diagram {match[1]!r} (static/diagrams/{match[1]}.svg): "
+        "only its text alternative is shown"
+        for number, line in enumerate(text.splitlines(), start=1)
+        for match in _DIAGRAM.finditer(line)
+        if diagram_size(match[1]) is None
+    ]
 
 
 # --- writing -------------------------------------------------------------------------------------

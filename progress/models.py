@@ -502,6 +502,21 @@ class Certificate(models.Model):
         """Its page shows to its learner always, to anybody else only while the learner shares it."""
         return self.shared or (user.is_authenticated and user.pk == self.user_id)
 
+    def completed_modules(self) -> list[Module]:
+        """The path's published modules its learner completed (ModuleProgress.completed_at, the one
+        rule of completion), in the path's order: what the certificate lists. None once the learner is gone."""
+        if self.user_id is None:
+            return []
+        return list(
+            Module.objects.published()
+            .filter(
+                path_id=self.path_id,
+                learner_progress__user_id=self.user_id,
+                learner_progress__completed_at__isnull=False,
+            )
+            .order_by("order", "pk")
+        )
+
     def name_is_out_of_date(self, user) -> bool:
         """The learner's shown name differs from the certificate's: they may ask for a re-issue."""
         return not self.is_revoked and self.user_id == user.pk and self.name != user.shown_name[:150]

@@ -216,6 +216,14 @@ def certificate(request: HttpRequest, code: str) -> HttpResponse:
                 "last_issued_on": localdate(cert.last_issued_at, zone) if cert.last_issued_at else None,
                 "revoked_on": localdate(cert.revoked_at, zone) if cert.revoked_at else None,
                 "share_url": share_url,
+                "modules": [
+                    (translated.in_language(module, "title", language) or module.title)
+                    if language != translated.DEFAULT
+                    else module.title
+                    for module in cert.completed_modules()
+                ]
+                if not cert.is_revoked
+                else [],
             },
         )
     return render(

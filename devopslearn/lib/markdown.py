@@ -13,9 +13,12 @@ from typing import NamedTuple
 import bleach
 import markdown
 from bleach.linkifier import LinkifyFilter
+from django.conf import settings
+from django.contrib.staticfiles import finders
 from markdown.extensions import Extension
 from markdown.extensions.toc import slugify
 from markdown.preprocessors import Preprocessor
+from markdown.treeprocessors import Treeprocessor
 from pygments.formatters import HtmlFormatter
 from pygments.lexers import get_lexer_by_name
 from pygments.token import STANDARD_TYPES
@@ -58,6 +61,11 @@ ALLOWED_TAGS = frozenset(
         "td",
         "a",
         "abbr",
+        "figure",
+        "figcaption",
+        "img",
+        "picture",
+        "source",
     }
 )
 ALLOWED_PROTOCOLS = frozenset({"http", "https", "mailto"})
@@ -74,6 +82,18 @@ _TOKEN_CLASS = re.compile(r"^[a-z0-9]+(-[A-Za-z0-9]+)*$")
 _LANGUAGE_CLASS = re.compile(r"^language-[\w+#.-]+$")
 # Where a link may point: the web, e-mail, this site, or a place on the page.
 _SAFE_HREF = re.compile(r"^(https?:|mailto:|/|#)", re.IGNORECASE)
+# A diagram is one of our own static SVG files, named by a short slug (static/diagrams/<name>.svg).
+DIAGRAM_FOLDER = "diagrams"
+_DIAGRAM_NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+# A diagram may have a drawing laid out for a phone, NAME-narrow.svg, shown up to this width.
+NARROW = "(max-width: 480px)"
+
+
+def _diagram_src(value: str) -> bool:
+    """An image may show one of our own diagrams, by its plain static address: nothing else."""
+    prefix = f"{settings.STATIC_URL}{DIAGRAM_FOLDER}/"
+    name = value.removeprefix(prefix).removesuffix(".svg")
+    return value == f"{prefix}{name}.svg" and bool(_DIAGRAM_NAME.match(name))
 
 
 def _classes(pattern: re.Pattern):
@@ -101,6 +121,9 @@ _ATTRIBUTE_RULES = {
     "th": {"class": _classes(_ALIGN_CLASS)},
     "td": {"class": _classes(_ALIGN_CLASS)},
     "ol": {"start": str.isdigit},
+    "figure": {"class": lambda value: value == "diagram"},
+    "img": {"src": _diagram_src, "alt": None, "width": str.isdigit, "height": str.isdigit, "loading": "lazy".__eq__},
+    "source": {"srcset": _diagram_src, "media": NARROW.__eq__, "width": str.isdigit, "height": str.isdigit},
 }
 
 
@@ -116,6 +139,9 @@ def allowed_attribute(tag: str, name: str, value: str) -> bool:
     return check is None or bool(check(value.strip()))
 
 
+# An image (or a picture's source) whose address the allow-list removed (anything but one of our
+# diagrams) shows nothing: it goes.
+_IMAGE_WITHOUT_SOURCE = re.compile(r"<img\b(?![^>]*\ssrc=)[^>]*>|<source\b(?![^>]*\ssrcset=)[^>]*>")
 _ALIGN_STYLE = re.compile(r'\sstyle="text-align:\s*(left|center|right);?"')
 _H1 = re.compile(r"<(/?)h1\b", re.IGNORECASE)
 # Linkify only what is plainly a web address: "README.md", "deploy.sh" or "main.tf" are file names,
@@ -206,9 +232,89 @@ class _ListNestingExtension(Extension):
         md.preprocessors.register(_ListNesting(md), "list_nesting", 27)
 
 
+_VIEWBOX = re.compile(r'viewBox="0 0 (\d+) (\d+)"')
+
+
+def diagram_size(name: str) -> tuple[int, int] | None:
+    """The width and height of our diagram ``name`` (its SVG's viewBox), or None if there is no such file."""
+    if not _DIAGRAM_NAME.match(name) or not (found := finders.find(f"{DIAGRAM_FOLDER}/{name}.svg")):
+        return None
+    with open(found, encoding="utf-8") as svg:
+        box = _VIEWBOX.search(svg.read(2000))
+    return (int(box[1]), int(box[2])) if box else None
+
+
+class _Diagrams(Treeprocessor):
+    """A paragraph that is only ``![text alternative](diagram:NAME "Caption")`` becomes a figure that
+    shows static/diagrams/NAME.svg, with the text alternative as its alt and the caption below it;
+    on a phone, NAME-narrow.svg if there is one (the same drawing laid out in one column, so that
+    its words stay readable).
+
+    Only the name comes from the content, and only a file of ours is ever shown; an unknown name
+    leaves its text alternative as a paragraph, so that no words are lost (the content checks
+    report it: courses/checks.py)."""
+
+    def run(self, root) -> None:
+        for paragraph in root.iter("p"):
+            image = paragraph.find("img")
+            if len(paragraph) != 1 or image is None or (paragraph.text or "").strip() or (image.tail or "").strip():
+                continue
+            src = image.get("src", "")
+            if not src.startswith("diagram:"):
+                continue
+            name, alt, caption = src.removeprefix("diagram:"), image.get("alt", ""), image.get("title", "")
+            paragraph.remove(image)
+            size = diagram_size(name)
+            if size is None:
+                paragraph.text = alt
+                continue
+            paragraph.tag = "figure"
+            paragraph.set("class", "diagram")
+            frame = paragraph
+            if narrow := diagram_size(f"{name}-narrow"):
+                frame = paragraph.makeelement("picture", {})
+                paragraph.append(frame)
+                source = frame.makeelement("source", {})
+                for key, value in [
+                    ("media", NARROW),
+                    ("srcset", f"{settings.STATIC_URL}{DIAGRAM_FOLDER}/{name}-narrow.svg"),
+                    ("width", str(narrow[0])),
+                    ("height", str(narrow[1])),
+                ]:
+                    source.set(key, value)
+                frame.append(source)
+            img = frame.makeelement("img", {})
+            for key, value in [
+                ("src", f"{settings.STATIC_URL}{DIAGRAM_FOLDER}/{name}.svg"),
+                ("alt", alt),
+                ("width", str(size[0])),
+                ("height", str(size[1])),
+                ("loading", "lazy"),
+            ]:
+                img.set(key, value)
+            frame.append(img)
+            if caption:
+                figcaption = paragraph.makeelement("figcaption", {})
+                figcaption.text = caption
+                paragraph.append(figcaption)
+
+
+class _DiagramExtension(Extension):
+    def extendMarkdown(self, md: markdown.Markdown) -> None:
+        md.treeprocessors.register(_Diagrams(md), "diagrams", 5)  # after inline parsing (20) made the img
+
+
 def _markdown() -> markdown.Markdown:
     return markdown.Markdown(
-        extensions=["tables", "fenced_code", "codehilite", "toc", "sane_lists", _ListNestingExtension()],
+        extensions=[
+            "tables",
+            "fenced_code",
+            "codehilite",
+            "toc",
+            "sane_lists",
+            _ListNestingExtension(),
+            _DiagramExtension(),
+        ],
         extension_configs={
             "codehilite": {"css_class": "highlight", "guess_lang": False, "pygments_formatter": _CodeFormatter},
             "toc": {"permalink": False, "slugify": _slugify},
@@ -235,7 +341,7 @@ def render_markdown(text: str) -> str:
     html = _markdown().convert(text.replace("\x00", ""))
     html = _H1.sub(r"<\1h2", html)
     html = _ALIGN_STYLE.sub(r' class="align-\1"', html)
-    return _framed(_scrollable(_cleaner.clean(html)))
+    return _framed(_scrollable(_IMAGE_WITHOUT_SOURCE.sub("", _cleaner.clean(html))))
 
 
 def _scrollable(html: str) -> str:
@@ -301,7 +407,7 @@ class Passage(NamedTuple):
 # table row, or the markup between two block tags.
 _BLOCKS = re.compile(
     r"<pre\b[^>]*>(?P<pre>.*?)</pre>|<tr\b[^>]*>(?P<tr>.*?)</tr>|"
-    r"</?(?:p|li|ul|ol|h[2-6]|dl|dt|dd|blockquote|div|table|thead|tbody|br)\b[^>]*>",
+    r"</?(?:p|li|ul|ol|h[2-6]|dl|dt|dd|blockquote|div|table|thead|tbody|br|figure|figcaption)\b[^>]*>",
     re.S,
 )
 _HEADING_OPENS = re.compile(r"<h[2-6]\b")

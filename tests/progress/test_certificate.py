@@ -109,6 +109,7 @@ def test_it_shows_nothing_else_about_the_learner(request, learner, certificate, 
         "This certifies that",
         "Lan Learner",
         "completed every module of the learning path “DevOps on AWS”",
+        *[module(certificate.path, slug).title for slug in ORDER],  # the modules it completed, in order
         f"on {localdate(certificate.issued_at, learner.zone):%-d %B %Y}.",
         f"Verification code: {certificate.code}",
         "Anyone with this page’s address can verify this certificate.",
@@ -195,3 +196,11 @@ def test_the_home_page_of_a_learner_who_has_not_finished_has_no_certificate_link
     client.force_login(learner)
     page = client.get(reverse("courses:home")).content.decode()
     assert "/progress/certificates/" not in page and "You completed the whole path." not in page
+
+
+def test_it_lists_the_modules_its_learner_completed_not_one_added_since(client, curriculum, certificate):
+    added = curriculum.modules.create(slug="added-later", title="Added later", order=99, published=True)
+    page = client.get(certificate.get_absolute_url()).content.decode()
+    titles = re.findall(r"<li>([^<]+)</li>", page[page.index('class="certificate-modules"') :])
+    assert titles[: len(ORDER)] == [module(curriculum, slug).title for slug in ORDER]
+    assert added.title not in page
