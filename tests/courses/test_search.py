@@ -79,8 +79,8 @@ def test_a_word_of_a_title_ranks_above_the_same_letters_inside_another_title_wor
 
     assert search["ECR"][0] == "Storing images in Amazon ECR"
     assert search["IaC"][0] == "Choosing an IaC tool and treating infrastructure as software"
-    module = make_path(modules=1, lessons=3, with_quiz=False, slug="words").modules.get()
-    for lesson, title in zip(module.lessons.order_by("order"), ["Maniacs and AWS3", "S3 and IaC", "Secrets"]):
+    module = make_path(modules=1, lessons=2, with_quiz=False, slug="words").modules.get()
+    for lesson, title in zip(module.lessons.order_by("order"), ["Maniacs and AWS3", "S3 and IaC"], strict=True):
         lesson.title, lesson.body_md = title, "Buckets in S3, images in ECR, templates as IaC."
         lesson.save()
     for query, word, inside in (("S3", "S3 and IaC", "Maniacs and AWS3"), ("IaC", "S3 and IaC", "Maniacs and AWS3")):
