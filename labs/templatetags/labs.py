@@ -36,6 +36,15 @@ def falls_short(result: dict) -> dict:
 
 
 @register.filter
+def shortfall(submission: Submission) -> str:
+    """``{{ item|shortfall }}``: why a failed check of the history did not pass, "points" or "required",
+    by labs.results.falls_short from the figures the history loads (its score, maximum and pass mark,
+    not its checks): a failed result that is not under the pass mark fails on a required check."""
+    figures = {"score": submission.score, "max_score": submission.max_score, "pass_mark": submission.pass_mark or 0}
+    return "points" if results.falls_short(figures)["below_mark"] else "required"
+
+
+@register.filter
 def written(item: dict) -> str:
     """``{{ finding|written }}``, ``{{ result|written }}``: its message in the page's language where the
     message is ours, as the tool wrote it otherwise (labs.messages.written)."""

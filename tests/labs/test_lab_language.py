@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from labs.grading import read
+from labs.messages import written
 from labs.models import Submission
 from labs.privacy import export_submissions
 from labs.rules import RULES
@@ -157,3 +158,17 @@ def test_an_error_result_is_written_in_the_language_of_the_page(learner_client, 
         assert messages.written(broken) == broken["message"]
     # a stored text that does not fit its msgid falls back to the stored message, never an error page
     assert messages.written({"message": "kept", "text": {"id": "%(x)s", "args": {}}}) == "kept"
+
+
+def test_the_selector_rules_missing_label_is_written_in_the_language_of_the_page():
+    """Issue 16: "missing" (a selector's label the pod template lacks) stayed in the grading's language."""
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n"
+        "    matchLabels: {app: web, tier: front}\n  template:\n    metadata:\n      labels: {app: web}\n"
+    )
+    with translation.override("en"):
+        (finding,) = RULES["k8s-selector-matches"].check(read("kubernetes", deployment))
+        stored = finding.as_dict()
+        assert "(tier: front vs missing)" in stored["message"]
+    with translation.override("vi"):
+        assert "(tier: front so với thiếu)" in written(stored)
