@@ -36,6 +36,15 @@ def falls_short(result: dict) -> dict:
 
 
 @register.filter
+def tools_in_their_words(result: dict) -> list[str]:
+    """``{{ result|tools_in_their_words }}``: the tools whose own messages a graded result shows (a
+    failed check's findings, the findings no check grades), in order, each once; our rules are not one."""
+    tools = [check["tool"] for check in result.get("checks", []) if check.get("findings")]
+    tools += [finding.get("tool", "") for finding in result.get("other_findings", [])]
+    return [tool for tool in dict.fromkeys(tools) if tool and tool != "devopslearn"]
+
+
+@register.filter
 def shortfall(submission: Submission) -> str:
     """``{{ item|shortfall }}``: why a failed check of the history did not pass, "points" or "required",
     by labs.results.falls_short from the figures the history loads (its score, maximum and pass mark,
