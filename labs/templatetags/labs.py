@@ -49,7 +49,10 @@ def shortfall(submission: Submission) -> str:
     """``{{ item|shortfall }}``: why a failed check of the history did not pass, "points" or "required",
     by labs.results.falls_short from the figures the history loads (its score, maximum and pass mark,
     not its checks): a failed result that is not under the pass mark fails on a required check."""
-    figures = {"score": submission.score, "max_score": submission.max_score, "pass_mark": submission.pass_mark or 0}
+    pass_mark = getattr(submission, "pass_mark", None)  # annotated by the history (labs.views._history)
+    if pass_mark is None:
+        pass_mark = submission.result.get("pass_mark", 0)
+    figures = {"score": submission.score, "max_score": submission.max_score, "pass_mark": pass_mark}
     return "points" if results.falls_short(figures)["below_mark"] else "required"
 
 
