@@ -45,7 +45,7 @@ class ContentError(Exception):
 class ModuleFileLoader(Protocol):
     filename: str
 
-    def parse(self, path: Path, module_slug: str) -> Any: ...
+    def parse(self, path: Path, module: ModuleData) -> Any: ...  # after its lessons are parsed
 
     def apply(self, parsed: Any, module: Module, context: ImportContext) -> None: ...
 
@@ -383,7 +383,7 @@ def parse_module(folder: Path) -> ModuleData:
     for filename, loader in _module_file_loaders.items():
         extra = folder / filename
         if extra.exists():
-            module.extras[filename] = loader.parse(extra, module.slug)
+            module.extras[filename] = loader.parse(extra, module)
     return module
 
 

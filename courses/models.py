@@ -1,5 +1,6 @@
 import hashlib
 import json
+import re
 import uuid
 from decimal import Decimal
 
@@ -8,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
 from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan, LessThan
+from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -369,25 +370,30 @@ SEARCH_SOURCES = frozenset(
 
 
 RANKED_TERMS = 10  # the first words of a query count for its ranking
-# The search's one order, on both databases: more of the query's words in the title first (a match in
-# the title above a match in the text only), then more of its words anywhere, then the page's language
-# (and on PostgreSQL the stemmed rank), then the path's order.
+# The search's one order, on both databases: more of the query's words in the title first (a word of
+# the title that starts with the term: "ECR" is a title word of "Storing images in Amazon ECR", not of
+# "...: secrets, image scanning..."), then more of its words anywhere, then the page's language (and
+# on PostgreSQL the stemmed rank), then the path's order.
 RELEVANCE_ORDER = ("-title_words", "-words", "-in_language", "module__order", "order")
+
+
+def title_word(term: str) -> str:
+    """A regular expression of the folded search column (its title, a line break, then the text)
+    whose title has a word starting with ``term``: the same on SQLite (Python's re) and PostgreSQL."""
+    return "^([^\n]*[^a-z0-9\n])?" + re.escape(term)
 
 
 def relevance(terms: list[str]) -> dict:
     """{name: expression} of a lesson's relevance to the folded ``terms``, in any language: how many
-    of them its title holds (``title_words``) and how many its title or text holds (``words``). Read
-    from the folded search columns (the title, a line break, then the text), the same SQL on both
-    databases."""
-    columns = [F(translated.localized("search_text", language)) for language in translated.languages()]
+    of them begin a word of its title (``title_words``) and how many its title or text holds
+    (``words``). Read from the folded search columns, the same lookups on both databases."""
+    columns = [translated.localized("search_text", language) for language in translated.languages()]
     title_words, words = Value(0), Value(0)
     for term in dict.fromkeys(terms[:RANKED_TERMS]):
         in_title, anywhere = Q(), Q()
         for column in columns:
-            at = StrIndex(column, Value(term))
-            in_title |= Q(GreaterThan(at, 0)) & Q(LessThan(at, StrIndex(column, Value("\n"))))
-            anywhere |= Q(GreaterThan(at, 0))
+            in_title |= Q(**{f"{column}__regex": title_word(term)})
+            anywhere |= Q(GreaterThan(StrIndex(F(column), Value(term)), 0))
         title_words += Case(When(in_title, then=Value(1)), default=Value(0))
         words += Case(When(anywhere, then=Value(1)), default=Value(0))
     return {"title_words": title_words, "words": words}

@@ -41,6 +41,7 @@ from pathlib import Path
 from courses.importers import (
     ContentError,
     ImportContext,
+    ModuleData,
     Untranslated,
     check_columns,
     check_fields,
@@ -205,7 +206,7 @@ class LabsFolderLoader:
 
     filename = "labs"
 
-    def parse(self, path: Path, module_slug: str) -> list[LabData]:
+    def parse(self, path: Path, module: ModuleData) -> list[LabData]:
         if not path.is_dir():
             raise ContentError(path, 1, "'labs' in a module folder must be a folder of labs")
         labs: list[LabData] = []

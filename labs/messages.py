@@ -4,8 +4,9 @@ Grading runs in a worker, in the language of the page where Check was pressed; t
 result later in another. So a message of ours is a ``Message``: the text in the grading's language (a
 ``str``, stored as the result's ``message`` for the data export and older pages) that also remembers its
 msgid and arguments, stored beside it as ``text`` (``{"id": msgid, "args": {...}}``, an argument being a
-plain value or another such message). ``written(item)`` writes it in the active language at display
-time. The tools' own messages are plain strings: they stay as the tools wrote them.
+plain value, another such message, or a list of them, written joined by ", "). ``written(item)`` writes it
+in the active language at display time. The tools' own messages are plain strings: they stay as the
+tools wrote them.
 
 In the modules that write messages, ``from labs.messages import ours as _`` keeps ``_("...") % {...}``
 (and makemessages finds the msgids, ``_`` being one of its keywords)."""
@@ -24,7 +25,7 @@ class Message(str):
     args: dict | None
 
     def __new__(cls, msgid: str, args: dict | None = None) -> Message:
-        text = gettext(msgid) if args is None else gettext(msgid) % args
+        text = gettext(msgid) if args is None else gettext(msgid) % {name: _joined(v) for name, v in args.items()}
         message = super().__new__(cls, text)
         message.msgid, message.args = msgid, args
         return message
@@ -42,7 +43,14 @@ class Message(str):
         return stored
 
 
+def _joined(value):
+    """A list argument as the message shows it: its items joined by ", "."""
+    return ", ".join(str(item) for item in value) if isinstance(value, list) else value
+
+
 def _plain(value):
+    if isinstance(value, list):
+        return [_plain(item) for item in value]
     if isinstance(value, Message):
         return value.data()
     if value is None or isinstance(value, bool | int | float):
@@ -63,7 +71,14 @@ def _write(data: dict, depth: int = 0) -> str:
         return gettext(data["id"])
     if not isinstance(args, dict):
         raise ValueError("not a message of ours")
-    values = {name: _write(value, depth + 1) if isinstance(value, dict) else value for name, value in args.items()}
+
+    def one(value):
+        return _write(value, depth + 1) if isinstance(value, dict) else value
+
+    values = {
+        name: ", ".join(str(one(item)) for item in value) if isinstance(value, list) else one(value)
+        for name, value in args.items()
+    }
     return gettext(data["id"]) % values
 
 

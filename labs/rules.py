@@ -652,14 +652,19 @@ def kubernetes_selector(artifact: Artifact):
             continue
         wrong = {key: value for key, value in selector.items() if labels.get(key) != value}
         if wrong:
-            absent = _("missing")
+            # each pair a message of its own, so that "missing" is written in the page's language too
+            pairs = [
+                _("%(key)s: %(wanted)s vs %(found)s")
+                % {"key": k, "wanted": v, "found": labels[k] if k in labels else _("missing")}
+                for k, v in wrong.items()
+            ]
             yield (
                 document.line("spec", "selector", "matchLabels"),
                 _(
                     "spec.selector.matchLabels does not match the pod template's labels (%(pairs)s): the API server "
                     "refuses the Deployment."
                 )
-                % {"pairs": ", ".join(f"{k}: {v} vs {labels.get(k, absent)}" for k, v in wrong.items())},
+                % {"pairs": pairs},
             )
 
 

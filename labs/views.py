@@ -6,6 +6,9 @@ what opens it, as the lesson pages say (labs sits below progress and imports not
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import IntegerField
+from django.db.models.fields.json import KT
+from django.db.models.functions import Cast
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, ngettext
@@ -46,9 +49,14 @@ def result_rows(submission: Submission | None, checks: list) -> list[tuple[dict,
 
 
 def _history(user, lab: Lab) -> list[Submission]:
-    """The learner's latest checks of ``lab``, newest first (without their texts and results)."""
+    """The learner's latest checks of ``lab``, newest first (without their texts and results, with the
+    pass mark they were graded against: labs.templatetags.labs.shortfall)."""
     return list(
-        Submission.objects.of_learners().owned_by(user).filter(lab=lab).defer("artifact", "result")[:HISTORY_SIZE]
+        Submission.objects.of_learners()
+        .owned_by(user)
+        .filter(lab=lab)
+        .defer("artifact", "result")
+        .annotate(pass_mark=Cast(KT("result__pass_mark"), IntegerField()))[:HISTORY_SIZE]
     )
 
 

@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline, TranslationTabularInline
 
 from courses.changes import ContentChangesAdmin
+from courses.models import Lesson
 from devopslearn.lib import translated
 from devopslearn.lib.admin import SafeIdFieldsMixin
 from devopslearn.lib.numbers import FORMFIELD_OVERRIDES, percentage_text
@@ -249,11 +250,18 @@ class PoolInline(TranslationTabularInline):
 
     model = Pool
     formset = PoolInlineFormSet
-    fields = ("order", "key", "title", "draw_count", "published_questions")
+    fields = ("order", "key", "title", "lesson", "draw_count", "published_questions")
     readonly_fields = ("published_questions",)
     extra = 0
     ordering = ("order", "id")
     formfield_overrides = FORMFIELD_OVERRIDES
+
+    def get_formset(self, request, obj=None, **kwargs):
+        """The lesson that teaches a pool is one of the quiz's module."""
+        formset = super().get_formset(request, obj, **kwargs)
+        lessons = Lesson.objects.filter(module_id=obj.module_id) if obj else Lesson.objects.none()
+        formset.form.base_fields["lesson"].queryset = lessons
+        return formset
 
     @admin.display(description=_("published questions"))
     def published_questions(self, obj):

@@ -64,5 +64,10 @@ def question_counts(quiz: Quiz, marker: str) -> tuple[int, int]:
 
 
 def pools(quiz_id: int, marker: str) -> dict[int, Pool]:
-    """{id: pool} of the quiz: the named topics its questions are drawn from."""
-    return catalog.cached(("pools", quiz_id), marker, lambda: {p.pk: p for p in Pool.objects.filter(quiz_id=quiz_id)})
+    """{id: pool} of the quiz: the named topics its questions are drawn from, each with the lesson
+    that teaches it."""
+    return catalog.cached(
+        ("pools", quiz_id),
+        marker,
+        lambda: {p.pk: p for p in Pool.objects.filter(quiz_id=quiz_id).select_related("lesson")},
+    )

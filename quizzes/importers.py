@@ -10,6 +10,7 @@ from courses.importers import (
     ContentError,
     Curriculum,
     ImportContext,
+    ModuleData,
     Untranslated,
     check_columns,
     check_fields,
@@ -22,7 +23,7 @@ from courses.importers import (
     require_slug,
     translated_text,
 )
-from courses.models import Module
+from courses.models import Lesson, Module
 from devopslearn.lib import translated
 from devopslearn.lib.numbers import plain_number
 from quizzes.models import (
@@ -70,7 +71,8 @@ QUESTION_FIELDS = (
 FAULTY_LINE_ONLY = ("artifact", "artifact_language", "select", "lines")
 CHOICE_FIELDS = ("key", "text", "correct", "feedback", "match", "misconception")
 LINE_FIELDS = ("line", "correct", "feedback", "misconception")
-POOL_FIELDS = ("key", "title")
+POOL_FIELDS = ("key", "title", "lesson")
+TRANSLATED_POOL_FIELDS = ("key", "title")
 DRAW_FIELDS = ("pool", "count")
 VARIANT_FIELDS = ("values", "answer", "tolerance")
 TRANSLATED_QUIZ_FIELDS = ("title", "pools", "questions")
@@ -99,6 +101,7 @@ class QuestionData:
 class PoolData:
     key: str
     values: dict  # title, draw_count, order
+    lesson: str = ""  # the key of the module's lesson that teaches the pool's topic
 
 
 @dataclass
@@ -151,7 +154,7 @@ def _positive_int(path: Path, line: int, value, what: str) -> int:
 class QuizFileLoader:
     filename = "quiz.yaml"
 
-    def parse(self, path: Path, module_slug: str) -> QuizData:
+    def parse(self, path: Path, module: ModuleData) -> QuizData:
         text = read_text(path)
         data = require_mapping(path, read_yaml(path, text), "quiz.yaml")
         check_fields(path, text, data, QUIZ_FIELDS, "quiz.yaml")
@@ -171,7 +174,7 @@ class QuizFileLoader:
         questions = data.get("questions")
         if not isinstance(questions, list) or not questions:
             raise ContentError(path, line_of(text, "questions"), "a quiz needs a list of questions")
-        quiz = QuizData(path=path, values=values, questions=[], module=module_slug)
+        quiz = QuizData(path=path, values=values, questions=[], module=module.slug)
         seen: set[str] = set()
         for order, raw in enumerate(questions, start=1):
             raw = require_mapping(path, raw, f"question {order}")
@@ -181,7 +184,7 @@ class QuizFileLoader:
                 raise ContentError(path, line_of(text, f"key: {key}"), f"duplicate question key '{key}'")
             seen.add(key)
             quiz.questions.append(self._question(path, text, raw, key, order, quiz))
-        self._pools(path, text, data, quiz)
+        self._pools(path, text, data, quiz, {lesson.key for lesson in module.lessons})
         return quiz
 
     def _question(self, path: Path, text: str, raw: dict, key: str, order: int, quiz: QuizData) -> QuestionData:
@@ -413,8 +416,9 @@ class QuizFileLoader:
         values["numeric_answer"] = Decimal(stored[0]["answer"])
         values["tolerance"] = Decimal(stored[0]["tolerance"])
 
-    def _pools(self, path: Path, text: str, data: dict, quiz: QuizData) -> None:
-        """The quiz's pools (titles) and draws (slots): the rules of SCHEMA in the module README."""
+    def _pools(self, path: Path, text: str, data: dict, quiz: QuizData, lessons: set[str]) -> None:
+        """The quiz's pools (titles and the lessons that teach them) and draws (slots): the rules of
+        SCHEMA in the module README."""
         pools: dict[str, PoolData] = {}
 
         def pool(key: str) -> PoolData:
@@ -433,6 +437,14 @@ class QuizFileLoader:
             listed[key] = where
             pool(key).values["title"] = str(entry.get("title") or "").strip()
             check_columns(path, text, Pool, {"title": pools[key].values["title"]})
+            lesson = entry.get("lesson")
+            if lesson is not None and (not isinstance(lesson, str) or lesson not in lessons):
+                raise ContentError(
+                    path,
+                    line_of(text, "lesson:", where, after=f"key: {key}"),
+                    f"pool '{key}': no lesson '{lesson}' in this module (name the key of one of its lessons)",
+                )
+            pools[key].lesson = lesson or ""
         drawn: dict[str, int] = {}
         for entry in _list(path, text, data, "draw", line_of(text, "draw:")):
             entry = require_mapping(path, entry, "a draw")
@@ -489,7 +501,7 @@ class QuizFileLoader:
         pools = {pool.key: pool for pool in parsed.pools}
         for entry in _list(path, text, data, "pools", line_of(text, "pools:")):
             entry = require_mapping(path, entry, "a pool")
-            check_fields(path, text, entry, POOL_FIELDS, "a translated pool")
+            check_fields(path, text, entry, TRANSLATED_POOL_FIELDS, "a translated pool")
             key = str(entry.get("key", ""))
             if key not in pools:
                 raise ContentError(
@@ -645,12 +657,13 @@ class QuizFileLoader:
     def _apply_pools(self, parsed: QuizData, quiz: Quiz, module: Module, context: ImportContext):
         """The file's pools, created or updated: ({key: pool}, [pools the file no longer names])."""
         existing = {pool.key: pool for pool in Pool.objects.filter(quiz=quiz)}
+        lessons = dict(Lesson.objects.filter(module=module).values_list("key", "pk"))
         pools = {}
         for data in parsed.pools:
             pools[data.key], _outcome = context.sync(
                 existing.pop(data.key, None),
                 lambda key=data.key: Pool(quiz=quiz, key=key),
-                data.values,
+                {**data.values, "lesson_id": lessons.get(data.lesson)},
                 f"pool '{module.slug}/{data.key}'",
             )
         return pools, list(existing.values())

@@ -163,11 +163,23 @@ class Pool(ImportedContent):
     """A named group of a quiz's questions. A pool with a draw count is a slot of the quiz: each attempt
     draws that many of its published questions (Moodle's random questions from a category)."""
 
-    IMPORT_FIELDS = ("title", "draw_count", "order")
+    IMPORT_FIELDS = ("title", "draw_count", "order", "lesson_id")
+    LATER_IMPORT_FIELDS = {"lesson_id": None}
 
     quiz = models.ForeignKey(Quiz, on_delete=models.CASCADE, related_name="pools")
     key = models.CharField(_("key"), max_length=60, validators=[KEY])
     title = models.CharField(_("title"), max_length=200, blank=True)
+    lesson = models.ForeignKey(
+        Lesson,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("lesson"),
+        help_text=_(
+            "The lesson of the quiz's module that teaches this topic: a learner who misses its questions is sent there."
+        ),
+    )
     draw_count = models.PositiveSmallIntegerField(
         _("questions drawn"),
         null=True,
@@ -187,6 +199,11 @@ class Pool(ImportedContent):
 
     def __str__(self) -> str:
         return self.title or self.key
+
+    def clean(self):
+        super().clean()
+        if self.lesson_id and self.quiz_id and self.lesson.module_id != self.quiz.module_id:
+            raise ValidationError({"lesson": _("Choose a lesson of the quiz's own module.")})
 
 
 class QuestionKind(models.TextChoices):

@@ -36,6 +36,27 @@ def falls_short(result: dict) -> dict:
 
 
 @register.filter
+def tools_in_their_words(result: dict) -> list[str]:
+    """``{{ result|tools_in_their_words }}``: the tools whose own messages a graded result shows (a
+    failed check's findings, the findings no check grades), in order, each once; our rules are not one."""
+    tools = [check["tool"] for check in result.get("checks", []) if check.get("findings")]
+    tools += [finding.get("tool", "") for finding in result.get("other_findings", [])]
+    return [tool for tool in dict.fromkeys(tools) if tool and tool != "devopslearn"]
+
+
+@register.filter
+def shortfall(submission: Submission) -> str:
+    """``{{ item|shortfall }}``: why a failed check of the history did not pass, "points" or "required",
+    by labs.results.falls_short from the figures the history loads (its score, maximum and pass mark,
+    not its checks): a failed result that is not under the pass mark fails on a required check."""
+    pass_mark = getattr(submission, "pass_mark", None)  # annotated by the history (labs.views._history)
+    if pass_mark is None:
+        pass_mark = submission.result.get("pass_mark", 0)
+    figures = {"score": submission.score, "max_score": submission.max_score, "pass_mark": pass_mark}
+    return "points" if results.falls_short(figures)["below_mark"] else "required"
+
+
+@register.filter
 def written(item: dict) -> str:
     """``{{ finding|written }}``, ``{{ result|written }}``: its message in the page's language where the
     message is ours, as the tool wrote it otherwise (labs.messages.written)."""

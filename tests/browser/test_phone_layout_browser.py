@@ -4,22 +4,26 @@ line, and each page's main action (Start here, Start reading, Mark as complete, 
 in the first screen of a 390x844 or 320x844 phone (Check my answer however long the question's prompt),
 and on a screen 400 px high no bar stays over the text; the path's checklist is there too (each module
 once: it is the phone's map), the page under 2,500 px, and the three figures of the path's hero are
-the same width."""
+the same width; no chip, badge or pill breaks its content."""
 
 import re
+from pathlib import Path
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from quizzes.attempts import start_attempt
-from quizzes.models import Question, Quiz
+from quizzes.attempts import start_attempt, submit_answer
+from quizzes.models import Question, QuestionKind, Quiz
 from tests.browser.conftest import login
 from tests.browser.test_header_browser import ROLES, inside_the_screen, signed_in_page
 from tests.factories import PASSWORD, make_user
-from tests.quizzes.conftest import build_quiz, questions_of
+from tests.quizzes.conftest import answer_data, build_quiz, questions_of
+from tests.quizzes.test_grading import form
 
 pytestmark = pytest.mark.browser
+User = get_user_model()
 
 HEIGHT = 844
 PATH_HEIGHT = 2500  # a new learner's path page on a phone: 1,689 px at 390 px (issue 14: 4,991)
@@ -126,4 +130,42 @@ def test_a_new_learners_main_actions_are_in_the_first_screen_and_breadcrumbs_one
     if (top := page.locator(".completion").bounding_box()["y"]) < 400:
         problems.append(f"the lesson at {width}x400: the completion card covers {400 - top:.0f} px of the screen")
     context.close()
+    assert not problems, "\n".join(problems)
+
+
+CHIPS = (Path(__file__).parent / "chips.js").read_text(encoding="utf-8")
+# every chip, badge and pill style of the learner's screens (static/css/app.css and labs.css)
+CHIP_STYLES = ".badge, .question-nav a, .question-nav span, .chip-legend > *, .checklist-mark, .option-letter, .check"
+
+
+def test_no_chip_badge_or_pill_breaks_its_content_on_a_phone(browser, live_server, demo):
+    """Issue 14: the answered-question chips (✗ / ◐ beside the number) put "10" on a second line at 390 px.
+    Every chip, badge and pill style: the quiz's chips from 1 to 12 (answered wrong and partly right),
+    the badges of the path, a module's lesson list (lessons beyond the workshop), a lesson and the
+    progress page, at 320 and 390 px, in English and in Vietnamese."""
+    learner = User.objects.get(username="learner")  # the demo's learner, far along: badges of every state
+    quiz = build_quiz(kinds=[QuestionKind.MULTIPLE], count=12, slug="chips")
+    attempt = start_attempt(learner, quiz)
+    for n, question in enumerate(questions_of(attempt)[:11]):
+        submit_answer(attempt, question, form(**answer_data(attempt, question, "partial" if n % 2 else "wrong")))
+    question_page = reverse("quizzes:question", args=[attempt.public_id, 12])
+    cicd = "/paths/devops-on-aws/cicd-on-aws/"  # lessons beyond the workshop: a badge in a list row
+    pages = [question_page, "/", MODULE, cicd, cicd + "security-in-the-pipeline/", "/progress/"]
+    problems = []
+    for width in (320, 390):
+        context = browser.new_context(viewport={"width": width, "height": HEIGHT})
+        page = context.new_page()
+        login(page, live_server, "learner", "devops-demo")
+        for language, switch in (("vi", "Tiếng Việt"), ("en", "English")):  # the Vietnamese words are longer
+            page.goto(f"{live_server.url}/")
+            page.locator(".nav-menu summary").click()
+            page.get_by_role("button", name=switch).click()
+            expect(page.locator("html")).to_have_attribute("lang", language)
+            for url in pages:
+                page.goto(live_server.url + url)
+                where = f"{url} at {width} px ({language})"
+                problems += [f"{where}: {problem}" for problem in page.evaluate(CHIPS, CHIP_STYLES)]
+                if page.evaluate("document.documentElement.scrollWidth") > width:
+                    problems.append(f"{where}: the page scrolls sideways")
+        context.close()
     assert not problems, "\n".join(problems)

@@ -1,7 +1,8 @@
 """The main screens at 390 and 1280 px, in the light and the dark scheme: none scrolls sideways, and
 each is saved as a screenshot (test-results/screens/<width>-<scheme>-<name>.png, a build artifact for
 whoever reviews a change, named in the README: looked at, not compared pixel by pixel). Also the
-search result's whole title on a phone, the lead's question list in plain text, the lead's overview
+search result's whole title on a phone, the path's intro whole and no empty block beside its checklist,
+the lead's question list in plain text, the lead's overview
 with its figures in view at 1280 px, and the admin's question form chosen by kind without JavaScript."""
 
 import re
@@ -34,6 +35,31 @@ def look(page, url: str, name: str, width: int, problems: list[str], scheme: str
     page.screenshot(path=SCREENS / f"{width}-{scheme}-{name}.png", full_page=True)
 
 
+PATH_START = """() => {
+  const box = (el) => el.getBoundingClientRect();
+  const summary = document.querySelector(".hero-summary");
+  const hero = box(document.querySelector(".path-start > .hero"));
+  const list = box(document.querySelector(".path-start > .path-checklist"));
+  const left = [...document.querySelectorAll(".path-start > *")].map(box)
+    .filter((r) => r.height > 0 && Math.abs(r.left - hero.left) < 1).sort((a, b) => a.top - b.top);
+  let gap = 0, bottom = left[0].bottom;
+  for (const r of left.slice(1)) { gap = Math.max(gap, r.top - bottom); bottom = Math.max(bottom, r.bottom); }
+  return {clamped: summary.scrollHeight > summary.clientHeight + 1, beside: list.left > hero.right,
+          gap: Math.round(Math.max(gap, list.bottom - bottom))};
+}"""
+
+
+def path_start_problems(page, who: str, width: int) -> list[str]:
+    """Issue 14's path page: the intro was clamped with "..." on a phone, with no way to read the rest;
+    at 1280 px an empty block sat under it beside the checklist. The intro is whole, and the column
+    beside the checklist has no gap taller than the grid's own down to the checklist's end."""
+    found = page.evaluate(PATH_START)
+    problems = [f"the path ({who}) at {width} px: the intro is cut"] if found["clamped"] else []
+    if found["beside"] and found["gap"] > 40:
+        problems.append(f"the path ({who}) at {width} px: {found['gap']} px empty beside the checklist")
+    return problems
+
+
 @pytest.mark.parametrize("scheme", SCHEMES)
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_learners_and_the_leads_screens_fit_and_are_saved(browser, live_server, demo, width, scheme):
@@ -41,7 +67,11 @@ def test_the_learners_and_the_leads_screens_fit_and_are_saved(browser, live_serv
     base = live_server.url
     context = browser.new_context(viewport={"width": width, "height": 900}, color_scheme=scheme)
     page = context.new_page()
+    if scheme == "light":
+        page.goto(base + "/")
+        problems += path_start_problems(page, "a visitor", width)
     login(page, live_server, "learner", "devops-demo")
+    problems += path_start_problems(page, "a learner", width)  # login lands on the path
     attempt = Attempt.objects.filter(user__username="learner", submitted_at__isnull=False).order_by("-pk").first()
     screens = {
         "path": "/",

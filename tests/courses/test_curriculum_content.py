@@ -2,7 +2,7 @@
 and feedback on each wrong choice (and on each listed wrong line), no two questions share a stem,
 every lesson and question loads, every module quiz draws from a pool at least twice its draw that
 covers all eight kinds, every module has its faulty-line and scenario questions, every lesson says
-when it was checked against the AWS documentation."""
+when it was checked against the AWS documentation, every pool names the lesson that teaches it."""
 
 import re
 from collections import Counter
@@ -89,6 +89,17 @@ def test_every_module_quiz_draws_ten_from_a_pool_at_least_twice_its_draw_coverin
             size = sum(1 for q in pool if q.pool_id == slot.pk)
             if size < 2 * slot.draw_count:
                 problems.append(f"{quiz.module.slug}: pool '{slot.key}' holds {size} for a draw of {slot.draw_count}")
+    assert problems == []
+
+
+def test_every_pool_of_a_module_quiz_names_a_published_lesson_of_its_module(curriculum):
+    """A learner who misses a topic is sent to the lesson that teaches it, not to the lesson list."""
+    problems = [
+        f"{quiz.module.slug}: pool '{pool.key}'"
+        for quiz in module_quizzes(curriculum)
+        for pool in quiz.pools.select_related("lesson")
+        if pool.lesson is None or pool.lesson.module_id != quiz.module_id or not pool.lesson.published
+    ]
     assert problems == []
 
 

@@ -327,6 +327,7 @@ def test_an_error_found_while_writing_rolls_back_what_was_already_written(conten
     old_key = re.search(r"^key: (\S+)$", dora.read_text(), re.M).group(1)
     edit(dora, f"key: {old_key}", "key: renamed-key")
     edit(content / "vi" / MINDSET / dora.name, f"key: {old_key}", "key: renamed-key")  # its translation follows
+    edit(content / MINDSET / "quiz.yaml", f"lesson: {old_key}", "lesson: renamed-key")  # and the pool it teaches
 
     error = refused(content)
 

@@ -72,6 +72,23 @@ def test_results_come_by_relevance_title_words_first_then_words_anywhere(learner
     assert drift[0] == "AWS CloudFormation: templates, stacks and drift"  # the last of its module
 
 
+def test_a_word_of_a_title_ranks_above_the_same_letters_inside_another_title_word(learner_client, curriculum):
+    """Issue 14: "ECR" listed "Security in the pipeline: secrets, ..." (s-ECR-ets) above "Storing images in
+    Amazon ECR" on SQLite. A title word is one the term starts; letters inside a word are a text match."""
+    search = {q: titles(learner_client.get("/search/", {"q": q}).content.decode()) for q in ("ECR", "IaC", "S3")}
+
+    assert search["ECR"][0] == "Storing images in Amazon ECR"
+    assert search["IaC"][0] == "Choosing an IaC tool and treating infrastructure as software"
+    module = make_path(modules=1, lessons=2, with_quiz=False, slug="words").modules.get()
+    for lesson, title in zip(module.lessons.order_by("order"), ["Maniacs and AWS3", "S3 and IaC"], strict=True):
+        lesson.title, lesson.body_md = title, "Buckets in S3, images in ECR, templates as IaC."
+        lesson.save()
+    for query, word, inside in (("S3", "S3 and IaC", "Maniacs and AWS3"), ("IaC", "S3 and IaC", "Maniacs and AWS3")):
+        found = titles(learner_client.get("/search/", {"q": query}).content.decode())
+        assert found.index(word) < found.index(inside), (query, found)
+    assert titles(learner_client.get("/search/", {"q": "ECR"}).content.decode())[0] == "Storing images in Amazon ECR"
+
+
 def test_a_search_that_finds_nothing_suggests_other_words(learner_client, curriculum):
     html = learner_client.get("/search/", {"q": "xylophonic"}).content.decode()
 

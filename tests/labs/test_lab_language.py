@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from labs.grading import read
+from labs.messages import written
 from labs.models import Submission
 from labs.privacy import export_submissions
 from labs.rules import RULES
@@ -91,12 +92,15 @@ def test_a_failed_result_keeps_the_tools_words_marked_english_and_writes_ours_in
     assert "Chưa đạt</strong>: có 3 bước kiểm tra bắt buộc chưa đạt" in page and "required checks fail" not in page
     assert '<span lang="en">Using latest is prone to errors if the image will ever update.' in page  # hadolint's
     assert "<span>Stage cuối không có lệnh USER, nên container chạy với quyền root.</span>" in page  # ours
+    # the tools' words stay in English, and the page says so once, in its own language (issue 16)
+    assert page.count("Thông báo của hadolint được giữ nguyên như công cụ viết (tiếng Anh).") == 1
     # each line number links to the editor (static/js/labs.js puts the caret there)
     assert '<a class="line-link" href="#id_artifact" data-line="1">Dòng 1:</a>' in page
     switch_to(learner_client, "en")
     page = learner_client.get(f"{lab.get_absolute_url()}?submission={failed.public_id}").text
     assert "Not passed yet</strong>: 3 required checks fail" in page
     assert "<span>The final stage has no USER instruction, so the container runs as root.</span>" in page
+    assert "as the tool writes them" not in page  # an English page needs no note
 
 
 def test_a_result_stored_before_messages_kept_their_msgid_shows_them_marked_with_their_language(
@@ -157,3 +161,17 @@ def test_an_error_result_is_written_in_the_language_of_the_page(learner_client, 
         assert messages.written(broken) == broken["message"]
     # a stored text that does not fit its msgid falls back to the stored message, never an error page
     assert messages.written({"message": "kept", "text": {"id": "%(x)s", "args": {}}}) == "kept"
+
+
+def test_the_selector_rules_missing_label_is_written_in_the_language_of_the_page():
+    """Issue 16: "missing" (a selector's label the pod template lacks) stayed in the grading's language."""
+    deployment = (
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\nspec:\n  selector:\n"
+        "    matchLabels: {app: web, tier: front}\n  template:\n    metadata:\n      labels: {app: web}\n"
+    )
+    with translation.override("en"):
+        (finding,) = RULES["k8s-selector-matches"].check(read("kubernetes", deployment))
+        stored = finding.as_dict()
+        assert "(tier: front vs missing)" in stored["message"]
+    with translation.override("vi"):
+        assert "(tier: front so với thiếu)" in written(stored)

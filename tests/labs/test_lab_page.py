@@ -65,6 +65,21 @@ def test_checking_without_javascript_stores_grades_and_redirects(learner_client,
     assert "0 / 5" in html  # the history
 
 
+def test_the_history_says_why_a_check_did_not_pass(learner_client, module):
+    """Issue 16: the history showed "3 / 5" beside "Not passed" with no reason; it says which half of the
+    one rule of passing (labs.results.falls_short) was not met."""
+    lab = make_lab(module, pass_mark=50)
+    as_root = DOCKERFILE_FIXED.replace("USER 10001\n", "")  # 3 of 5 points, over the mark; the user check fails
+    learner_client.post(check_url(lab), {"artifact": DOCKERFILE_STARTER})
+    learner_client.post(check_url(lab), {"artifact": as_root})
+
+    html = learner_client.get(lab.get_absolute_url()).content.decode()
+    rows = re.findall(r"<tr[^>]*>\s*<td><time.*?</tr>", html, re.S)
+    cells = [re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", row)).strip() for row in rows]
+    assert "3 / 5 Not passed A required check fails." in cells[0]
+    assert "0 / 5 Not passed Not enough points." in cells[1]
+
+
 def test_a_passing_file_passes(learner_client, learner, lab):
     learner_client.post(check_url(lab), {"artifact": DOCKERFILE_FIXED})
     submission = Submission.objects.get(user=learner)

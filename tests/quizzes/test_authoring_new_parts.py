@@ -169,7 +169,7 @@ def quiz_post(quiz, pools: list[dict], questions=()) -> dict:
         **management("questions", len(questions), len(questions)),
     }
     for n, pool in enumerate(pools):
-        for name in ("id", "key", "title", "draw_count", "order"):
+        for name in ("id", "key", "title", "lesson", "draw_count", "order"):
             data[f"pools-{n}-{name}_en" if name == "title" else f"pools-{n}-{name}"] = str(pool.get(name, ""))
         data[f"pools-{n}-quiz"] = str(quiz.pk)
     for n, question in enumerate(questions):
@@ -244,6 +244,27 @@ def test_a_draw_that_would_leave_published_questions_unasked_is_refused(instruct
 
     assert any("in no drawn pool and would never be asked: loose" in e for e in errors(response)), errors(response)
     assert loose.pool is None
+
+
+def test_the_instructor_names_the_lesson_that_teaches_a_pool_from_the_quizs_module_only(instructor_client, pooled):
+    quiz, pool = pooled
+    url = reverse("admin:quizzes_quiz_change", args=[quiz.pk])
+    lesson = quiz.module.lessons.first()
+    foreign = build_quiz(count=0, slug="other-lessons").module.lessons.first()
+    page = instructor_client.get(url).content.decode()
+    select = re.search(r'<select name="pools-0-lesson".*?</select>', page, re.S).group(0)
+    assert f'<option value="{lesson.pk}"' in select and f'<option value="{foreign.pk}"' not in select
+
+    refused = instructor_client.post(
+        url, quiz_post(quiz, [{"id": pool.pk, "key": "deploy", "lesson": foreign.pk, "order": 1}], quiz.questions.all())
+    )
+    assert refused.status_code == 200 and any("valid choice" in e for e in errors(refused)), errors(refused)
+
+    saved = instructor_client.post(
+        url, quiz_post(quiz, [{"id": pool.pk, "key": "deploy", "lesson": lesson.pk, "order": 1}], quiz.questions.all())
+    )
+    assert saved.status_code == 302, errors(saved)
+    assert Pool.objects.get(pk=pool.pk).lesson == lesson
 
 
 def test_a_question_cannot_join_another_quizs_pool(instructor_client, quiz):

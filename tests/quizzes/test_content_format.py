@@ -53,6 +53,7 @@ pass_mark: 70
 pools:
   - key: deployments
     title: Deployment strategies
+    lesson: first-lesson
   - key: builds
     title: Builds
 draw:
@@ -168,9 +169,9 @@ def test_a_course_in_the_new_format_loads_every_part(course):
         "Believes canary"
     )
     quiz = Quiz.objects.get(module__slug="m1")
-    assert [(p.key, p.title, p.draw_count) for p in quiz.pools.all()] == [
-        ("deployments", "Deployment strategies", 1),
-        ("builds", "Builds", 2),
+    assert [(p.key, p.title, p.draw_count, p.lesson) for p in quiz.pools.all()] == [
+        ("deployments", "Deployment strategies", 1, lesson),
+        ("builds", "Builds", 2, None),
     ]
     assert quiz.questions_per_attempt() == 3
     canary = Question.objects.get(key="canary-ec2")
@@ -326,6 +327,13 @@ QUIZ_ERRORS = [
         "no question is in it",
     ),
     ("    title: Builds", "    title: Builds\n  - key: builds", ("key: builds", 2), "listed twice in pools"),
+    ("    lesson: first-lesson", "    lesson: no-such-lesson", ("lesson: no-such", 1), "no lesson 'no-such-lesson'"),
+    (
+        "    title: Builds",
+        "    title: Builds\n    lesson: [first-lesson]",
+        ("lesson: [first", 1),
+        "pool 'builds': no lesson",
+    ),
     ("    scenario: true", "    scenario: yes please", ("scenario:", 1), "true or false"),
     ("      - line: 6\n", "      - line: 60\n", ("line: 60", 1), "line 60 is not in the artifact (it has 7 lines)"),
     ("      - line: 2\n", "      - line: 6\n", ("line: 6", 2), "line 6 is listed twice"),

@@ -211,10 +211,12 @@ def test_an_unanswered_matching_question_says_not_answered_rather_than_wrong_on_
 
 def test_the_result_names_the_topics_to_reread_once_each_in_the_quizs_order(client, learner, mixed_quiz):
     """The pools of the missed questions (answered wrong, partly right or left unanswered), each once:
-    the topics to reread, linked to the module's lessons; a topic answered right is not named."""
+    the topics to reread, each linked to the lesson that teaches it (the module's lesson list for a
+    pool that names none, or whose lesson is not published); a topic answered right is not named."""
+    lesson = mixed_quiz.module.lessons.get()
     pools = {
-        title: Pool.objects.create(quiz=mixed_quiz, key=title.lower(), title=title, order=n)
-        for n, title in enumerate(["Basics", "Pipelines", "Rollbacks"], start=1)
+        title: Pool.objects.create(quiz=mixed_quiz, key=title.lower(), title=title, order=n, lesson=taught_in)
+        for n, (title, taught_in) in enumerate([("Basics", lesson), ("Pipelines", lesson), ("Rollbacks", None)], 1)
     }
     topic_of = {
         QuestionKind.SINGLE: "Basics",  # answered right (HOW)
@@ -230,8 +232,14 @@ def test_the_result_names_the_topics_to_reread_once_each_in_the_quizs_order(clie
     page = result_page(client, attempt).content.decode()
     topics = re.search(r'<div class="missed-topics">(.*?)</div>', page, re.S).group(1)
     assert "The topics to reread, in the module's lessons:" in topics
-    assert re.findall(r"<li><a [^>]*>([^<]+)</a></li>", topics) == ["Pipelines", "Rollbacks"]
-    assert f'href="{mixed_quiz.module.get_absolute_url()}#lessons-title"' in topics
+    links = re.findall(r'<li><a href="([^"]*)"[^>]*>([^<]+)</a></li>', topics)
+    lesson_list = f"{mixed_quiz.module.get_absolute_url()}#lessons-title"
+    assert links == [(lesson.get_absolute_url(), "Pipelines"), (lesson_list, "Rollbacks")]
+    lesson.published = False
+    lesson.save()
+    page = result_page(client, attempt).content.decode()
+    topics = re.search(r'<div class="missed-topics">(.*?)</div>', page, re.S).group(1)
+    assert re.findall(r'<li><a href="([^"]*)"', topics) == [lesson_list, lesson_list]
 
 
 def test_a_lesson_quizs_result_names_its_lesson_to_reread(client, learner):
