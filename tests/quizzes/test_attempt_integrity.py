@@ -359,3 +359,23 @@ def test_a_question_deleted_during_an_open_attempt_does_not_break_finishing(clie
     assert (attempt.score, attempt.max_score) == (1, 7)
     assert client.get(response.url).status_code == 200
     assert client.get(question_url(attempt, 8)).url == response.url
+
+
+def test_the_quiz_pages_name_the_learners_zone_as_a_person_reads_it(client, learner, timed_quiz):
+    """The deadline on a question, the finish time on the result and the quiz's list of attempts say
+    which zone their times are in as "Ho Chi Minh time (UTC+07:00)", never "Asia/Ho_Chi_Minh"."""
+    learner.time_zone = "Asia/Ho_Chi_Minh"
+    learner.save(update_fields=["time_zone"])
+    client.force_login(learner)
+    with time_machine.travel(START, tick=False):
+        client.post(reverse("quizzes:start", args=[timed_quiz.pk]))
+        attempt = Attempt.objects.get(user=learner)
+        pages = [client.get(question_url(attempt, 1)).content.decode()]
+        client.post(reverse("quizzes:finish", args=[attempt.public_id]))
+        pages += [
+            client.get(reverse(name, args=[arg])).content.decode()
+            for name, arg in (("quizzes:result", attempt.public_id), ("quizzes:quiz", timed_quiz.pk))
+        ]
+    for page in pages:
+        assert "Ho Chi Minh time (UTC+07:00)" in page
+        assert "Asia/Ho_Chi_Minh" not in page
