@@ -8,8 +8,6 @@ from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.db.models import BooleanField, Case, ExpressionWrapper, F, Q, Value, When
-from django.db.models.functions import StrIndex
-from django.db.models.lookups import GreaterThan
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -383,6 +381,13 @@ def title_word(term: str) -> str:
     return "^([^\n]*[^a-z0-9\n])?" + re.escape(term)
 
 
+def word(term: str) -> str:
+    """A regular expression of a folded search column that has a word starting with ``term`` ("ecr"
+    is in "amazon ecr" and "ecr:", not in "secrets"): what a search term matches, on both databases.
+    courses.snippets marks the same in the text shown."""
+    return "(^|[^a-z0-9])" + re.escape(term)
+
+
 def relevance(terms: list[str]) -> dict:
     """{name: expression} of a lesson's relevance to the folded ``terms``, in any language: how many
     of them begin a word of its title (``title_words``) and how many its title or text holds
@@ -393,7 +398,7 @@ def relevance(terms: list[str]) -> dict:
         in_title, anywhere = Q(), Q()
         for column in columns:
             in_title |= Q(**{f"{column}__regex": title_word(term)})
-            anywhere |= Q(GreaterThan(StrIndex(F(column), Value(term)), 0))
+            anywhere |= Q(**{f"{column}__regex": word(term)})
         title_words += Case(When(in_title, then=Value(1)), default=Value(0))
         words += Case(When(anywhere, then=Value(1)), default=Value(0))
     return {"title_words": title_words, "words": words}
@@ -408,7 +413,7 @@ class LessonQuerySet(VersionedQuerySet):
         search columns: ``trien khai`` finds ``triển khai``), the most relevant first (relevance()).
         PostgreSQL: full-text search of the stored vectors (search_vectors(): each language's folded
         words, and the English text stemmed), each GIN-indexed (courses 0007); elsewhere every folded
-        word as a substring of the folded columns."""
+        word at the start of a word of the folded columns (``word``: "ecr" does not find "secrets")."""
         lessons = self.select_related("module__path")
         own = translated.active()
         terms = fold(query).split()
@@ -435,10 +440,10 @@ class LessonQuerySet(VersionedQuerySet):
                 .order_by(*RELEVANCE_ORDER[:3], "-rank", *RELEVANCE_ORDER[3:])
             )
         columns = [translated.localized("search_text", language) for language in translated.languages()]
-        in_language = Q(*(Q(**{f"{translated.localized('search_text', own)}__contains": term}) for term in terms))
+        in_language = Q(*(Q(**{f"{translated.localized('search_text', own)}__regex": word(term)}) for term in terms))
         condition = Q()
         for column in columns:
-            condition |= Q(*(Q(**{f"{column}__contains": term}) for term in terms))
+            condition |= Q(*(Q(**{f"{column}__regex": word(term)}) for term in terms))
         return (
             lessons.filter(condition)
             .annotate(**relevance(terms), in_language=ExpressionWrapper(in_language, BooleanField()))

@@ -32,10 +32,12 @@ class Snippet:
 
 def terms_pattern(terms: list[str]) -> re.Pattern | None:
     """One case-insensitive pattern for ``terms`` (longest first, so "CodeBuild" wins over "Code"),
-    accents ignored as the search ignores them ("trien" marks "triển")."""
+    accents ignored as the search ignores them ("trien" marks "triển"), each where it starts a word
+    as the search finds it (courses.models.word: "ECR" marks "Amazon ECR", not "secrets")."""
     if not terms:
         return None
-    return re.compile("|".join(accent_pattern(t) for t in sorted(terms, key=len, reverse=True)), re.IGNORECASE)
+    alternatives = "|".join(accent_pattern(t) for t in sorted(terms, key=len, reverse=True))
+    return re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
 
 
 def marked(text: str, pattern: re.Pattern | None) -> list[Piece]:

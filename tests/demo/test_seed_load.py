@@ -76,3 +76,24 @@ def test_another_cohort_gets_its_own_learners_and_lead(curriculum):
     ]
     assert big.leads.filter(username="load-big-lead").exists()
     assert Cohort.objects.get(slug="load-cohort").memberships.count() == 3
+
+
+def test_a_generated_lab_submission_carries_the_result_its_page_reads(learner_client, learner, curriculum):
+    """Walk-through: demo learners' lab pages said "Not passed yet. Points: of ()" beside "10 / 10
+    Passed" in the history: the generated submissions had an empty result. Each now has the result
+    every check passing gives (labs.results version 1), and the lab page shows it as passed."""
+    from labs.models import Submission
+
+    seed_load(learners=12, batch=6, seed=3)
+    submissions = Submission.objects.filter(user__username__startswith="load-")
+    assert submissions.exists()
+    for submission in submissions:
+        result = submission.result
+        assert result["version"] == 1 and result["status"] == "pass", submission
+        assert (result["score"], result["max_score"]) == (submission.score, submission.max_score)
+        assert result["checks"] and all(check["status"] == "pass" for check in result["checks"])
+    submission = submissions.first()
+    Submission.objects.filter(pk=submission.pk).update(user=learner)
+    page = learner_client.get(submission.lab.get_absolute_url()).content.decode()
+    assert "Passed" in page and "Not passed yet" not in page
+    assert f"{submission.score} of {submission.max_score} points" in page
