@@ -39,7 +39,8 @@ SITE_TAGS.append(Path(settings.BASE_DIR) / "accounts" / "templates" / "accounts"
 
 
 def _template_sources() -> str:
-    templates = [p.read_text() for p in TEMPLATES.rglob("*.html") if "admin" not in p.relative_to(TEMPLATES).parts]
+    files = [*TEMPLATES.rglob("*.html"), *TEMPLATES.rglob("*.svg")]  # an inline drawing is a template too
+    templates = [p.read_text() for p in files if "admin" not in p.relative_to(TEMPLATES).parts]
     return "\n".join([*templates, *(tags.read_text() for tags in SITE_TAGS)])
 
 
